@@ -1,0 +1,1 @@
+"""Networks, contract access, transactions, journal, tracker and IPFS. No Qt, no keys."""

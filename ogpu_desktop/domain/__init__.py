@@ -1,0 +1,1 @@
+"""Pure data and rules: task catalogue, payloads, images, results, amounts. No I/O, no Qt."""

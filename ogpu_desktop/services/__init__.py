@@ -1,0 +1,1 @@
+"""Async orchestration the UI calls: publish, track, results, cancel, confirm, vault."""

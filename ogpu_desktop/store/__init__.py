@@ -1,0 +1,1 @@
+"""SQLite history: tasks, responses, results, tracker cursor, transaction journal."""

@@ -1,0 +1,1 @@
+"""The only package that imports Qt: windows, forms, models and viewers."""
