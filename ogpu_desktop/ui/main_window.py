@@ -1,0 +1,145 @@
+"""The main window: assembles navigation, pages, banner, menus and the status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ogpu_desktop import APP_NAME
+from ogpu_desktop.config import AppPaths
+from ogpu_desktop.ui.app_settings import AppSettings
+from ogpu_desktop.ui.connection_status_bar import ConnectionStatusBar
+from ogpu_desktop.ui.diagnostics import diagnostics_text
+from ogpu_desktop.ui.help_menu import HelpMenu
+from ogpu_desktop.ui.launch_options import LaunchOptions
+from ogpu_desktop.ui.notice_banner import NoticeBanner
+from ogpu_desktop.ui.pages.placeholder_page import PlaceholderPage
+
+
+class MainWindow(QMainWindow):
+    """The application window. Services are connected to it after the first paint.
+
+    Args:
+        paths: The profile's folders.
+        options: The command-line choices.
+        settings: The remembered window state.
+    """
+
+    def __init__(self, paths: AppPaths, options: LaunchOptions, settings: AppSettings) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_NAME)
+        self.paths = paths
+        self.options = options
+        self.settings = settings
+
+        self.banner = NoticeBanner(self)
+        self.navigation = QListWidget(self)
+        self.navigation.setObjectName("navigationList")
+        self.navigation.setAccessibleName("Sections")
+        self.navigation.setMaximumWidth(160)
+        self.pages = QStackedWidget(self)
+        self.pages.setObjectName("pageStack")
+        self._add_pages()
+        self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+
+        body = QHBoxLayout()
+        body.addWidget(self.navigation)
+        body.addWidget(self.pages, 1)
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.addWidget(self.banner)
+        column.addLayout(body, 1)
+        self.setCentralWidget(central)
+
+        self.status_bar = ConnectionStatusBar(self)
+        self.setStatusBar(self.status_bar)
+        self._add_menus()
+        self._restore_state()
+
+    def _add_pages(self) -> None:
+        self.compose_page = PlaceholderPage(
+            "composePage", "Compose", "Pick a task type, fill its form and publish it."
+        )
+        self.tasks_page = PlaceholderPage(
+            "tasksPage",
+            "Tasks",
+            "The tasks you published will be listed here with their status, a countdown to "
+            "expiry and their results.",
+        )
+        self.wallet_page = PlaceholderPage(
+            "walletPage",
+            "Wallet",
+            "Create or import an account, see the wallet and vault balances, deposit and withdraw.",
+        )
+        self.settings_page = PlaceholderPage(
+            "settingsPage",
+            "Settings",
+            "Choose the network, the pinning service, default payment and expiry, and the theme.",
+        )
+        for title, page in (
+            ("Compose", self.compose_page),
+            ("Tasks", self.tasks_page),
+            ("Wallet", self.wallet_page),
+            ("Settings", self.settings_page),
+        ):
+            self.navigation.addItem(title)
+            self.pages.addWidget(page)
+
+    def _add_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.setObjectName("fileMenu")
+        quit_action = QAction("&Quit", self)
+        quit_action.setObjectName("actionQuit")
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.setObjectName("viewMenu")
+        for index in range(self.navigation.count()):
+            action = QAction(self.navigation.item(index).text(), self)
+            action.setObjectName(f"actionShowPage{index + 1}")
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _=False, row=index: self.show_page(row))
+            view_menu.addAction(action)
+
+        self.help_menu = HelpMenu(
+            self, self.paths.log_dir, self.diagnostics, self.status_bar.showMessage
+        )
+        self.menuBar().addMenu(self.help_menu)
+
+    def _restore_state(self) -> None:
+        geometry = self.settings.window_geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1080, 720)
+        self.show_page(self.settings.last_page())
+
+    def show_page(self, index: int) -> None:
+        """Show the page at ``index`` in the navigation (the first page if out of range)."""
+        if not 0 <= index < self.navigation.count():
+            index = 0
+        self.navigation.setCurrentRow(index)
+
+    def show_error(self, message: str) -> None:
+        """Show an error in the banner (the window is the handlers' :class:`ErrorSink`)."""
+        self.banner.show_error(message)
+
+    def diagnostics(self) -> str:
+        """Return the support diagnostics (never a key)."""
+        return diagnostics_text(self.paths, self.options, self.status_bar.connection_label.text())
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        """Remember the geometry and page before closing."""
+        self.settings.set_window_geometry(self.saveGeometry())
+        self.settings.set_last_page(self.navigation.currentRow())
+        self.settings.sync()
+        super().closeEvent(event)

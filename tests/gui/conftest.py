@@ -1,0 +1,53 @@
+"""Qt set-up for the GUI tests: offscreen platform, asyncio on the Qt loop, isolated settings."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+# Must happen before any Qt module creates the application.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+import qasync
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from ogpu_desktop.config import AppPaths
+from ogpu_desktop.ui.app_settings import AppSettings
+from ogpu_desktop.ui.launch_options import LaunchOptions
+from ogpu_desktop.ui.main_window import MainWindow
+
+
+def _qt_event_loop() -> asyncio.AbstractEventLoop:
+    app = QApplication.instance() or QApplication([])
+    return qasync.QEventLoop(app)
+
+
+def pytest_asyncio_loop_factories(
+    config: pytest.Config, item: pytest.Item
+) -> Mapping[str, Callable[[], asyncio.AbstractEventLoop]]:
+    """Run ``async def`` GUI tests on a qasync loop, so Qt events and timers run during awaits."""
+    return {"qt": _qt_event_loop}
+
+
+@pytest.fixture
+def profile(tmp_path: Path) -> AppPaths:
+    """A fresh profile (settings, data, logs) under the test's temporary folder."""
+    paths = AppPaths.for_profile(tmp_path / "profile")
+    paths.ensure()
+    return paths
+
+
+@pytest.fixture
+def main_window(qtbot: QtBot, profile: AppPaths) -> MainWindow:
+    """The main window on a fresh profile, shown offscreen."""
+    window = MainWindow(
+        profile, LaunchOptions(data_dir=profile.config_dir.parent), AppSettings(profile.config_dir)
+    )
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window

@@ -1,0 +1,29 @@
+"""Starting the app: the window paints before any heavy library is imported."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from ogpu_desktop.ui.first_paint import EXIT_AFTER_FIRST_PAINT_ENV
+
+
+def test_app_paints_its_window_without_loading_web3(tmp_path: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **{EXIT_AFTER_FIRST_PAINT_ENV: "1"})
+    done = subprocess.run(
+        [sys.executable, "-m", "ogpu_desktop", "--data-dir", str(tmp_path / "profile")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    line = json.loads(done.stdout.strip().splitlines()[-1])
+    assert line["event"] == "first_paint"
+    assert line["heavy_modules_loaded"] == []
+    assert (tmp_path / "profile" / "logs" / "ogpu-desktop.log").is_file()
+    assert (tmp_path / "profile" / "config" / "settings.ini").is_file()

@@ -1,0 +1,74 @@
+"""The main window: navigation, status bar, banner, Help menu and remembered state."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QApplication, QLabel
+from pytestqt.qtbot import QtBot
+
+from ogpu_desktop import __version__
+from ogpu_desktop.config import AppPaths
+from ogpu_desktop.ui.app_settings import AppSettings
+from ogpu_desktop.ui.connection_status_bar import ConnectionState
+from ogpu_desktop.ui.launch_options import LaunchOptions
+from ogpu_desktop.ui.main_window import MainWindow
+
+
+def test_navigation_lists_the_four_sections_and_switches_pages(main_window: MainWindow) -> None:
+    titles = [main_window.navigation.item(i).text() for i in range(main_window.navigation.count())]
+    assert titles == ["Compose", "Tasks", "Wallet", "Settings"]
+    main_window.show_page(2)
+    assert main_window.pages.currentWidget().objectName() == "walletPage"
+    main_window.show_page(99)
+    assert main_window.pages.currentWidget() is main_window.compose_page
+
+
+def test_placeholder_pages_say_they_are_not_available(main_window: MainWindow) -> None:
+    for name in ("tasksPage", "walletPage", "settingsPage"):
+        description = main_window.findChild(QLabel, f"{name}Description")
+        assert description is not None
+        assert description.text().startswith("Not available yet.")
+
+
+def test_status_bar_starts_not_connected_and_shows_a_state(main_window: MainWindow) -> None:
+    bar = main_window.status_bar
+    assert bar.connection_label.text() == "Not connected"
+    assert bar.chain_label.text() == "Chain ID: —"
+    bar.show_connection(ConnectionState("Sandbox", 1337, 42, connected=True))
+    assert bar.network_label.text() == "Network: Sandbox"
+    assert bar.chain_label.text() == "Chain ID: 1337"
+    assert bar.block_label.text() == "Block: 42"
+    assert bar.connection_label.text() == "Connected"
+
+
+def test_errors_appear_in_the_banner_as_plain_text(main_window: MainWindow) -> None:
+    assert not main_window.banner.isVisible()
+    main_window.show_error("<b>Payment</b> is below the source minimum.")
+    assert main_window.banner.isVisible()
+    assert main_window.banner.message() == "<b>Payment</b> is below the source minimum."
+
+
+def test_copy_diagnostics_puts_versions_on_the_clipboard(main_window: MainWindow) -> None:
+    main_window.help_menu.copy_diagnostics_action.trigger()
+    text = QApplication.clipboard().text()
+    assert __version__ in text
+    assert "Connection: Not connected" in text
+    assert str(main_window.paths.log_dir) in text
+    assert "copied" in main_window.status_bar.currentMessage()
+
+
+def test_geometry_and_page_are_remembered(qtbot: QtBot, profile: AppPaths) -> None:
+    options = LaunchOptions()
+    first = MainWindow(profile, options, AppSettings(profile.config_dir))
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(700, 510)
+    first.show_page(3)
+    qtbot.waitExposed(first)
+    first.close()
+
+    second = MainWindow(profile, options, AppSettings(profile.config_dir))
+    qtbot.addWidget(second)
+    assert second.size() == QSize(700, 510)
+    assert second.pages.currentWidget() is second.settings_page
+    assert (profile.config_dir / "settings.ini").is_file()
