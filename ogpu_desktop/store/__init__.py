@@ -1,1 +1,48 @@
-"""SQLite history: tasks, responses, results, tracker cursor, transaction journal."""
+"""SQLite history: tasks, responses, results, tracker cursor, transaction journal, sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ogpu_desktop.store.database import DB_FILE_NAME, Database, StoreError
+from ogpu_desktop.store.journal import JournalEntry, JournalRepo
+from ogpu_desktop.store.misc import MiscRepo, SavedSource, StoredResult
+from ogpu_desktop.store.tasks import ResponseRecord, TaskRecord, TaskRepo
+
+
+class Store:
+    """The app's history database, with one repository per area.
+
+    Args:
+        path: Database file (``Database.in_folder`` picks the platform data folder).
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        self.db = Database(path)
+        self.journal = JournalRepo(self.db)
+        self.tasks = TaskRepo(self.db)
+        self.misc = MiscRepo(self.db)
+
+    @classmethod
+    def in_folder(cls, data_dir: Path) -> Store:
+        """Open the store in the profile's data folder."""
+        return cls(data_dir / DB_FILE_NAME)
+
+    def close(self) -> None:
+        """Close the database."""
+        self.db.close()
+
+
+__all__ = [
+    "Database",
+    "JournalEntry",
+    "JournalRepo",
+    "MiscRepo",
+    "ResponseRecord",
+    "SavedSource",
+    "Store",
+    "StoreError",
+    "StoredResult",
+    "TaskRecord",
+    "TaskRepo",
+]

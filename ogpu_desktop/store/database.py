@@ -1,0 +1,96 @@
+"""The SQLite file: opening it durably, migrating it, and one-transaction-per-write helpers.
+
+Durability: WAL with ``synchronous=FULL``. In WAL mode ``NORMAL`` already survives the app being
+killed, but a power cut can lose the last commits; the transaction journal must survive that too
+(a signed transaction that was sent but forgotten could lead to a second task), and the app writes
+rarely (a transaction, a poll cursor), so the extra fsync per commit costs nothing noticeable.
+
+Blocking: every call is one short transaction on a local file (well under a millisecond besides
+the fsync), so services call the store directly on the event-loop thread instead of paying a
+thread hop per call; the connection is therefore used from one thread only.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ogpu_desktop.errors import UserFacingError
+from ogpu_desktop.store.migrations import MIGRATIONS
+
+DB_FILE_NAME = "history.sqlite3"
+
+
+class StoreError(UserFacingError):
+    """The history database cannot be opened or written."""
+
+
+def now_s() -> int:
+    """Current unix time in whole seconds."""
+    return int(time.time())
+
+
+class Database:
+    """An open, migrated SQLite database.
+
+    Args:
+        path: The database file; its folder is created if needed. ``:memory:`` works for tests.
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            self.conn = sqlite3.connect(str(path), isolation_level=None, timeout=10.0)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=FULL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.Error as exc:
+            raise StoreError(f"The history database {path} cannot be opened: {exc}") from exc
+        self.path = path
+
+    @classmethod
+    def in_folder(cls, data_dir: Path) -> Database:
+        """Open (or create) the database in the profile's data folder."""
+        return cls(data_dir / DB_FILE_NAME)
+
+    @property
+    def schema_version(self) -> int:
+        """The number of migrations applied."""
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        current = self.schema_version
+        if current > len(MIGRATIONS):
+            raise StoreError(
+                "The history database was written by a newer OGPU Desktop; update the app."
+            )
+        for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+            # executescript commits implicitly, so the version bump rides in the same script.
+            self.conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version={version};\nCOMMIT;")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run the block in one ``BEGIN IMMEDIATE`` transaction; roll back on any error."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(f"The history database is busy or unwritable: {exc}") from exc
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise StoreError(f"The history database could not save: {exc}") from exc
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()

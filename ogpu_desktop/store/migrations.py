@@ -1,0 +1,87 @@
+"""Schema migrations, applied in order and counted with ``PRAGMA user_version``."""
+
+from __future__ import annotations
+
+# Wei amounts are TEXT: they can exceed SQLite's 64-bit integers. Chain IDs are INTEGER: the
+# largest OGPU one (testnet, 200820172034) is far inside int64.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE tasks (
+        chain_id INTEGER NOT NULL,
+        address TEXT NOT NULL,
+        source TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        config_url TEXT NOT NULL,
+        config_json TEXT NOT NULL,
+        payment_wei TEXT NOT NULL,
+        expiry_time INTEGER NOT NULL,
+        delivery_method INTEGER,
+        pipeline TEXT,
+        status INTEGER NOT NULL DEFAULT 0,
+        attempt_count INTEGER NOT NULL DEFAULT 0,
+        tx_hash TEXT NOT NULL,
+        block_number INTEGER,
+        published_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (chain_id, address)
+    );
+    CREATE INDEX tasks_by_status ON tasks (chain_id, status);
+    CREATE TABLE responses (
+        chain_id INTEGER NOT NULL,
+        address TEXT NOT NULL,
+        task TEXT NOT NULL,
+        provider TEXT,
+        data TEXT,
+        status INTEGER NOT NULL DEFAULT 0,
+        payment_wei TEXT,
+        block_number INTEGER,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (chain_id, address)
+    );
+    CREATE INDEX responses_by_task ON responses (chain_id, task);
+    CREATE TABLE results (
+        chain_id INTEGER NOT NULL,
+        response TEXT NOT NULL,
+        raw TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        fetched_from TEXT,
+        fetched_at INTEGER NOT NULL,
+        PRIMARY KEY (chain_id, response)
+    );
+    CREATE TABLE tx_journal (
+        tx_hash TEXT PRIMARY KEY,
+        chain_id INTEGER NOT NULL,
+        sender TEXT NOT NULL,
+        nonce INTEGER NOT NULL,
+        raw BLOB NOT NULL,
+        kind TEXT NOT NULL,
+        meta TEXT NOT NULL DEFAULT '{}',
+        state TEXT NOT NULL,
+        note TEXT,
+        block_number INTEGER,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE INDEX tx_journal_open ON tx_journal (chain_id, state);
+    CREATE TABLE tracker_cursor (
+        chain_id INTEGER NOT NULL,
+        nexus TEXT NOT NULL,
+        block_number INTEGER NOT NULL,
+        PRIMARY KEY (chain_id, nexus)
+    );
+    CREATE TABLE address_book (
+        chain_id INTEGER NOT NULL,
+        address TEXT NOT NULL,
+        label TEXT NOT NULL DEFAULT '',
+        added_at INTEGER NOT NULL,
+        PRIMARY KEY (chain_id, address)
+    );
+    CREATE TABLE source_cache (
+        chain_id INTEGER NOT NULL,
+        address TEXT NOT NULL,
+        info TEXT NOT NULL,
+        fetched_at INTEGER NOT NULL,
+        PRIMARY KEY (chain_id, address)
+    );
+    """,
+)

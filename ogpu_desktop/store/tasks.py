@@ -1,0 +1,157 @@
+"""Published tasks and their responses, as last seen on chain."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ogpu_desktop.store.database import Database, now_s
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    """A task this app published.
+
+    Attributes:
+        status: On-chain TaskStatus value (NEW=0 ... FINALIZED=5).
+        payment_wei: Payment escrowed for the task, in wei.
+        expiry_time: Absolute unix seconds.
+    """
+
+    chain_id: int
+    address: str
+    source: str
+    sender: str
+    config_url: str
+    config_json: str
+    payment_wei: int
+    expiry_time: int
+    delivery_method: int | None
+    pipeline: str | None
+    status: int
+    attempt_count: int
+    tx_hash: str
+    block_number: int | None
+    published_at: int
+    updated_at: int
+
+
+@dataclass(frozen=True)
+class ResponseRecord:
+    """A provider's response to one of our tasks (status: SUBMITTED=0, CONFIRMED=1)."""
+
+    chain_id: int
+    address: str
+    task: str
+    provider: str | None
+    data: str | None
+    status: int
+    payment_wei: int | None
+    block_number: int | None
+
+
+class TaskRepo:
+    """Task and response reads and writes; every write is one transaction."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def add_task(self, task: TaskRecord) -> None:
+        """Insert a published task; a second insert of the same task changes nothing."""
+        with self._db.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO tasks (chain_id, address, source, sender, config_url,"
+                " config_json, payment_wei, expiry_time, delivery_method, pipeline, status,"
+                " attempt_count, tx_hash, block_number, published_at, updated_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (task.chain_id, task.address, task.source, task.sender, task.config_url,
+                 task.config_json, str(task.payment_wei), task.expiry_time, task.delivery_method,
+                 task.pipeline, task.status, task.attempt_count, task.tx_hash, task.block_number,
+                 task.published_at, task.updated_at),
+            )
+
+    def get_task(self, chain_id: int, address: str) -> TaskRecord | None:
+        """One task, or ``None``."""
+        row = self._db.conn.execute(
+            "SELECT * FROM tasks WHERE chain_id=? AND address=?", (chain_id, address)
+        ).fetchone()
+        return _task(row) if row is not None else None
+
+    def task_by_tx(self, tx_hash: str) -> TaskRecord | None:
+        """The task a publish transaction created, if recorded."""
+        row = self._db.conn.execute("SELECT * FROM tasks WHERE tx_hash=?", (tx_hash,)).fetchone()
+        return _task(row) if row is not None else None
+
+    def list_tasks(self, chain_id: int) -> Sequence[TaskRecord]:
+        """Every task on ``chain_id``, newest first."""
+        rows = self._db.conn.execute(
+            "SELECT * FROM tasks WHERE chain_id=? ORDER BY published_at DESC, rowid DESC",
+            (chain_id,),
+        ).fetchall()
+        return [_task(r) for r in rows]
+
+    def count_tasks(self, chain_id: int) -> int:
+        """How many tasks are recorded on ``chain_id``."""
+        row = self._db.conn.execute(
+            "SELECT COUNT(*) FROM tasks WHERE chain_id=?", (chain_id,)
+        ).fetchone()
+        return int(row[0])
+
+    def update_tasks(self, chain_id: int, changes: Iterable[tuple[str, int, int | None]]) -> None:
+        """Apply (address, status, attempt_count or None) updates in one transaction."""
+        now = now_s()
+        with self._db.transaction() as conn:
+            for address, status, attempts in changes:
+                conn.execute(
+                    "UPDATE tasks SET status=?, attempt_count=MAX(attempt_count, COALESCE(?, 0)),"
+                    " updated_at=? WHERE chain_id=? AND address=?",
+                    (status, attempts, now, chain_id, address),
+                )
+
+    def upsert_responses(self, responses: Iterable[ResponseRecord]) -> None:
+        """Insert or refresh responses in one transaction (idempotent)."""
+        now = now_s()
+        with self._db.transaction() as conn:
+            for r in responses:
+                conn.execute(
+                    "INSERT INTO responses (chain_id, address, task, provider, data, status,"
+                    " payment_wei, block_number, updated_at) VALUES (?,?,?,?,?,?,?,?,?)"
+                    " ON CONFLICT (chain_id, address) DO UPDATE SET"
+                    " provider=COALESCE(excluded.provider, provider),"
+                    " data=COALESCE(excluded.data, data),"
+                    " status=MAX(status, excluded.status),"
+                    " payment_wei=COALESCE(excluded.payment_wei, payment_wei),"
+                    " block_number=COALESCE(block_number, excluded.block_number),"
+                    " updated_at=excluded.updated_at",
+                    (r.chain_id, r.address, r.task, r.provider, r.data, r.status,
+                     None if r.payment_wei is None else str(r.payment_wei), r.block_number, now),
+                )
+
+    def responses_of(self, chain_id: int, task: str) -> Sequence[ResponseRecord]:
+        """The responses recorded for one task."""
+        rows = self._db.conn.execute(
+            "SELECT * FROM responses WHERE chain_id=? AND task=? ORDER BY block_number, rowid",
+            (chain_id, task),
+        ).fetchall()
+        return [_response(r) for r in rows]
+
+    def response_map(self, chain_id: int) -> dict[str, str]:
+        """response address -> task address, for routing response events."""
+        rows = self._db.conn.execute(
+            "SELECT address, task FROM responses WHERE chain_id=?", (chain_id,)
+        ).fetchall()
+        return {r["address"]: r["task"] for r in rows}
+
+
+def _task(row: Any) -> TaskRecord:
+    values = dict(row)
+    values["payment_wei"] = int(values["payment_wei"])
+    return TaskRecord(**values)
+
+
+def _response(row: Any) -> ResponseRecord:
+    values = {k: row[k] for k in row.keys() if k != "updated_at"}  # noqa: SIM118
+    if values["payment_wei"] is not None:
+        values["payment_wei"] = int(values["payment_wei"])
+    return ResponseRecord(**values)

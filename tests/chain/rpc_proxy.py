@@ -1,0 +1,82 @@
+"""A JSON-RPC proxy on 127.0.0.1 that counts requests and can fail on purpose."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.request
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+class RpcProxy:
+    """Forwards HTTP JSON-RPC to ``upstream``.
+
+    Attributes:
+        http_requests: How many HTTP requests arrived (a batch counts once).
+        methods: How many times each JSON-RPC method was asked for (inside batches too).
+        down: When True, every connection is closed without an answer (RPC unreachable).
+        drop_response_to: Methods that are forwarded, but whose answer is never delivered.
+    """
+
+    def __init__(self, upstream: str) -> None:
+        self.upstream = upstream
+        self.http_requests = 0
+        self.methods: Counter[str] = Counter()
+        self.down = False
+        self.drop_response_to: set[str] = set()
+        self.dropped = 0
+        self._lock = threading.Lock()
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                body = self.rfile.read(length)
+                if proxy.down:
+                    self.close_connection = True
+                    return
+                payload: Any = json.loads(body)
+                calls = payload if isinstance(payload, list) else [payload]
+                with proxy._lock:
+                    proxy.http_requests += 1
+                    for call in calls:
+                        proxy.methods[str(call.get("method"))] += 1
+                req = urllib.request.Request(
+                    proxy.upstream, data=body, headers={"Content-Type": "application/json"}
+                )
+                with urllib.request.urlopen(req, timeout=30) as resp:
+                    answer = resp.read()
+                if any(c.get("method") in proxy.drop_response_to for c in calls):
+                    with proxy._lock:
+                        proxy.dropped += 1
+                    self.close_connection = True
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def start(self) -> RpcProxy:
+        self._thread.start()
+        return self
+
+    def reset_counts(self) -> None:
+        with self._lock:
+            self.http_requests = 0
+            self.methods.clear()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
