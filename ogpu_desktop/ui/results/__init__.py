@@ -1,0 +1,1 @@
+"""Viewers of task results: one widget class per result view kind, all showing plain text."""

@@ -1,0 +1,59 @@
+"""Viewers of scored lists: classification labels and VQA answers, as bars sorted by score."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QWidget
+
+from ogpu_desktop.domain.result_views import AnswersView, LabelScoresView, ViewKind
+from ogpu_desktop.ui.results.plain_widgets import plain_label, score_bar
+from ogpu_desktop.ui.results.result_widget import ResultWidget, register_result_widget
+
+
+def _score_grid(parent: QWidget, rows: list[tuple[str, float | None, str]]) -> QWidget:
+    """Return a grid of label | bar | score text rows (a row without score has no bar)."""
+    grid_host = QWidget(parent)
+    grid_host.setObjectName("scoreGrid")
+    grid = QGridLayout(grid_host)
+    grid.setContentsMargins(0, 0, 0, 0)
+    grid.setColumnStretch(1, 1)
+    for row, (text, score, score_text) in enumerate(rows):
+        label = plain_label(text, grid_host)
+        label.setObjectName(f"scoreLabel{row}")
+        grid.addWidget(label, row, 0)
+        if score is not None:
+            bar = score_bar(score, grid_host)
+            bar.setObjectName(f"scoreBar{row}")
+            bar.setAccessibleName(f"{text}: {score_text}")
+            grid.addWidget(bar, row, 1)
+        value = plain_label(score_text, grid_host, wrap=False)
+        value.setObjectName(f"scoreValue{row}")
+        value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        grid.addWidget(value, row, 2)
+    return grid_host
+
+
+@register_result_widget(ViewKind.LABEL_SCORES)
+class LabelScoresWidget(ResultWidget):
+    """Labels with a bar each, highest score first, scores to 3 decimals."""
+
+    def build(self) -> None:
+        """Add one bar per label (the view is already sorted by score)."""
+        assert isinstance(self.view, LabelScoresView)
+        rows: list[tuple[str, float | None, str]] = [
+            (item.label, item.score, item.score_text) for item in self.view.items
+        ]
+        self.layout_.addWidget(_score_grid(self, rows))
+
+
+@register_result_widget(ViewKind.ANSWERS)
+class AnswersWidget(ResultWidget):
+    """Answers to a question about an image, with a bar for each scored answer."""
+
+    def build(self) -> None:
+        """Add one row per answer (scored answers first, as the view orders them)."""
+        assert isinstance(self.view, AnswersView)
+        rows: list[tuple[str, float | None, str]] = [
+            (item.answer, item.score, item.score_text) for item in self.view.items
+        ]
+        self.layout_.addWidget(_score_grid(self, rows))
