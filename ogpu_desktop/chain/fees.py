@@ -108,7 +108,7 @@ async def quote_fees(client: RpcClient) -> FeeQuote:
 
 async def _priority_fee(client: RpcClient) -> int:
     try:
-        return int(await client.request("eth_maxPriorityFeePerGas", [], "Reading the tip"))
+        return _quantity(await client.request("eth_maxPriorityFeePerGas", [], "Reading the tip"))
     except ChainError as exc:
         # Some nodes lack this method; the fee history is the documented fallback.
         log.info("eth_maxPriorityFeePerGas unavailable (%s); using eth_feeHistory", exc.message)
@@ -120,3 +120,11 @@ async def _priority_fee(client: RpcClient) -> int:
         return FALLBACK_PRIORITY_WEI
     rewards.sort()
     return rewards[len(rewards) // 2]
+
+
+def _quantity(value: object) -> int:
+    if isinstance(value, str):
+        return int(value, 16)
+    if isinstance(value, int):
+        return value
+    raise ChainError(f"The node answered a fee query with {value!r}, which is not a number.")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from eth_utils.address import to_checksum_address
 from hexbytes import HexBytes
 from web3.exceptions import TransactionNotFound
 
@@ -49,6 +50,9 @@ class ContractCall:
     to: str
     data: str
     value: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "to", to_checksum_address(self.to))
 
     def call_params(self, sender: str) -> dict[str, Any]:
         """The ``eth_call``/``eth_estimateGas`` parameters for ``sender``."""

@@ -1,0 +1,108 @@
+"""The SQLite store: migrations, WAL durability settings, idempotent writes, big numbers."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from ogpu_desktop.store import ResponseRecord, Store, StoreError, TaskRecord
+from ogpu_desktop.store.migrations import MIGRATIONS
+
+TESTNET_ID = 200820172034
+
+
+def _task(address: str = "0x" + "ab" * 20, payment: int = 3 * 10**30) -> TaskRecord:
+    return TaskRecord(
+        chain_id=TESTNET_ID, address=address, source="0x" + "cd" * 20, sender="0x" + "ef" * 20,
+        config_url="https://x/ipfs/Qm1", config_json='{"a":1}', payment_wei=payment,
+        expiry_time=1_900_000_000, delivery_method=0, pipeline="text-classification",
+        status=0, attempt_count=0, tx_hash="0x" + "12" * 32, block_number=7,
+        published_at=1_800_000_000, updated_at=1_800_000_000,
+    )
+
+
+def test_store_is_migrated_in_wal_mode_with_full_sync(tmp_path: Path) -> None:
+    store = Store.in_folder(tmp_path / "data")
+    try:
+        assert store.db.schema_version == len(MIGRATIONS)
+        mode = store.db.conn.execute("PRAGMA journal_mode").fetchone()[0]
+        sync = store.db.conn.execute("PRAGMA synchronous").fetchone()[0]
+        assert (mode, sync) == ("wal", 2)
+    finally:
+        store.close()
+    reopened = Store.in_folder(tmp_path / "data")
+    assert reopened.db.schema_version == len(MIGRATIONS)
+    reopened.close()
+
+
+def test_a_newer_schema_is_refused_in_plain_words(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version={len(MIGRATIONS) + 1}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer OGPU Desktop"):
+        Store(path)
+
+
+def test_tasks_keep_huge_payments_and_chain_ids_and_ignore_duplicates(store: Store) -> None:
+    store.tasks.add_task(_task())
+    store.tasks.add_task(_task())  # a re-run of recovery must not duplicate
+    assert store.tasks.count_tasks(TESTNET_ID) == 1
+    got = store.tasks.get_task(TESTNET_ID, "0x" + "ab" * 20)
+    assert got is not None
+    assert got.payment_wei == 3 * 10**30
+    assert got.chain_id == TESTNET_ID
+    store.tasks.update_tasks(TESTNET_ID, [("0x" + "ab" * 20, 2, 3)])
+    store.tasks.update_tasks(TESTNET_ID, [("0x" + "ab" * 20, 2, 1)])  # attempts never go back
+    got = store.tasks.get_task(TESTNET_ID, "0x" + "ab" * 20)
+    assert got is not None and (got.status, got.attempt_count) == (2, 3)
+
+
+def test_responses_are_upserted_idempotently(store: Store) -> None:
+    first = ResponseRecord(TESTNET_ID, "0x" + "01" * 20, "0x" + "ab" * 20, None, None, 0, None, 5)
+    store.tasks.upsert_responses([first])
+    full = ResponseRecord(
+        TESTNET_ID, "0x" + "01" * 20, "0x" + "ab" * 20, "0x" + "02" * 20, "{}", 1, 10, 9
+    )
+    store.tasks.upsert_responses([full, first])
+    (resp,) = store.tasks.responses_of(TESTNET_ID, "0x" + "ab" * 20)
+    assert (resp.provider, resp.data, resp.status, resp.block_number) == (
+        "0x" + "02" * 20, "{}", 1, 5,
+    )
+    assert store.tasks.response_map(TESTNET_ID) == {"0x" + "01" * 20: "0x" + "ab" * 20}
+
+
+def test_a_failed_write_rolls_back(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.db.transaction() as conn:
+        conn.execute(
+            "INSERT INTO tracker_cursor (chain_id, nexus, block_number) VALUES (1, 'n', 5)"
+        )
+        raise RuntimeError("boom")
+    assert store.misc.get_cursor(1, "n") is None
+
+
+def test_journal_cursor_address_book_and_caches(store: Store) -> None:
+    store.journal.journal_add(
+        tx_hash="0xaa", raw=b"\x01\x02", sender="0xS", nonce=4, chain_id=TESTNET_ID,
+        kind="publish", meta={"source": "0xsrc"},
+    )
+    (entry,) = store.journal.journal_open(TESTNET_ID)
+    assert (entry.raw, entry.state, entry.meta["source"]) == (b"\x01\x02", "signed", "0xsrc")
+    store.journal.journal_set_state("0xaa", "mined", block_number=12)
+    assert store.journal.journal_open(TESTNET_ID) == []
+    mined = store.journal.journal_get("0xaa")
+    assert mined is not None and mined.block_number == 12
+    store.misc.set_cursor(TESTNET_ID, "0xN", 100)
+    store.misc.set_cursor(TESTNET_ID, "0xN", 150)
+    assert store.misc.get_cursor(TESTNET_ID, "0xN") == 150
+    store.misc.save_source(TESTNET_ID, "0xsrc", "Sentiment")
+    store.misc.save_source(TESTNET_ID, "0xsrc", "Sentiment EN")
+    assert [s.label for s in store.misc.saved_sources(TESTNET_ID)] == ["Sentiment EN"]
+    store.misc.cache_source_info(TESTNET_ID, "0xsrc", {"name": "S", "min_payment": "10"})
+    cached = store.misc.cached_source_info(TESTNET_ID, "0xsrc")
+    assert cached is not None and cached[0]["name"] == "S"
+    store.misc.save_result(TESTNET_ID, "0xresp", '{"result": 1}', "json", "http://g/ipfs/Qm")
+    result = store.misc.get_result(TESTNET_ID, "0xresp")
+    assert result is not None and result.raw == '{"result": 1}'
