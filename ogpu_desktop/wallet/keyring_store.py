@@ -222,10 +222,12 @@ def translate_backend_error(exc: BaseException) -> WalletError:
             f"read-only or refusing access). Check your keychain and try again, {SESSION_ONLY_HINT}"
         )
     dbus_name = _dbus_error_name(exc)
-    if isinstance(exc, keyring.errors.InitError | keyring.errors.NoKeyringError) or dbus_name:
-        detail = f" (D-Bus said {dbus_name})" if dbus_name else ""
+    not_running = "SecretServiceNotAvailableException" in names
+    if isinstance(exc, keyring.errors.InitError | keyring.errors.NoKeyringError) or not_running:
+        return KeychainUnavailableError(NO_KEYCHAIN_MESSAGE)
+    if dbus_name:
         return KeychainUnavailableError(
-            f"{NO_KEYCHAIN_MESSAGE} The keychain could not be reached{detail}."
+            f"The keychain could not be reached (D-Bus said {dbus_name}). {NO_KEYCHAIN_MESSAGE}"
         )
     return KeychainUnavailableError(
         f"The keychain could not be used ({type(exc).__name__}). Check that it is running and "
