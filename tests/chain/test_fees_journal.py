@@ -1,4 +1,4 @@
-"""Fees from the chain, journaled sending and crash recovery, with plain value transfers on anvil."""
+"""Fees, journaled sending and crash recovery, with plain value transfers on anvil."""
 
 from __future__ import annotations
 
@@ -50,10 +50,12 @@ def manual_mining(anvil: AnvilNode) -> Iterator[None]:
 @pytest.mark.asyncio
 async def test_fees_are_eip1559_from_the_base_fee(client: RpcClient) -> None:
     quote = await quote_fees(client)
-    assert quote.is_eip1559 and quote.base_fee is not None
+    assert quote.is_eip1559
+    assert quote.base_fee is not None
     assert quote.max_fee_per_gas == 2 * quote.base_fee + (quote.max_priority_fee_per_gas or 0)
     bumped = quote.bumped()
-    assert bumped.max_fee_per_gas is not None and quote.max_fee_per_gas is not None
+    assert bumped.max_fee_per_gas is not None
+    assert quote.max_fee_per_gas is not None
     assert bumped.max_fee_per_gas * 100 >= quote.max_fee_per_gas * 110
     assert (bumped.max_priority_fee_per_gas or 0) * 100 >= (
         quote.max_priority_fee_per_gas or 0) * 110
@@ -66,7 +68,8 @@ async def test_legacy_pricing_when_blocks_have_no_base_fee() -> None:
         client = await RpcClient.connect(anvil_network(node))
         try:
             quote = await quote_fees(client)
-            assert not quote.is_eip1559 and quote.gas_price
+            assert not quote.is_eip1559
+            assert quote.gas_price
             signer = LocalTestSigner.random(777)
             fund(node, signer.address)
             signed = await _signed_transfer(client, signer)
@@ -88,12 +91,15 @@ async def test_submit_journals_before_sending_and_marks_mined(
     journal = TxJournal(client, store.journal)
     journal.record(signed, "transfer", {"why": "test"})
     entry = store.journal.journal_get(signed.tx_hash)
-    assert entry is not None and entry.state == "signed"  # durable before any send
+    assert entry is not None
+    assert entry.state == "signed"
     await journal.broadcast(signed)
     receipt = await journal.settle(signed.tx_hash)
     assert receipt["status"] == 1
     entry = store.journal.journal_get(signed.tx_hash)
-    assert entry is not None and entry.state == "mined" and entry.block_number
+    assert entry is not None
+    assert entry.state == "mined"
+    assert entry.block_number
 
 
 @pytest.mark.asyncio
@@ -106,7 +112,8 @@ async def test_insufficient_funds_is_a_plain_error(client: RpcClient, store: Sto
     with pytest.raises(InsufficientFundsError, match="does not hold enough"):
         await TxJournal(client, store.journal).submit(signed, "transfer", {})
     entry = store.journal.journal_get(signed.tx_hash)
-    assert entry is not None and entry.state == "failed"
+    assert entry is not None
+    assert entry.state == "failed"
 
 
 @pytest.mark.asyncio
@@ -167,7 +174,8 @@ async def test_journaled_but_never_sent_is_sent_with_the_same_bytes(
     signed = await _signed_transfer(client, signer)
     TxJournal(client, store.journal).record(signed, "transfer", {})  # killed before the send
     outcome = await TxJournal(client, store.journal).reconcile()
-    assert outcome[0].check.state is TxState.UNKNOWN and outcome[0].rebroadcast
+    assert outcome[0].check.state is TxState.UNKNOWN
+    assert outcome[0].rebroadcast
     receipt = await TxJournal(client, store.journal).settle(signed.tx_hash)
     assert receipt["transactionHash"].hex().removeprefix("0x") == signed.tx_hash[2:]
 
@@ -188,7 +196,8 @@ async def test_a_transaction_whose_nonce_was_taken_is_marked_dropped(
     (outcome,) = await journal.reconcile()
     assert outcome.check.state is TxState.DROPPED
     entry = store.journal.journal_get(journaled.tx_hash)
-    assert entry is not None and entry.state == "dropped"
+    assert entry is not None
+    assert entry.state == "dropped"
 
 
 @pytest.mark.asyncio
@@ -201,12 +210,14 @@ async def test_speed_up_replaces_with_a_fee_bump_the_node_accepts(
     journal.record(slow, "transfer", {"n": 1})
     await journal.broadcast(slow)
     fast = await journal.speed_up(slow.tx_hash, signer)
-    assert fast.nonce == slow.nonce and fast.tx_hash != slow.tx_hash
+    assert fast.nonce == slow.nonce
+    assert fast.tx_hash != slow.tx_hash
     rpc(anvil.url, "evm_mine")
     states = {o.entry.tx_hash: o.check.state for o in await journal.reconcile()}
     assert states == {slow.tx_hash: TxState.DROPPED, fast.tx_hash: TxState.MINED}
     entry = store.journal.journal_get(fast.tx_hash)
-    assert entry is not None and entry.meta["replaces"] == slow.tx_hash
+    assert entry is not None
+    assert entry.meta["replaces"] == slow.tx_hash
 
 
 def test_bump_never_goes_below_the_market() -> None:

@@ -57,7 +57,8 @@ def test_tasks_keep_huge_payments_and_chain_ids_and_ignore_duplicates(store: Sto
     store.tasks.update_tasks(TESTNET_ID, [("0x" + "ab" * 20, 2, 3)])
     store.tasks.update_tasks(TESTNET_ID, [("0x" + "ab" * 20, 2, 1)])  # attempts never go back
     got = store.tasks.get_task(TESTNET_ID, "0x" + "ab" * 20)
-    assert got is not None and (got.status, got.attempt_count) == (2, 3)
+    assert got is not None
+    assert (got.status, got.attempt_count) == (2, 3)
 
 
 def test_responses_are_upserted_idempotently(store: Store) -> None:
@@ -75,11 +76,15 @@ def test_responses_are_upserted_idempotently(store: Store) -> None:
 
 
 def test_a_failed_write_rolls_back(store: Store) -> None:
-    with pytest.raises(RuntimeError), store.db.transaction() as conn:
-        conn.execute(
-            "INSERT INTO tracker_cursor (chain_id, nexus, block_number) VALUES (1, 'n', 5)"
-        )
-        raise RuntimeError("boom")
+    def write_then_fail() -> None:
+        with store.db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO tracker_cursor (chain_id, nexus, block_number) VALUES (1, 'n', 5)"
+            )
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        write_then_fail()
     assert store.misc.get_cursor(1, "n") is None
 
 
@@ -93,7 +98,8 @@ def test_journal_cursor_address_book_and_caches(store: Store) -> None:
     store.journal.journal_set_state("0xaa", "mined", block_number=12)
     assert store.journal.journal_open(TESTNET_ID) == []
     mined = store.journal.journal_get("0xaa")
-    assert mined is not None and mined.block_number == 12
+    assert mined is not None
+    assert mined.block_number == 12
     store.misc.set_cursor(TESTNET_ID, "0xN", 100)
     store.misc.set_cursor(TESTNET_ID, "0xN", 150)
     assert store.misc.get_cursor(TESTNET_ID, "0xN") == 150
@@ -102,7 +108,9 @@ def test_journal_cursor_address_book_and_caches(store: Store) -> None:
     assert [s.label for s in store.misc.saved_sources(TESTNET_ID)] == ["Sentiment EN"]
     store.misc.cache_source_info(TESTNET_ID, "0xsrc", {"name": "S", "min_payment": "10"})
     cached = store.misc.cached_source_info(TESTNET_ID, "0xsrc")
-    assert cached is not None and cached[0]["name"] == "S"
+    assert cached is not None
+    assert cached[0]["name"] == "S"
     store.misc.save_result(TESTNET_ID, "0xresp", '{"result": 1}', "json", "http://g/ipfs/Qm")
     result = store.misc.get_result(TESTNET_ID, "0xresp")
-    assert result is not None and result.raw == '{"result": 1}'
+    assert result is not None
+    assert result.raw == '{"result": 1}'
