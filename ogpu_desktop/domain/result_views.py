@@ -7,9 +7,10 @@ Every view is a frozen dataclass holding tuples, never lists or dicts, and carri
 - ``truncated``: ``True`` when anything was cut for display (a long string, items beyond a cap,
   nesting beyond :data:`MAX_DEPTH`, or the raw JSON text itself); cut strings end with
   :data:`TRUNCATION_MARKER`;
-- ``has_markup``: ``True`` when a shown string looks like HTML or XML. Results come from strangers:
-  viewers must show every string as plain text (``Qt.TextFormat.PlainText``), never as rich text,
-  whatever this flag says. The flag only lets a viewer mention that markup is shown as it is.
+- ``has_markup``: ``True`` when a shown string (``raw_json`` included) looks like HTML or XML.
+  Results come from strangers: viewers must show every string as plain text
+  (``Qt.TextFormat.PlainText``, ``QPlainTextEdit``), never as rich text, whatever this flag says.
+  The flag only lets a viewer mention that markup is shown as it is.
 
 The kinds (``view.kind``, a :class:`ViewKind`):
 
@@ -78,7 +79,8 @@ class ResultViewBase:
     Attributes:
         raw_json: The received value as pretty JSON, capped at :data:`MAX_RAW_JSON_CHARS`.
         truncated: Something was cut or capped for display.
-        has_markup: A shown string looks like HTML/XML (still to be shown as plain text).
+        has_markup: A shown string, ``raw_json`` included, looks like HTML/XML (still to be shown
+            as plain text).
     """
 
     kind: ClassVar[ViewKind]

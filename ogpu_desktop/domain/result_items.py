@@ -1,0 +1,236 @@
+"""Build the list views (labels, answers, generated texts, translations, summaries) from dicts."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from ogpu_desktop.domain.result_sanitiser import JsonValue, cap_text, json_text
+from ogpu_desktop.domain.result_views import (
+    MAX_LABEL_CHARS,
+    MAX_LABELS,
+    MAX_TEXT_CHARS,
+    MAX_TEXT_ITEMS,
+    Answer,
+    AnswersView,
+    ChatMessage,
+    GeneratedText,
+    GeneratedTextsView,
+    LabelScore,
+    LabelScoresView,
+    ResultView,
+    SummaryView,
+    TranslationView,
+    ViewKind,
+)
+
+MAX_SCORE_TEXT_CHARS = 64
+"""A score given as text longer than this is not read as a number."""
+
+Item = dict[str, JsonValue]
+
+_MARKUP = re.compile(r"<[A-Za-z!/?]")
+
+
+def has_markup(text: str) -> bool:
+    """Whether ``text`` looks like it holds HTML or XML tags."""
+    return _MARKUP.search(text) is not None
+
+
+@dataclass
+class FieldMarks:
+    """Collects, while the fields of one view are read, whether text was cut or holds markup."""
+
+    truncated: bool = False
+    markup: bool = False
+
+    def text(self, value: JsonValue, limit: int) -> str:
+        """A field value as capped display text: strings as they are, anything else as JSON."""
+        if isinstance(value, str):
+            text = value
+        elif value is None:
+            text = ""
+        else:
+            text, cut = json_text(value, limit, pretty=False)
+            self.truncated = self.truncated or cut
+        text, cut = cap_text(text, limit)
+        self.truncated = self.truncated or cut
+        self.markup = self.markup or has_markup(text)
+        return text
+
+
+def read_score(value: JsonValue) -> float | None:
+    """A finite float score, or ``None`` (missing, not numeric, NaN or infinite).
+
+    Numeric text such as ``"0.9"`` is read; booleans are not scores.
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        if isinstance(value, int | float):
+            number = float(value)
+        elif isinstance(value, str) and len(value) <= MAX_SCORE_TEXT_CHARS:
+            number = float(value.strip())
+        else:
+            return None
+    except (ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def item_view(
+    kind: ViewKind, items: list[Item], others: int, raw: str, cut: bool
+) -> ResultView | None:
+    """The view of ``kind`` over dict items, or ``None`` when no item fits that kind.
+
+    Args:
+        kind: One of the list kinds (label scores, answers, generated texts, translation, summary).
+        items: The dict entries received.
+        others: Entries that were not dicts (counted as skipped).
+        raw: The raw JSON text of the whole list.
+        cut: Whether something below the list was already cut.
+    """
+    if kind is ViewKind.LABEL_SCORES:
+        return _label_scores(items, others, raw, cut)
+    if kind is ViewKind.ANSWERS:
+        return _answers(items, others, raw, cut)
+    if kind is ViewKind.GENERATED_TEXTS:
+        return _generated_texts(items, others, raw, cut)
+    if kind in (ViewKind.TRANSLATION, ViewKind.SUMMARY):
+        return _texts(kind, items, others, raw, cut)
+    return None
+
+
+def _label_scores(items: list[Item], others: int, raw: str, cut: bool) -> LabelScoresView | None:
+    marks = FieldMarks()
+    scored: list[tuple[float, JsonValue]] = []
+    for item in items:
+        label = item.get("label")
+        score = read_score(item.get("score"))
+        if label is not None and score is not None:
+            scored.append((score, label))
+    if not scored:
+        return None
+    scored.sort(key=lambda pair: -pair[0])
+    # Only the labels shown are read, so thousands of long labels cost nothing.
+    shown = tuple(
+        LabelScore(label=marks.text(label, MAX_LABEL_CHARS), score=score)
+        for score, label in scored[:MAX_LABELS]
+    )
+    return LabelScoresView(
+        items=shown,
+        total=len(scored),
+        skipped=others + len(items) - len(scored),
+        raw_json=raw,
+        truncated=cut or marks.truncated or len(scored) > len(shown),
+        has_markup=marks.markup or has_markup(raw),
+    )
+
+
+def _answers(items: list[Item], others: int, raw: str, cut: bool) -> AnswersView | None:
+    marks = FieldMarks()
+    found = [
+        (read_score(item.get("score")), item["answer"])
+        for item in items
+        if item.get("answer") is not None
+    ]
+    if not found:
+        return None
+    # Scored answers first, highest first; unscored (generative) answers keep their order.
+    found.sort(key=lambda pair: (pair[0] is None, -(pair[0] or 0.0)))
+    shown = tuple(
+        Answer(answer=marks.text(answer, MAX_TEXT_CHARS), score=score)
+        for score, answer in found[:MAX_LABELS]
+    )
+    return AnswersView(
+        items=shown,
+        total=len(found),
+        skipped=others + len(items) - len(found),
+        raw_json=raw,
+        truncated=cut or marks.truncated or len(found) > len(shown),
+        has_markup=marks.markup or has_markup(raw),
+    )
+
+
+def _generated_texts(
+    items: list[Item], others: int, raw: str, cut: bool
+) -> GeneratedTextsView | None:
+    marks = FieldMarks()
+    found = [item["generated_text"] for item in items if item.get("generated_text") is not None]
+    if not found:
+        return None
+    shown = tuple(_generated(value, marks) for value in found[:MAX_TEXT_ITEMS])
+    return GeneratedTextsView(
+        items=shown,
+        total=len(found),
+        skipped=others + len(items) - len(found),
+        raw_json=raw,
+        truncated=cut or marks.truncated or len(found) > len(shown),
+        has_markup=marks.markup or has_markup(raw),
+    )
+
+
+def _generated(value: JsonValue, marks: FieldMarks) -> GeneratedText:
+    """One sequence; for chat output (role/content messages) the last assistant reply."""
+    if isinstance(value, list):
+        messages = [
+            entry
+            for entry in value
+            if isinstance(entry, dict) and ("content" in entry or "role" in entry)
+        ]
+        if messages:
+            reply = next(
+                (entry for entry in reversed(messages) if entry.get("role") == "assistant"),
+                messages[-1],
+            )
+            kept = messages[-MAX_TEXT_ITEMS:]
+            marks.truncated = marks.truncated or len(kept) < len(messages)
+            conversation = tuple(
+                ChatMessage(
+                    role=marks.text(entry.get("role"), MAX_LABEL_CHARS),
+                    content=_content(entry.get("content"), marks),
+                )
+                for entry in kept
+            )
+            text = _content(reply.get("content"), marks)
+            return GeneratedText(text=text, conversation=conversation)
+    return GeneratedText(text=marks.text(value, MAX_TEXT_CHARS))
+
+
+def _content(value: JsonValue, marks: FieldMarks) -> str:
+    """Message content as text; a list of parts (multimodal chat) gives its text parts joined."""
+    if not isinstance(value, list):
+        return marks.text(value, MAX_TEXT_CHARS)
+    parts: list[str] = []
+    size = 0
+    for entry in value:
+        part = entry.get("text") if isinstance(entry, dict) else entry
+        if isinstance(part, str):
+            parts.append(part)
+            size += len(part) + 1
+            if size > MAX_TEXT_CHARS:
+                break
+    if not parts:
+        return marks.text(value, MAX_TEXT_CHARS)
+    return marks.text("\n".join(parts), MAX_TEXT_CHARS)
+
+
+def _texts(
+    kind: ViewKind, items: list[Item], others: int, raw: str, cut: bool
+) -> TranslationView | SummaryView | None:
+    marks = FieldMarks()
+    key = "translation_text" if kind is ViewKind.TRANSLATION else "summary_text"
+    found = [item[key] for item in items if item.get(key) is not None]
+    if not found:
+        return None
+    texts = tuple(marks.text(value, MAX_TEXT_CHARS) for value in found[:MAX_TEXT_ITEMS])
+    view_type = TranslationView if kind is ViewKind.TRANSLATION else SummaryView
+    return view_type(
+        texts=texts,
+        total=len(found),
+        skipped=others + len(items) - len(found),
+        raw_json=raw,
+        truncated=cut or marks.truncated or len(found) > len(texts),
+        has_markup=marks.markup or has_markup(raw),
+    )
