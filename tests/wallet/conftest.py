@@ -1,0 +1,143 @@
+"""Fixtures for the wallet tests: a real Secret Service (gnome-keyring), isolated per test.
+
+Tests marked ``keychain`` skip when no unlocked Secret Service is reachable, and fail instead
+when ``OGPU_REQUIRE_KEYCHAIN=1`` (as ``scripts/test`` sets it), so CI cannot pass by skipping.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from functools import cache
+from pathlib import Path
+
+import keyring
+import keyring.backend
+import keyring.backends.fail
+import keyring.errors
+import pytest
+import secretstorage
+from keyring.backends.SecretService import Keyring as SecretServiceKeyring
+from secretstorage.util import DBusAddressWrapper, format_secret, open_session
+
+from ogpu_desktop.wallet import KeyringKeyStore, Wallet
+
+TEST_KEYRING_PASSWORD = os.environ.get("OGPU_TEST_KEYRING_PASSWORD", "ogpu-test-keyring")
+HOW_TO_RUN = (
+    "run the tests inside `dbus-run-session` with an unlocked gnome-keyring and temporary "
+    "HOME/XDG folders, as scripts/test does"
+)
+
+
+@cache
+def secret_service_problem() -> str | None:
+    """Return why no unlocked Secret Service can be used, or ``None`` when one can."""
+    backend = keyring.get_keyring()
+    if not isinstance(backend, SecretServiceKeyring):
+        kind = f"{type(backend).__module__}.{type(backend).__name__}"
+        return f"keyring chose {kind}, not the Secret Service; {HOW_TO_RUN}"
+    try:
+        connection = secretstorage.dbus_init()
+        try:
+            if secretstorage.get_default_collection(connection).is_locked():
+                return f"the default Secret Service collection is locked; {HOW_TO_RUN}"
+        finally:
+            connection.close()
+    except secretstorage.exceptions.SecretStorageException as exc:
+        return f"the Secret Service cannot be reached ({exc}); {HOW_TO_RUN}"
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _require_keychain(request: pytest.FixtureRequest) -> None:
+    if request.node.get_closest_marker("keychain") is None:
+        return
+    problem = secret_service_problem()
+    if problem is None:
+        return
+    if os.environ.get("OGPU_REQUIRE_KEYCHAIN") == "1":
+        pytest.fail(f"OGPU_REQUIRE_KEYCHAIN=1 but no keychain: {problem}")
+    pytest.skip(f"no Secret Service keychain: {problem}")
+
+
+def home_is_temporary() -> bool:
+    """True when HOME is under the system's temporary folder (a throw-away test session)."""
+    home = Path(os.environ.get("HOME", "/")).resolve()
+    return home.is_relative_to(Path(tempfile.gettempdir()).resolve())
+
+
+@pytest.fixture
+def keychain_store() -> Iterator[KeyringKeyStore]:
+    """A keychain store under a service name of its own, removed after the test."""
+    store = KeyringKeyStore(service=f"ogpu-desktop-test-{uuid.uuid4().hex[:12]}")
+    yield store
+    backend = keyring.get_keyring()
+    with contextlib.suppress(keyring.errors.KeyringError):
+        backend.delete_password(store.service, "account-keys")
+
+
+@pytest.fixture
+def settings_file(tmp_path: Path) -> Path:
+    """Where the wallet's settings file goes (a profile's config folder)."""
+    return tmp_path / "profile" / "config" / "wallet.json"
+
+
+@pytest.fixture
+def wallet(settings_file: Path, keychain_store: KeyringKeyStore) -> Wallet:
+    """A wallet on the real keychain, with its own settings file."""
+    return Wallet(settings_file, keychain=keychain_store)
+
+
+@pytest.fixture
+def no_keychain() -> Iterator[None]:
+    """keyring's ``fail`` backend, as on a Linux box without Secret Service; restored after."""
+    previous = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def use_backend() -> Iterator[Callable[[keyring.backend.KeyringBackend], None]]:
+    """Set keyring's backend for one test and restore the previous one after."""
+    previous = keyring.get_keyring()
+
+    def setter(backend: keyring.backend.KeyringBackend) -> None:
+        keyring.set_keyring(backend)
+
+    yield setter
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def locked_keychain() -> Iterator[None]:
+    """Lock the default Secret Service collection for one test, then unlock it again.
+
+    Unlocking without a prompt uses gnome-keyring's internal master-password call, so this
+    only runs in a throw-away session (HOME under the temporary folder), never on a real login
+    keyring.
+    """
+    if not home_is_temporary():
+        pytest.skip("locking the keychain is only done in a throw-away test session")
+    connection = secretstorage.dbus_init()
+    collection = secretstorage.get_default_collection(connection)
+    collection.lock()
+    assert collection.is_locked()
+    yield
+    service = DBusAddressWrapper(
+        "/org/freedesktop/secrets", "org.freedesktop.Secret.Service", connection
+    )
+    real_path = service.call("ReadAlias", "s", "default")[0]
+    secret = format_secret(open_session(connection), TEST_KEYRING_PASSWORD.encode(), "text/plain")
+    internal = DBusAddressWrapper(
+        "/org/freedesktop/secrets",
+        "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface",
+        connection,
+    )
+    internal.call("UnlockWithMasterPassword", "o(oayays)", real_path, secret)
+    unlocked = not collection.is_locked()
+    connection.close()
+    assert unlocked, "the test keyring could not be unlocked again"
