@@ -1,0 +1,440 @@
+"""The Sandbox's EVM node: py-evm through eth-tester, answering Ethereum JSON-RPC requests.
+
+Requests arrive as JSON (from the HTTP server or the in-process web3 provider) and answers are
+JSON-ready: quantities as ``0x`` hex, keys in the JSON-RPC camelCase. Every access to the EVM goes
+through one lock, because py-evm is not thread-safe and the HTTP server, the provider threads and
+the faucet share one chain.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, cast
+
+from eth.estimators.gas import binary_gas_search_exact
+from eth.vm.spoof import SpoofTransaction
+from eth_tester import EthereumTester, PyEVMBackend
+from eth_tester.exceptions import (
+    BlockNotFound,
+    TransactionFailed,
+    TransactionNotFound,
+    ValidationError,
+)
+from eth_utils.address import to_checksum_address
+from web3 import Web3
+from web3.providers import JSONBaseProvider
+from web3.types import RPCEndpoint, RPCResponse
+
+from ogpu_desktop import __version__
+from ogpu_desktop.sandbox.rpc_format import (
+    Json,
+    RpcError,
+    address_set,
+    block_json,
+    block_param,
+    error_response,
+    log_bound,
+    plain_validation_message,
+    quantity,
+    revert_error,
+    strip0x,
+    to_json,
+    topics_match,
+    transaction_json,
+    transaction_request,
+)
+
+LOG = logging.getLogger(__name__)
+
+DEFAULT_CHAIN_ID = 1337
+"""Chain ID used unless another is given: the usual local-development ID, no public network's."""
+PRIORITY_FEE_WEI = 10**9
+_TIMESTAMP_LAG_S = 2
+"""A read or write mines an empty block first when the head is older than this, so contract
+checks against ``block.timestamp`` see the wall clock even when the chain has been idle."""
+
+Method = Callable[[list[Json]], Json]
+
+
+@dataclass(frozen=True)
+class _LogEntry:
+    block_number: int
+    address: str
+    topics: tuple[str, ...]
+    json: dict[str, Json]
+
+
+class SandboxNode:
+    """One in-memory chain with its JSON-RPC method table.
+
+    Args:
+        chain_id: The EIP-155 chain ID transactions must be signed for.
+        accounts: Number of funded, unlocked node accounts (1,000,000 tokens each).
+    """
+
+    def __init__(self, chain_id: int = DEFAULT_CHAIN_ID, accounts: int = 10) -> None:
+        self.chain_id = chain_id
+        self._lock = threading.RLock()
+        backend = PyEVMBackend(
+            genesis_state=PyEVMBackend.generate_genesis_state(num_accounts=accounts)
+        )
+        # eth-tester builds a fresh chain class per backend, so this sets the ID of this chain only.
+        type(backend.chain).chain_id = chain_id
+        type(backend.chain).gas_estimator = staticmethod(_fast_gas_estimate)
+        self._backend = backend
+        self._tester = EthereumTester(backend=backend)
+        self._time_offset = 0
+        self._logs: list[_LogEntry] = []
+        self._indexed_height = 0
+        self.genesis_hash: str = self._tester.get_block_by_number(0)["hash"]
+        self.accounts: tuple[str, ...] = tuple(
+            to_checksum_address(a) for a in self._tester.get_accounts()
+        )
+        self._methods: dict[str, Method] = self._method_table()
+
+    # ----- entry points -------------------------------------------------------------------
+
+    def handle(self, payload: Json) -> Json:
+        """Answer one JSON-RPC request object or a batch (list); ``None`` for notifications only."""
+        if isinstance(payload, list):
+            if not payload:
+                return error_response(None, RpcError(-32600, "Invalid request: empty batch"))
+            answers = [self._handle_one(item) for item in payload]
+            return [a for a in answers if a is not None]
+        return self._handle_one(payload)
+
+    def request(self, method: str, *params: Json) -> Json:
+        """Call ``method`` with JSON-shaped ``params`` and return the JSON result (or raise)."""
+        function = self._methods.get(method)
+        if function is None:
+            raise RpcError(-32601, f"Method not found: {method}")
+        with self._lock:
+            return function(list(params))
+
+    def _handle_one(self, item: Json) -> Json:
+        if not isinstance(item, dict) or not isinstance(item.get("method"), str):
+            return error_response(None, RpcError(-32600, "Invalid request"))
+        request_id = item.get("id")
+        params = item.get("params", [])
+        if not isinstance(params, list):
+            return error_response(request_id, RpcError(-32602, "Params must be a list"))
+        try:
+            result = self.request(item["method"], *params)
+        except RpcError as exc:
+            return error_response(request_id, exc)
+        except (ValidationError, ValueError, TypeError, KeyError, IndexError) as exc:
+            return error_response(request_id, RpcError(-32602, f"Invalid params: {exc}"))
+        if "id" not in item:
+            return None
+        return {"jsonrpc": "2.0", "id": request_id, "result": result}
+
+    # ----- method table --------------------------------------------------------------------
+
+    def _method_table(self) -> dict[str, Method]:
+        return {
+            "web3_clientVersion": lambda p: f"OGPU-Sandbox/{__version__}/py-evm",
+            "net_version": lambda p: str(self.chain_id),
+            "net_listening": lambda p: True,
+            "eth_chainId": lambda p: hex(self.chain_id),
+            "eth_syncing": lambda p: False,
+            "eth_accounts": lambda p: list(self.accounts),
+            "eth_blockNumber": lambda p: hex(self._head_number()),
+            "eth_getBlockByNumber": self._get_block_by_number,
+            "eth_getBlockByHash": self._get_block_by_hash,
+            "eth_getBalance": lambda p: hex(
+                self._tester.get_balance(p[0], block_param(p, 1, allow_pending=True))
+            ),
+            "eth_getCode": lambda p: self._tester.get_code(
+                p[0], block_param(p, 1, allow_pending=True)
+            ),
+            "eth_getTransactionCount": lambda p: hex(
+                self._tester.get_nonce(p[0], block_param(p, 1, allow_pending=True))
+            ),
+            "eth_getStorageAt": lambda p: self._tester.get_storage_at(
+                p[0], int(p[1], 16), block_param(p, 2, allow_pending=True)
+            ),
+            "eth_gasPrice": lambda p: hex(self._pending_base_fee() + PRIORITY_FEE_WEI),
+            "eth_maxPriorityFeePerGas": lambda p: hex(PRIORITY_FEE_WEI),
+            "eth_feeHistory": self._fee_history,
+            "eth_call": self._call,
+            "eth_estimateGas": self._estimate_gas,
+            "eth_sendRawTransaction": self._send_raw_transaction,
+            "eth_sendTransaction": self._send_transaction,
+            "eth_getTransactionByHash": self._get_transaction,
+            "eth_getTransactionReceipt": self._get_receipt,
+            "eth_getLogs": self._get_logs,
+            "evm_increaseTime": self._increase_time,
+            "evm_mine": self._mine,
+            "evm_snapshot": lambda p: hex(self._tester.take_snapshot()),
+            "evm_revert": self._revert,
+        }
+
+    # ----- blocks and time ----------------------------------------------------------------
+
+    def _head_number(self) -> int:
+        return int(self._tester.get_block_by_number("latest")["number"])
+
+    def _now(self) -> int:
+        return int(time.time()) + self._time_offset
+
+    def _pending_base_fee(self) -> int:
+        return int(self._tester.get_block_by_number("pending")["base_fee_per_gas"])
+
+    def _catch_up_clock(self) -> None:
+        """Mine an empty block if the head is stale, and date the next block by the clock."""
+        if self._tester.get_block_by_number("latest")["timestamp"] < self._now() - _TIMESTAMP_LAG_S:
+            self._mine_block()
+        self._set_pending_timestamp(self._now())
+
+    def _set_pending_timestamp(self, timestamp: int) -> None:
+        chain = self._backend.chain
+        parent_ts = int(self._tester.get_block_by_number("latest")["timestamp"])
+        chain.header = chain.header.copy(timestamp=max(timestamp, parent_ts + 1))
+
+    def _mine_block(self) -> None:
+        self._set_pending_timestamp(self._now())
+        self._tester.mine_blocks(1)
+        self._index_new_blocks()
+
+    def _increase_time(self, params: list[Json]) -> Json:
+        seconds = quantity(params[0])
+        if seconds < 0:
+            raise RpcError(-32602, "Time can only move forward")
+        self._time_offset += seconds
+        return hex(self._time_offset)
+
+    def _mine(self, params: list[Json]) -> Json:
+        if params and params[0] is not None:
+            # anvil's evm_mine takes the new block's timestamp as its first parameter.
+            target = quantity(params[0])
+            self._time_offset += max(0, target - self._now())
+        self._mine_block()
+        return "0x0"
+
+    def _revert(self, params: list[Json]) -> Json:
+        try:
+            self._tester.revert_to_snapshot(quantity(params[0]))
+        except Exception:
+            return False
+        height = self._head_number()
+        self._logs = [entry for entry in self._logs if entry.block_number <= height]
+        self._indexed_height = height
+        return True
+
+    def _get_block_by_number(self, params: list[Json]) -> Json:
+        try:
+            full = bool(params[1]) if len(params) > 1 else False
+            block = self._tester.get_block_by_number(
+                block_param(params, 0, allow_pending=True), full
+            )
+        except BlockNotFound:
+            return None
+        return block_json(block)
+
+    def _get_block_by_hash(self, params: list[Json]) -> Json:
+        try:
+            block = self._tester.get_block_by_hash(params[0], bool(params[1]))
+        except BlockNotFound:
+            return None
+        return block_json(block)
+
+    def _fee_history(self, params: list[Json]) -> Json:
+        count = max(1, min(quantity(params[0]), 1024))
+        newest = block_param(params, 1)
+        newest_number = self._head_number() if isinstance(newest, str) else newest
+        oldest = max(0, newest_number - count + 1)
+        percentiles = params[2] if len(params) > 2 and params[2] else []
+        base_fees: list[str] = []
+        ratios: list[float] = []
+        rewards: list[list[str]] = []
+        for number in range(oldest, newest_number + 1):
+            block = self._tester.get_block_by_number(number)
+            base_fees.append(hex(block["base_fee_per_gas"]))
+            ratios.append(block["gas_used"] / block["gas_limit"])
+            rewards.append([hex(PRIORITY_FEE_WEI) for _ in percentiles])
+        base_fees.append(hex(self._pending_base_fee()))
+        answer: dict[str, Json] = {
+            "oldestBlock": hex(oldest),
+            "baseFeePerGas": base_fees,
+            "gasUsedRatio": ratios,
+        }
+        if percentiles:
+            answer["reward"] = rewards
+        return answer
+
+    # ----- calls and transactions ----------------------------------------------------------
+
+    def _call(self, params: list[Json]) -> Json:
+        self._catch_up_clock()
+        transaction = transaction_request(params[0])
+        try:
+            return self._tester.call(transaction, block_param(params, 1))
+        except TransactionFailed as exc:
+            raise revert_error(exc) from None
+
+    def _estimate_gas(self, params: list[Json]) -> Json:
+        self._catch_up_clock()
+        transaction = transaction_request(params[0])
+        transaction.pop("gas", None)
+        try:
+            return hex(self._tester.estimate_gas(transaction, block_param(params, 1)))
+        except TransactionFailed as exc:
+            raise revert_error(exc) from None
+        except ValidationError as exc:
+            raise RpcError(-32000, plain_validation_message(str(exc))) from None
+
+    def _send_raw_transaction(self, params: list[Json]) -> Json:
+        raw = bytes.fromhex(strip0x(params[0]))
+        self._check_chain_id(raw)
+        self._catch_up_clock()
+        try:
+            tx_hash = self._tester.send_raw_transaction("0x" + raw.hex())
+        except (ValidationError, Exception) as exc:
+            if isinstance(exc, RpcError):
+                raise
+            raise RpcError(-32000, plain_validation_message(str(exc))) from None
+        self._index_new_blocks()
+        return tx_hash
+
+    def _send_transaction(self, params: list[Json]) -> Json:
+        transaction = transaction_request(params[0])
+        if transaction["from"] not in {a.lower() for a in self.accounts} and (
+            to_checksum_address(transaction["from"]) not in self.accounts
+        ):
+            raise RpcError(-32000, "The sender is not an unlocked account of this node")
+        self._catch_up_clock()
+        transaction.setdefault("gas", self._tester.estimate_gas(transaction))
+        try:
+            tx_hash = self._tester.send_transaction(transaction)
+        except ValidationError as exc:
+            raise RpcError(-32000, plain_validation_message(str(exc))) from None
+        self._index_new_blocks()
+        return tx_hash
+
+    def _check_chain_id(self, raw: bytes) -> None:
+        if not raw:
+            raise RpcError(-32602, "Empty transaction")
+        builder = self._backend.chain.get_vm().get_transaction_builder()
+        try:
+            decoded = builder.decode(raw)
+        except Exception as exc:
+            raise RpcError(-32602, f"Invalid transaction: {exc}") from None
+        chain_id = getattr(decoded, "chain_id", None)
+        if chain_id is not None and chain_id != self.chain_id:
+            raise RpcError(
+                -32000,
+                f"invalid chain id for signer: expected {self.chain_id}, got {chain_id}",
+            )
+
+    def _get_transaction(self, params: list[Json]) -> Json:
+        try:
+            transaction = self._tester.get_transaction_by_hash(params[0])
+        except TransactionNotFound:
+            return None
+        return transaction_json(transaction)
+
+    def _get_receipt(self, params: list[Json]) -> Json:
+        try:
+            receipt = self._tester.get_transaction_receipt(params[0])
+        except TransactionNotFound:
+            return None
+        if receipt.get("block_number") is None:
+            return None
+        return to_json(receipt)
+
+    # ----- logs ----------------------------------------------------------------------------
+
+    def _index_new_blocks(self) -> None:
+        head = self._head_number()
+        for number in range(self._indexed_height + 1, head + 1):
+            block = self._tester.get_block_by_number(number)
+            for tx_hash in block["transactions"]:
+                receipt = self._tester.get_transaction_receipt(tx_hash)
+                for log in receipt["logs"]:
+                    as_json = to_json(log)
+                    self._logs.append(
+                        _LogEntry(
+                            number,
+                            str(as_json["address"]).lower(),
+                            tuple(str(t).lower() for t in as_json["topics"]),
+                            as_json,
+                        )
+                    )
+        self._indexed_height = max(self._indexed_height, head)
+
+    def _get_logs(self, params: list[Json]) -> Json:
+        query = params[0] if params else {}
+        head = self._head_number()
+        if query.get("blockHash"):
+            block = self._tester.get_block_by_hash(query["blockHash"])
+            low = high = int(block["number"])
+        else:
+            low = log_bound(query.get("fromBlock", "latest"), head)
+            high = log_bound(query.get("toBlock", "latest"), head)
+        addresses = address_set(query.get("address"))
+        topics = query.get("topics") or []
+        return [
+            dict(entry.json)
+            for entry in self._logs
+            if low <= entry.block_number <= high
+            and (addresses is None or entry.address in addresses)
+            and topics_match(entry.topics, topics)
+        ]
+
+
+def _fast_gas_estimate(state: Any, transaction: Any) -> int:
+    """Estimate gas with two executions instead of py-evm's ~25-step binary search.
+
+    One run at the block gas limit gives the gas used (or the revert); the estimate is that plus
+    room for the 63/64 rule of nested calls, checked by a second run. Should the check fail, the
+    exact binary search decides.
+    """
+    at_limit = SpoofTransaction(transaction, gas=state.gas_limit, gas_price=0)
+    snapshot = state.snapshot()
+    try:
+        computation = state.apply_transaction(at_limit)
+    finally:
+        state.revert(snapshot)
+    if computation.is_error:
+        raise computation.error
+    used = transaction.intrinsic_gas + computation.get_gas_used()
+    estimate = min(state.gas_limit, used * 110 // 100 + 10_000)
+    snapshot = state.snapshot()
+    try:
+        check = state.apply_transaction(SpoofTransaction(transaction, gas=estimate, gas_price=0))
+    finally:
+        state.revert(snapshot)
+    if not check.is_error:
+        return int(estimate)
+    return int(binary_gas_search_exact(state, transaction))
+
+
+class InProcessProvider(JSONBaseProvider):
+    """A web3 provider that hands JSON-RPC requests to a :class:`SandboxNode` in this process.
+
+    Requests and answers go through the same JSON encoding as over HTTP, so code using it sees
+    exactly what an HTTP client sees, without a socket.
+    """
+
+    def __init__(self, node: SandboxNode) -> None:
+        super().__init__()
+        self._node = node
+
+    def make_request(self, method: RPCEndpoint, params: Any) -> RPCResponse:
+        """Encode the request as JSON, let the node answer it, and return the decoded answer."""
+        payload = json.loads(self.encode_rpc_request(method, params))
+        return cast(RPCResponse, self._node.handle(payload))
+
+    def is_connected(self, show_traceback: bool = False) -> bool:
+        """Always true: the node lives in this process."""
+        return True
+
+
+def in_process_web3(node: SandboxNode) -> Web3:
+    """Return a synchronous Web3 connected to ``node`` without HTTP."""
+    return Web3(InProcessProvider(node))

@@ -1,0 +1,143 @@
+"""Starting and stopping a whole Sandbox: node, contracts, sources, server, faucet, provider."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from ogpu_desktop.sandbox.demo_sources import (
+    DELIVERY_CODES,
+    DEMO_SOURCES,
+    ENV_CPU,
+    ENV_NVIDIA,
+    MAX_EXPIRY_DURATION_S,
+    MIN_PAYMENT_WEI,
+    DemoSource,
+    pin_metadata,
+)
+from ogpu_desktop.sandbox.deploy import Deployment, deploy_protocol, publish_source
+from ogpu_desktop.sandbox.engines import select_engine
+from ogpu_desktop.sandbox.node import DEFAULT_CHAIN_ID, SandboxNode, in_process_web3
+from ogpu_desktop.sandbox.pinning import PinStore
+from ogpu_desktop.sandbox.provider import SandboxProvider
+from ogpu_desktop.sandbox.server import Faucet, SandboxHttpServer
+
+LOG = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SandboxOptions:
+    """The knobs of a Sandbox run (see ``ogpu-desktop sandbox --help``)."""
+
+    port: int = 0
+    chain_id: int = DEFAULT_CHAIN_ID
+    answer_delay: float = 0.0
+    never_answer: bool = False
+    providers: int = 1
+    engine: str = "builtin"
+
+
+class Sandbox:
+    """A running Sandbox in this process.
+
+    Node account 0 deploys the contracts and owns the demo sources, account 1 pays the faucet,
+    and accounts 2 onwards are the provider's.
+    """
+
+    def __init__(self, options: SandboxOptions | None = None) -> None:
+        self.options = options or SandboxOptions()
+        if self.options.providers < 1:
+            raise ValueError("The Sandbox needs at least one provider account")
+        self.node = SandboxNode(self.options.chain_id, accounts=max(10, self.options.providers + 2))
+        self.store = PinStore()
+        self.server = SandboxHttpServer(self.node, self.store, self.options.port)
+        self.run_id = secrets.token_hex(16)
+        self.notices: list[str] = []
+        self.deployment: Deployment | None = None
+        self.provider: SandboxProvider | None = None
+        self._info: dict[str, Any] | None = None
+        self._stopped = threading.Event()
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:<port>``."""
+        return self.server.base_url
+
+    @property
+    def info(self) -> dict[str, Any]:
+        """The ``/info`` document (available once :meth:`start` returned)."""
+        if self._info is None:
+            raise RuntimeError("The Sandbox has not started yet")
+        return self._info
+
+    def start(self) -> dict[str, Any]:
+        """Deploy, publish the demo sources, start serving and answering; return ``/info``."""
+        w3 = in_process_web3(self.node)
+        owner, faucet_account, *provider_accounts = self.node.accounts
+        deployment = deploy_protocol(w3, owner)
+        self.deployment = deployment
+        published: dict[str, DemoSource] = {}
+        for source in DEMO_SOURCES:
+            address = publish_source(
+                w3,
+                deployment,
+                owner,
+                metadata_url=pin_metadata(self.store, source, self.base_url),
+                min_payment=MIN_PAYMENT_WEI,
+                max_expiry_duration=MAX_EXPIRY_DURATION_S,
+                delivery_method=DELIVERY_CODES[source.delivery],
+                environments=ENV_CPU | ENV_NVIDIA,
+            )
+            published[address] = source
+        engine, notice = select_engine(
+            self.options.engine, {s.pipeline: s.model for s in DEMO_SOURCES}
+        )
+        if notice:
+            self.notices.append(notice)
+        self.provider = SandboxProvider(
+            w3,
+            deployment,
+            published,
+            store=self.store,
+            link_base=self.base_url,
+            engine=engine,
+            accounts=provider_accounts[: self.options.providers],
+            answer_delay=self.options.answer_delay,
+            never_answer=self.options.never_answer,
+        )
+        self.server.faucet = Faucet(self.node, faucet_account)
+        self._info = {
+            "rpc_url": self.base_url,
+            "chain_id": self.node.chain_id,
+            "contracts": deployment.as_dict(),
+            "pinning_url": f"{self.base_url}/file/create",
+            "faucet_url": f"{self.base_url}/faucet",
+            "sources": [
+                {
+                    "address": address,
+                    "pipeline": source.pipeline,
+                    "model": source.model,
+                    "delivery": source.delivery,
+                }
+                for address, source in published.items()
+            ],
+            "run_id": self.run_id,
+            "genesis_hash": self.node.genesis_hash,
+            "engine": engine.name,
+        }
+        self.server.info = lambda: self._info
+        self.server.start()
+        self.provider.start()
+        return self._info
+
+    def stop(self) -> None:
+        """Stop the provider and the server (safe to call more than once)."""
+        if self._stopped.is_set():
+            return
+        self._stopped.set()
+        if self.provider is not None:
+            self.provider.stop()
+        self.server.stop()
