@@ -7,6 +7,7 @@ import numbers
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import islice
 from typing import Any, TypeAlias
 
@@ -190,14 +191,14 @@ def _scalar(src: object) -> tuple[JsonValue, bool]:
     """A non-container as a plain JSON scalar, and whether something was cut or replaced."""
     if src is None or isinstance(src, bool):
         return src, False
-    if isinstance(src, numbers.Real):
+    if isinstance(src, numbers.Real | Decimal):
         return _number(src)
     if isinstance(src, str | bytes | bytearray | memoryview):
         return _text(src)
     return cap_text(repr(src), MAX_KEY_CHARS)
 
 
-def _number(src: numbers.Real) -> tuple[JsonValue, bool]:
+def _number(src: numbers.Real | Decimal) -> tuple[JsonValue, bool]:
     """Ints stay exact ints (unless huge), floats stay floats, other reals become floats."""
     if isinstance(src, int):
         bits = src.bit_length()
