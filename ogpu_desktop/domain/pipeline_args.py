@@ -415,7 +415,7 @@ def _parse_int(raw: object, field: str) -> int:
         return raw
     if isinstance(raw, float) and raw.is_integer():
         return int(raw)
-    if isinstance(raw, str) and re.fullmatch(r"[+-]?\d{1,12}", raw.strip()):
+    if isinstance(raw, str) and re.fullmatch(r"[+-]?[0-9]{1,12}", raw.strip()):
         return int(raw.strip())
     raise ValidationError("Enter a whole number.", field)
 
@@ -429,7 +429,7 @@ def _parse_float(raw: object, field: str) -> float:
         text = raw.strip()
         if "," in text:
             raise ValidationError("Use a dot for decimals, such as 0.7.", field)
-        if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)", text):
+        if not re.fullmatch(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)", text):
             raise ValidationError("Enter a number, such as 0.7.", field)
         try:
             value = float(Decimal(text))
