@@ -203,7 +203,7 @@ def _call_backend(operation: Callable[[keyring.backend.KeyringBackend], _T]) -> 
     raise error from None
 
 
-def translate_backend_error(exc: BaseException) -> WalletError:
+def translate_backend_error(exc: BaseException) -> WalletError:  # noqa: PLR0911 - one per cause
     """Map an exception from keyring, SecretStorage or D-Bus to a message a person can act on.
 
     Only the exception's type and D-Bus error name are used, never its text, which could in
@@ -229,6 +229,11 @@ def translate_backend_error(exc: BaseException) -> WalletError:
         return KeychainUnavailableError(
             f"The keychain could not be reached (D-Bus said {dbus_name}). {NO_KEYCHAIN_MESSAGE}"
         )
+    if isinstance(exc, OSError):
+        # jeepney connects to the session bus socket itself: no socket means no D-Bus session.
+        return KeychainUnavailableError(
+            f"The keychain could not be reached (no D-Bus session bus). {NO_KEYCHAIN_MESSAGE}"
+        )
     return KeychainUnavailableError(
         f"The keychain could not be used ({type(exc).__name__}). Check that it is running and "
         f"unlocked and try again, {SESSION_ONLY_HINT}"
@@ -236,13 +241,10 @@ def translate_backend_error(exc: BaseException) -> WalletError:
 
 
 def _dbus_error_name(exc: BaseException) -> str | None:
-    # jeepney's DBusErrorResponse carries the D-Bus error name; ConnectionError/OSError mean
-    # the session bus itself is not there.
+    # jeepney's DBusErrorResponse carries the D-Bus error name (e.g. ...ServiceUnknown).
     name = getattr(exc, "name", None)
     if type(exc).__name__ == "DBusErrorResponse" and isinstance(name, str):
         return name
-    if isinstance(exc, OSError):
-        return "no session bus"
     return None
 
 

@@ -113,8 +113,8 @@ def use_backend() -> Iterator[Callable[[keyring.backend.KeyringBackend], None]]:
 
 
 @pytest.fixture
-def locked_keychain() -> Iterator[None]:
-    """Lock the default Secret Service collection for one test, then unlock it again.
+def lock_keychain() -> Iterator[Callable[[], None]]:
+    """Return a function that locks the default Secret Service collection; unlock it after.
 
     Unlocking without a prompt uses gnome-keyring's internal master-password call, so this
     only runs in a throw-away session (HOME under the temporary folder), never on a real login
@@ -124,20 +124,26 @@ def locked_keychain() -> Iterator[None]:
         pytest.skip("locking the keychain is only done in a throw-away test session")
     connection = secretstorage.dbus_init()
     collection = secretstorage.get_default_collection(connection)
-    collection.lock()
-    assert collection.is_locked()
-    yield
-    service = DBusAddressWrapper(
-        "/org/freedesktop/secrets", "org.freedesktop.Secret.Service", connection
-    )
-    real_path = service.call("ReadAlias", "s", "default")[0]
-    secret = format_secret(open_session(connection), TEST_KEYRING_PASSWORD.encode(), "text/plain")
-    internal = DBusAddressWrapper(
-        "/org/freedesktop/secrets",
-        "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface",
-        connection,
-    )
-    internal.call("UnlockWithMasterPassword", "o(oayays)", real_path, secret)
+
+    def lock() -> None:
+        collection.lock()
+        assert collection.is_locked()
+
+    yield lock
+    if collection.is_locked():
+        service = DBusAddressWrapper(
+            "/org/freedesktop/secrets", "org.freedesktop.Secret.Service", connection
+        )
+        real_path = service.call("ReadAlias", "s", "default")[0]
+        secret = format_secret(
+            open_session(connection), TEST_KEYRING_PASSWORD.encode(), "text/plain"
+        )
+        internal = DBusAddressWrapper(
+            "/org/freedesktop/secrets",
+            "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface",
+            connection,
+        )
+        internal.call("UnlockWithMasterPassword", "o(oayays)", real_path, secret)
     unlocked = not collection.is_locked()
     connection.close()
     assert unlocked, "the test keyring could not be unlocked again"
