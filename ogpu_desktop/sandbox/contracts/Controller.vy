@@ -81,6 +81,7 @@ def cancelTask(task: address):
     assert self._acts_for(client), "Only the client who published this task can cancel it"
     status: uint8 = staticcall ITask(task).getStatus()
     assert status != structs.TASK_CANCELED, "This task is already canceled"
+    assert status != structs.TASK_EXPIRED, "This task has expired"
     assert status == structs.TASK_NEW, "Only a task that no provider has attempted yet can be canceled"
     extcall INexus(self.nexus).setTaskStatus(task, structs.TASK_CANCELED)
     extcall IVault(self.vault).releasePayment(client, task)
