@@ -10,7 +10,7 @@ from typing import Any
 
 from eth_account import Account
 
-from ogpu_desktop.domain.signing import SignedTransaction
+from ogpu_desktop.domain.signing import SignedTransaction, TransactionSigner
 from ogpu_desktop.wallet.errors import WalletError, WrongChainError
 from ogpu_desktop.wallet.key_store import KeyStore
 
@@ -140,3 +140,8 @@ def _safe_reason(exc: BaseException) -> str:
     """The exception's text, without anything long and hex-shaped (which could be key material)."""
     text = _LONG_HEX.sub("<hex>", str(exc))[:300]
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _satisfies_protocol(signer: KeychainSigner) -> TransactionSigner:
+    # Checked by mypy: KeychainSigner implements the chain layer's signing protocol.
+    return signer
