@@ -7,6 +7,7 @@ import binascii
 import functools
 import math
 import os
+import re
 import threading
 import warnings
 from dataclasses import dataclass, field
@@ -217,8 +218,8 @@ def encode_image_bytes(data: bytes, options: EncodeOptions = DEFAULT_OPTIONS) ->
             decoded = _decode(data, options)
         except ImageError:
             raise
-        except Image.DecompressionBombError:
-            raise ImageError(_bomb_message(None, options)) from None
+        except Image.DecompressionBombError as exc:
+            raise ImageError(_bomb_message(_pixels_in(exc), options)) from None
         except MemoryError:
             raise ImageError("The image is too large to open on this computer.") from None
         except Exception as exc:  # any decoder failure means the file is unusable
@@ -373,17 +374,26 @@ def _too_large_message(size: int, options: EncodeOptions) -> str:
     )
 
 
-def _bomb_message(size: tuple[int, int] | None, options: EncodeOptions) -> str:
+def _bomb_message(size: tuple[int, int] | int | None, options: EncodeOptions) -> str:
     limit = f"{options.max_pixels / 1_000_000:g} megapixels"
-    if size is None:
-        described = "far more pixels than"
-    else:
+    if isinstance(size, tuple):
         megapixels = size[0] * size[1] / 1_000_000
         described = f"{size[0]}\u00d7{size[1]} pixels ({megapixels:,.0f} megapixels), more than"
+    elif size:
+        described = f"{size / 1_000_000:,.0f} megapixels, more than"
+    else:
+        described = "far more pixels than"
     return (
         f"The image declares {described} the {limit} that can be opened safely. "
         "Shrink it in an image editor first, or send a link instead."
     )
+
+
+def _pixels_in(error: Image.DecompressionBombError) -> int | None:
+    # Pillow refuses past twice its own limit before the size reaches this module; its message
+    # is the only place the declared pixel count is given.
+    match = re.search(r"\((\d+) pixels\)", str(error))
+    return int(match[1]) if match else None
 
 
 def _damaged_message(exc: Exception) -> str:
