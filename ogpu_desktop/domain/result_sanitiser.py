@@ -203,7 +203,7 @@ def _number(src: numbers.Real | Decimal) -> tuple[JsonValue, bool]:
     if isinstance(src, int):
         bits = src.bit_length()
         if bits > MAX_INT_BITS:
-            return f"<integer of {bits} bits>", True
+            return f"… (an integer of {bits} bits)", True
         return int.__int__(src), False
     if isinstance(src, float):
         return float.__float__(src), False
@@ -216,6 +216,21 @@ def _text(src: str | bytes | bytearray | memoryview) -> tuple[str, bool]:
     if isinstance(src, str):
         text = str.__str__(src)
         return text[:keep], len(text) > keep
-    view = memoryview(src).cast("B")
-    decoded = view[: 4 * keep].tobytes().decode("utf-8", "replace")
-    return decoded[:keep], len(view) > 4 * keep or len(decoded) > keep
+    return decode_bytes(src, keep)
+
+
+def decode_bytes(src: bytes | bytearray | memoryview, keep: int) -> tuple[str, bool]:
+    """Bytes of any buffer decoded as UTF-8 with replacement, at most ``keep`` characters.
+
+    Returns:
+        The text and whether the bytes held more than was kept.
+    """
+    view = memoryview(src)
+    if view.c_contiguous:
+        data = view.cast("B")[: 4 * keep].tobytes()
+        size = view.nbytes
+    else:  # strided views cannot be sliced as bytes; copying them is the only way to read them
+        data = view.tobytes()
+        size = len(data)
+    decoded = data[: 4 * keep].decode("utf-8", "replace")
+    return decoded[:keep], size > 4 * keep or len(decoded) > keep

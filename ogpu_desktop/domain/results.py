@@ -18,6 +18,7 @@ from ogpu_desktop.domain.result_sanitiser import (
     JsonValue,
     Sanitised,
     cap_text,
+    decode_bytes,
     json_text,
     sanitise,
 )
@@ -148,8 +149,7 @@ def displayed_strings(view: ResultView) -> Iterator[str]:
 
 def _normalise(payload: object, task: str | None, batch_size: int | None) -> ResultView:
     if isinstance(payload, bytes | bytearray | memoryview):
-        view = memoryview(payload).cast("B")
-        payload = view[: 4 * MAX_PARSE_CHARS].tobytes().decode("utf-8", "replace")
+        payload = decode_bytes(payload, MAX_PARSE_CHARS + 1)[0]
     if isinstance(payload, str):
         text = str.__str__(payload)
         if len(text) > MAX_PARSE_CHARS:

@@ -670,7 +670,7 @@ def test_html_in_a_batch_child_flags_the_batch() -> None:
 def test_huge_integer_and_odd_bytes() -> None:
     view = normalise({"result": [10**5000, b"\xff\xfeabc", bytearray(b"ok")]})
     assert isinstance(view, RawJsonView)
-    assert "<integer of 16610 bits>" in view.raw_json
+    assert "… (an integer of 16610 bits)" in view.raw_json
     assert '"\ufffd\ufffdabc"' in view.raw_json
     assert view.truncated is True
 
@@ -704,3 +704,18 @@ def test_huge_key_count_dict() -> None:
     assert isinstance(view, RawJsonView)
     assert view.truncated is True
     assert len(view.raw_json) == MAX_RAW_JSON_CHARS
+
+
+def test_number_text_too_long_for_python_is_plain_text() -> None:
+    text = "9" * 5000
+    view = normalise(text)
+    assert isinstance(view, PlainTextView)
+    assert view.text == text
+
+
+def test_strided_buffers_are_read() -> None:
+    buffer = memoryview(b"abcdef")[::2]
+    assert normalise(buffer) == PlainTextView(text="ace", raw_json=raw("ace"))
+    view = normalise({"result": [buffer]})
+    assert isinstance(view, RawJsonView)
+    assert '"ace"' in view.raw_json
