@@ -43,6 +43,27 @@ from ogpu_desktop.domain.pipeline_args import (
     ArgSpec,
 )
 
+__all__ = [
+    "CATALOGUE",
+    "CUSTOM",
+    "EXTRA_ARGS",
+    "IMAGE_CLASSIFICATION",
+    "SEND_AS_LIST",
+    "SEVERAL",
+    "SUMMARIZATION",
+    "TEXT_CLASSIFICATION",
+    "TEXT_GENERATION",
+    "TRANSLATION",
+    "VISUAL_QUESTION_ANSWERING",
+    "Choice",
+    "FieldKind",
+    "FieldRole",
+    "FieldSpec",
+    "FieldValue",
+    "TaskTypeSpec",
+    "get_task_type",
+]
+
 CUSTOM = "custom"
 """Key of the free-form task type (any JSON input and arguments)."""
 
