@@ -10,8 +10,11 @@ import pytest_asyncio
 
 from ogpu_desktop.chain.networks import ContractAddresses, Network, NetworkKind
 from ogpu_desktop.chain.rpc import RpcClient
+from ogpu_desktop.services.session import ChainSession
 from ogpu_desktop.store import Store
 from tests.chain.anvil_node import AnvilNode, rpc, start_anvil
+from tests.chain.ipfs_server import IpfsServer
+from tests.chain.protocol_env import ProtocolEnv, deploy_env
 from tests.helpers.test_signer import LocalTestSigner
 
 # Placeholder contracts for tests that only move native value.
@@ -22,11 +25,30 @@ NO_CONTRACTS = ContractAddresses(
 ANVIL_CHAIN_ID = 200820172034  # testnet's ID: bigger than 2**32, exercises the int handling
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def anvil() -> Iterator[AnvilNode]:
     node = start_anvil(chain_id=ANVIL_CHAIN_ID)
     yield node
     node.stop()
+
+
+@pytest.fixture(scope="session")
+def ipfs() -> Iterator[IpfsServer]:
+    server = IpfsServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def protocol(anvil: AnvilNode, ipfs: IpfsServer) -> ProtocolEnv:
+    return deploy_env(anvil, ipfs)
+
+
+@pytest_asyncio.fixture
+async def session(protocol: ProtocolEnv, store: Store) -> AsyncIterator[ChainSession]:
+    s = await ChainSession.open(protocol.network(), store)
+    yield s
+    await s.close()
 
 
 def anvil_network(node: AnvilNode, contracts: ContractAddresses = NO_CONTRACTS) -> Network:

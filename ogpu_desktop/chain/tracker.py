@@ -1,0 +1,209 @@
+"""Follow many tasks with one ``eth_getLogs`` per poll over the Nexus, plus batched status reads.
+
+No Nexus event is indexed, so the node can only filter by emitter and topic0: the logs of every
+task on the network arrive, and those of the tracked tasks are picked out locally. The cost per
+poll depends on network activity, never on how many tasks are tracked.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Mapping, MutableMapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ogpu_desktop.chain.contracts import (
+    EVENT_BY_TOPIC,
+    TOPICS,
+    TRACKED_EVENTS,
+    Contracts,
+    NexusEvent,
+    decode_event,
+    log_data,
+    log_topic0,
+)
+from ogpu_desktop.chain.rpc import RpcClient
+
+log = logging.getLogger(__name__)
+
+CHUNK_BLOCKS = 2_000
+REORG_MARGIN = 6
+STATUS_BATCH = 200
+
+
+@dataclass(frozen=True)
+class TaskEvent:
+    """One decoded Nexus event about a tracked task.
+
+    Attributes:
+        kind: Which event.
+        task: The task it concerns.
+        status: New task status (TaskStatusChanged) or response status (ResponseStatusChanged).
+        provider: The attempting provider (Attempted).
+        response: The response contract (ResponseSubmitted, ResponseStatusChanged).
+        suggested_payment: The provider's suggested payment in wei (Attempted).
+    """
+
+    kind: NexusEvent
+    task: str
+    block_number: int
+    log_index: int
+    status: int | None = None
+    provider: str | None = None
+    response: str | None = None
+    suggested_payment: int | None = None
+
+
+@dataclass(frozen=True)
+class PollResult:
+    """What one poll found, and the block the cursor may move to."""
+
+    events: Sequence[TaskEvent]
+    cursor: int
+    head: int
+    log_requests: int
+
+
+def _int(value: Any) -> int:
+    return int(value, 16) if isinstance(value, str) else int(value)
+
+
+def _decode(
+    entry: Mapping[str, Any],
+    tracked: Collection[str],
+    responses: MutableMapping[str, str],
+) -> TaskEvent | None:
+    kind = EVENT_BY_TOPIC.get(log_topic0(entry) or "")
+    if kind is None:
+        return None
+    values = decode_event(kind, log_data(entry))
+    block, index = _int(entry["blockNumber"]), _int(entry["logIndex"])
+    event: TaskEvent | None = None
+    if kind is NexusEvent.TASK_STATUS_CHANGED:
+        event = TaskEvent(kind, values[0], block, index, status=int(values[1]))
+    elif kind is NexusEvent.ATTEMPTED:
+        event = TaskEvent(
+            kind, values[0], block, index, provider=values[1], suggested_payment=int(values[2])
+        )
+    elif kind is NexusEvent.RESPONSE_SUBMITTED:
+        event = TaskEvent(kind, values[1], block, index, response=values[0])
+        if event.task in tracked:
+            responses[values[0]] = event.task
+    elif kind is NexusEvent.RESPONSE_STATUS_CHANGED and values[0] in responses:
+        event = TaskEvent(
+            kind, responses[values[0]], block, index, status=int(values[1]), response=values[0]
+        )
+    if event is None or event.task not in tracked:
+        return None
+    return event
+
+
+class LogTracker:
+    """Reads Nexus logs in chunks and decodes those about tracked tasks.
+
+    Args:
+        client: Connection to the network.
+        chunk_blocks: Largest block range asked in one ``eth_getLogs``.
+        reorg_margin: Blocks re-read at every poll so a short reorg cannot hide an event.
+    """
+
+    def __init__(
+        self,
+        client: RpcClient,
+        *,
+        chunk_blocks: int = CHUNK_BLOCKS,
+        reorg_margin: int = REORG_MARGIN,
+    ) -> None:
+        self.client = client
+        self.chunk_blocks = chunk_blocks
+        self.reorg_margin = reorg_margin
+        self.nexus = client.network.contracts.nexus
+
+    async def head(self) -> int:
+        """The latest block number."""
+        return int(await self.client.run(self.client.w3.eth.block_number, "Reading the block"))
+
+    async def poll(
+        self,
+        cursor: int | None,
+        tracked: Collection[str],
+        responses: MutableMapping[str, str],
+        *,
+        start_block: int | None = None,
+    ) -> PollResult:
+        """Read everything after ``cursor`` (minus the reorg margin) up to the head.
+
+        Args:
+            cursor: Last block fully processed, or ``None`` on the first poll.
+            tracked: Checksummed addresses of the tracked tasks.
+            responses: response -> task map; filled from ResponseSubmitted as it goes.
+            start_block: Where to start when there is no cursor (e.g. the oldest publish block).
+
+        Returns:
+            The events in chain order; ``cursor`` is the head reached. When a chunk fails the
+            error propagates and the caller keeps its old cursor: nothing is skipped.
+        """
+        head = await self.head()
+        if cursor is None:
+            first = start_block if start_block is not None else head
+        else:
+            first = max(0, min(cursor + 1, head + 1) - self.reorg_margin)
+        events: list[TaskEvent] = []
+        requests = 0
+        low = first
+        while low <= head:
+            high = min(head, low + self.chunk_blocks - 1)
+            logs = await self.get_logs(low, high)
+            requests += 1
+            for entry in logs:
+                event = _decode(entry, tracked, responses)
+                if event is not None:
+                    events.append(event)
+            low = high + 1
+        return PollResult(events, head, head, requests)
+
+    async def get_logs(self, low: int, high: int) -> list[Mapping[str, Any]]:
+        """One ``eth_getLogs`` over the Nexus for the four tracked events in [low, high]."""
+        params = {
+            "address": self.nexus,
+            "fromBlock": hex(low),
+            "toBlock": hex(high),
+            "topics": [[TOPICS[e] for e in TRACKED_EVENTS]],
+        }
+        result = await self.client.request("eth_getLogs", [params], "Reading task events")
+        return list(result or [])
+
+
+@dataclass(frozen=True)
+class TaskState:
+    """A task's status and expiry read directly from its contract."""
+
+    status: int
+    expiry_time: int
+
+
+async def read_task_states(
+    client: RpcClient, contracts: Contracts, tasks: Sequence[str], *, batch: int = STATUS_BATCH
+) -> dict[str, TaskState]:
+    """Read ``getStatus`` and ``getExpiryTime`` of many tasks with batched JSON-RPC requests.
+
+    Each HTTP request carries up to ``batch`` tasks (two calls each). A batch that fails is
+    skipped (logged); its tasks are read again on the next reconciliation.
+    """
+    states: dict[str, TaskState] = {}
+    for start in range(0, len(tasks), batch):
+        part = tasks[start : start + batch]
+        try:
+            async with client.w3.batch_requests() as requests:
+                for task in part:
+                    contract = contracts.task(task)
+                    requests.add(contract.functions.getStatus())
+                    requests.add(contract.functions.getExpiryTime())
+                answers = await client.run(requests.async_execute(), "Reading task statuses")
+        except Exception as exc:  # one failed batch must not stop the others
+            log.warning("status batch of %d tasks failed: %s", len(part), exc)
+            continue
+        for index, task in enumerate(part):
+            status, expiry = answers[2 * index], answers[2 * index + 1]
+            states[task] = TaskState(int(status), int(expiry))  # type: ignore[call-overload]
+    return states

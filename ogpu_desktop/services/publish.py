@@ -1,0 +1,282 @@
+"""Publish tasks: an immutable preview first, then pin, sign, journal, send and confirm."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ogpu_desktop.chain.errors import (
+    ChainError,
+    ReceiptTimeoutError,
+    TransactionRevertedError,
+)
+from ogpu_desktop.chain.fees import quote_fees
+from ogpu_desktop.chain.ipfs import pin_json
+from ogpu_desktop.chain.transactions import (
+    dry_run,
+    estimate_gas,
+    next_nonce,
+    require_success,
+)
+from ogpu_desktop.domain.amounts import format_amount
+from ogpu_desktop.domain.catalogue import CUSTOM
+from ogpu_desktop.domain.expiry import check_duration
+from ogpu_desktop.domain.signing import SignedTransaction, TransactionSigner
+from ogpu_desktop.domain.source_terms import check_terms
+from ogpu_desktop.errors import UserFacingError, ValidationError
+from ogpu_desktop.services.progress import ProgressCallback, PublishProgress, PublishStage
+from ogpu_desktop.services.publish_models import (
+    PublishOutcome,
+    PublishPreview,
+    TaskOutcome,
+    config_text,
+)
+from ogpu_desktop.services.session import ChainSession
+from ogpu_desktop.services.sources import SourceService, checked_address
+from ogpu_desktop.services.task_records import record_published_task
+from ogpu_desktop.services.tx_runner import CallQuote, sign_and_send
+
+log = logging.getLogger(__name__)
+
+# Longer than any real pin link, so the gas estimated with it covers the real call.
+PLACEHOLDER_CONFIG_URL = "https://ipfs.invalid/ipfs/" + "Q" * 170
+FALLBACK_GAS = 1_000_000  # shown only when the dry run fails and no estimate exists
+MAX_BATCH = 100
+
+
+class PublishService:
+    """Builds previews and publishes them."""
+
+    def __init__(self, session: ChainSession) -> None:
+        self.session = session
+        self.sources = SourceService(session)
+
+    async def preview(
+        self,
+        configs: Sequence[Mapping[str, Any]],
+        *,
+        source: str,
+        payment_wei: int,
+        duration_s: int,
+        sender: str,
+        task_type: str = CUSTOM,
+    ) -> PublishPreview:
+        """Check everything that can be checked without signing, for one or many tasks.
+
+        Raises:
+            ValidationError: Bad input (no task, too many, malformed address).
+            ChainError: The network could not be read.
+        """
+        if not configs:
+            raise ValidationError("There is nothing to publish.")
+        if len(configs) > MAX_BATCH:
+            raise ValidationError(f"Publish at most {MAX_BATCH} tasks at once.")
+        texts = tuple(config_text(c) for c in configs)
+        sender = checked_address(sender, "wallet")
+        info = await self.sources.get(source, fresh=True)
+        symbol = self.session.network.symbol
+        check = check_terms(
+            info.terms(), task_type=task_type, payment_wei=payment_wei, duration_s=duration_s,
+            symbol=symbol,
+        )
+        problems = [e.message for e in check.errors]
+        notices = [n.message for n in check.notices]
+        if info.metadata_error:
+            notices.append(f"The source's description could not be read: {info.metadata_error}")
+        notices.append("Task inputs are published on IPFS and are public.")
+        wallet, vault = await self._balances(sender)
+        total = payment_wei * len(texts)
+        if vault < total:
+            problems.append(
+                f"The vault holds {format_amount(vault, symbol)} available but these tasks need "
+                f"{format_amount(total, symbol)}. Deposit at least "
+                f"{format_amount(total - vault, symbol)} into the vault first."
+            )
+        expiry = int(time.time()) + duration_s
+        call = self.session.contracts.publish_task(
+            source=info.address, config_url=PLACEHOLDER_CONFIG_URL, expiry_time=expiry,
+            payment=payment_wei,
+        )
+        fees = await quote_fees(self.session.client)
+        gas = FALLBACK_GAS
+        if not problems:
+            try:
+                await dry_run(self.session.client, call, sender)
+                gas = await estimate_gas(self.session.client, call, sender)
+            except TransactionRevertedError as exc:
+                problems.append(exc.message)
+        max_fee = gas * fees.price_cap * len(texts)
+        if wallet < max_fee:
+            problems.append(
+                f"The wallet holds {format_amount(wallet, symbol)} but the network fees may "
+                f"need up to {format_amount(max_fee, symbol)}. Add funds to the wallet."
+            )
+        return PublishPreview(
+            chain_id=self.session.chain_id,
+            network_name=self.session.network.name,
+            symbol=symbol,
+            sender=sender,
+            source=info,
+            task_type=task_type,
+            config_texts=texts,
+            payment_wei=payment_wei,
+            duration_s=duration_s,
+            expiry_estimate=expiry,
+            gas_per_task=gas,
+            fees=fees,
+            wallet_balance_wei=wallet,
+            vault_available_wei=vault,
+            problems=tuple(problems),
+            notices=tuple(notices),
+        )
+
+    async def _balances(self, sender: str) -> tuple[int, int]:
+        client = self.session.client
+        wallet = await client.run(
+            client.w3.eth.get_balance(sender),  # type: ignore[arg-type]
+            "Reading the wallet balance",
+        )
+        vault = await client.run(
+            self.session.contracts.vault.functions.balanceOf(sender).call(),
+            "Reading the vault balance",
+        )
+        return int(wallet), int(vault)
+
+    async def execute(
+        self,
+        preview: PublishPreview,
+        signer: TransactionSigner,
+        on_progress: ProgressCallback | None = None,
+        *,
+        receipt_timeout: float = 120.0,
+    ) -> PublishOutcome:
+        """Publish what ``preview`` shows: per task pin, sign, journal, send; then confirm.
+
+        Tasks get consecutive nonces. When one fails before it is sent, the later ones are
+        not sent (they would be stuck behind the gap) and are reported as ``skipped``; the
+        earlier ones still complete.
+
+        Raises:
+            ValidationError: The preview has problems, is for another wallet or network, or
+                its lifetime no longer fits the source.
+        """
+        self._check_executable(preview, signer)
+        run = _PublishRun(
+            session=self.session,
+            preview=preview,
+            signer=signer,
+            emit=on_progress or (lambda _event: None),
+            expiry=int(time.time()) + preview.duration_s,
+            receipt_timeout=receipt_timeout,
+        )
+        return await run.go()
+
+    def _check_executable(self, preview: PublishPreview, signer: TransactionSigner) -> None:
+        if not preview.can_publish:
+            raise ValidationError(preview.problems[0])
+        if preview.chain_id != self.session.chain_id:
+            raise ValidationError("This preview was made for another network; review it again.")
+        if signer.address.lower() != preview.sender.lower():
+            raise ValidationError("This preview was made for another wallet; review it again.")
+        check_duration(preview.duration_s, max_expiry_s=preview.source.max_expiry_seconds)
+
+
+@dataclass
+class _PublishRun:
+    """The state of one execution of a preview."""
+
+    session: ChainSession
+    preview: PublishPreview
+    signer: TransactionSigner
+    emit: ProgressCallback
+    expiry: int
+    receipt_timeout: float
+    timings: dict[str, float] = field(
+        default_factory=lambda: {"pin": 0.0, "sign_send": 0.0, "receipt_wait": 0.0}
+    )
+    outcomes: dict[int, TaskOutcome] = field(default_factory=dict)
+
+    async def go(self) -> PublishOutcome:
+        started = time.perf_counter()
+        total = self.preview.count
+        sent: list[tuple[int, SignedTransaction, dict[str, Any]]] = []
+        async with self.session.send_lock:
+            nonce = await next_nonce(self.session.client, self.signer.address)
+            for index in range(total):
+                try:
+                    signed, meta = await self._send_one(index, nonce + len(sent))
+                except UserFacingError as exc:
+                    self._fail_from(index, exc.message)
+                    break
+                sent.append((index, signed, meta))
+        for index, signed, meta in sent:
+            wait_start = time.perf_counter()
+            self.outcomes[index] = await self._confirm_one(index, signed, meta)
+            self.timings["receipt_wait"] += (time.perf_counter() - wait_start) * 1000
+        self.timings["total"] = (time.perf_counter() - started) * 1000
+        return PublishOutcome(tuple(self.outcomes[i] for i in range(total)), self.timings)
+
+    def _fail_from(self, index: int, message: str) -> None:
+        total = self.preview.count
+        self.outcomes[index] = TaskOutcome(index, "failed", message=message)
+        self.emit(PublishProgress(PublishStage.FAILED, index, total, message))
+        for later in range(index + 1, total):
+            note = f"Not sent because task {index + 1} failed."
+            self.outcomes[later] = TaskOutcome(later, "skipped", message=note)
+            self.emit(PublishProgress(PublishStage.SKIPPED, later, total, note))
+
+    async def _send_one(self, index: int, nonce: int) -> tuple[SignedTransaction, dict[str, Any]]:
+        preview, total = self.preview, self.preview.count
+        text = preview.config_texts[index]
+        self.emit(PublishProgress(PublishStage.PIN, index, total, "Uploading the task to IPFS"))
+        t0 = time.perf_counter()
+        url = await pin_json(self.session.http, self.session.network.pinning_url, text)
+        t1 = time.perf_counter()
+        call = self.session.contracts.publish_task(
+            source=preview.source.address, config_url=url, expiry_time=self.expiry,
+            payment=preview.payment_wei,
+        )
+        meta: dict[str, Any] = {
+            "source": preview.source.address,
+            "config_url": url,
+            "config_json": text,
+            "payment_wei": str(preview.payment_wei),
+            "expiry_time": self.expiry,
+            "delivery_method": preview.source.delivery_method,
+            "pipeline": preview.source.pipeline_task,
+            "batch_index": index,
+        }
+        self.emit(PublishProgress(PublishStage.SIGN, index, total, "Signing"))
+        quote = CallQuote(call, preview.gas_per_task, preview.fees)
+        signed = await sign_and_send(
+            self.session, self.signer, quote, kind="publish", meta=meta, nonce=nonce
+        )
+        self.timings["pin"] += (t1 - t0) * 1000
+        self.timings["sign_send"] += (time.perf_counter() - t1) * 1000
+        self.emit(PublishProgress(PublishStage.SEND, index, total, "Sent", signed.tx_hash))
+        return signed, meta
+
+    async def _confirm_one(
+        self, index: int, signed: SignedTransaction, meta: dict[str, Any]
+    ) -> TaskOutcome:
+        total = self.preview.count
+        try:
+            receipt = await self.session.journal.settle(
+                signed.tx_hash, timeout=self.receipt_timeout
+            )
+            require_success(receipt, "Publishing the task")
+            task = record_published_task(self.session, signed.tx_hash, signed.sender, receipt, meta)
+        except ReceiptTimeoutError as exc:
+            self.emit(PublishProgress(PublishStage.FAILED, index, total, exc.message,
+                                      signed.tx_hash))
+            return TaskOutcome(index, "pending", tx_hash=signed.tx_hash, message=exc.message)
+        except ChainError as exc:
+            self.emit(PublishProgress(PublishStage.FAILED, index, total, exc.message,
+                                      signed.tx_hash))
+            return TaskOutcome(index, "failed", tx_hash=signed.tx_hash, message=exc.message)
+        self.emit(PublishProgress(PublishStage.CONFIRMED, index, total, "Published",
+                                  tx_hash=signed.tx_hash, task=task))
+        return TaskOutcome(index, "published", task=task, tx_hash=signed.tx_hash)

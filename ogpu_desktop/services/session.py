@@ -1,0 +1,67 @@
+"""One open connection to a network: RPC, contracts, HTTP for IPFS, the store and the journal."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+import httpx
+
+from ogpu_desktop.chain.contracts import Contracts
+from ogpu_desktop.chain.journal import TxJournal
+from ogpu_desktop.chain.networks import Network
+from ogpu_desktop.chain.rpc import DEFAULT_TIMEOUT_S, RpcClient
+from ogpu_desktop.store import Store
+
+
+@dataclass
+class ChainSession:
+    """Everything a service needs to act on one network. Open with :meth:`open`.
+
+    Attributes:
+        send_lock: Held from choosing a nonce until the transaction is broadcast, so two
+            actions started at once never pick the same nonce.
+    """
+
+    network: Network
+    client: RpcClient
+    contracts: Contracts
+    store: Store
+    http: httpx.AsyncClient
+    journal: TxJournal
+    send_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    @classmethod
+    async def open(
+        cls,
+        network: Network,
+        store: Store,
+        *,
+        http: httpx.AsyncClient | None = None,
+        timeout: float = DEFAULT_TIMEOUT_S,
+    ) -> ChainSession:
+        """Connect (checking the chain ID) and bind the contracts.
+
+        Raises:
+            RpcUnreachableError: The RPC endpoint does not answer.
+            WrongNetworkError: It serves another chain.
+        """
+        client = await RpcClient.connect(network, timeout=timeout)
+        return cls(
+            network=network,
+            client=client,
+            contracts=Contracts(network, client.w3),
+            store=store,
+            http=http or httpx.AsyncClient(),
+            journal=TxJournal(client, store.journal),
+        )
+
+    @property
+    def chain_id(self) -> int:
+        """The network's chain ID."""
+        return self.network.chain_id
+
+    async def close(self) -> None:
+        """Close the RPC and HTTP connections (the store stays open: the app owns it)."""
+        await self.client.close()
+        await self.http.aclose()

@@ -1,0 +1,59 @@
+"""Recording a mined publish as a task in the history."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from ogpu_desktop.chain.contracts import task_published_in
+from ogpu_desktop.chain.errors import ChainError
+from ogpu_desktop.services.session import ChainSession
+from ogpu_desktop.store import TaskRecord
+
+
+def record_published_task(
+    session: ChainSession,
+    tx_hash: str,
+    sender: str,
+    receipt: Mapping[str, Any],
+    meta: Mapping[str, Any],
+) -> str:
+    """Store the task a mined publish created; return its address.
+
+    The address comes from the ``TaskPublished`` log emitted by this network's Nexus.
+
+    Raises:
+        ChainError: When the receipt holds no such log.
+    """
+    found = task_published_in(receipt, session.network.contracts.nexus)
+    if not found:
+        raise ChainError(
+            "The publish transaction was mined but the Nexus announced no task; "
+            "check the network's contract addresses."
+        )
+    task, source = found[0]
+    now = int(time.time())
+    pipeline = meta.get("pipeline")
+    delivery = meta.get("delivery_method")
+    session.store.tasks.add_task(
+        TaskRecord(
+            chain_id=session.chain_id,
+            address=task,
+            source=source,
+            sender=sender,
+            config_url=str(meta.get("config_url", "")),
+            config_json=str(meta.get("config_json", "")),
+            payment_wei=int(meta.get("payment_wei", 0)),
+            expiry_time=int(meta.get("expiry_time", 0)),
+            delivery_method=int(delivery) if delivery is not None else None,
+            pipeline=str(pipeline) if pipeline else None,
+            status=0,
+            attempt_count=0,
+            tx_hash=tx_hash,
+            block_number=int(receipt["blockNumber"]),
+            published_at=now,
+            updated_at=now,
+        )
+    )
+    return task
