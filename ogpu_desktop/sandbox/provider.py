@@ -121,6 +121,18 @@ class SandboxProvider:
         self._cursor = w3.eth.block_number
         self._thread = threading.Thread(target=self._run, name="sandbox-provider", daemon=True)
         self.answered = 0
+        self.seen_tasks: list[str] = []
+        """Tasks on demo sources the provider has looked at, in order (read by tests and tools)."""
+
+    @property
+    def scanned_block(self) -> int:
+        """The last block whose ``TaskPublished`` events the provider has handled."""
+        return self._cursor
+
+    @property
+    def pending_replies(self) -> int:
+        """Responses waiting for their answer delay to pass."""
+        return len(self._replies)
 
     def start(self) -> None:
         """Start watching."""
@@ -153,12 +165,18 @@ class SandboxProvider:
             "fromBlock": self._cursor + 1,
             "toBlock": head,
         })
-        self._cursor = head
         for log in logs:
             event = self._nexus.events.TaskPublished().process_log(log)
             source = Web3.to_checksum_address(event["args"]["source"])
             if source in self._sources:
-                self._take(Web3.to_checksum_address(event["args"]["task"]), self._sources[source])
+                task = Web3.to_checksum_address(event["args"]["task"])
+                try:
+                    self._take(task, self._sources[source])
+                except Exception:
+                    # One task's trouble must not stop the provider from serving the others.
+                    LOG.exception("The Sandbox provider could not handle task %s", task)
+                self.seen_tasks.append(task)
+        self._cursor = head
 
     def _take(self, task: str, source: DemoSource) -> None:
         if self._never_answer:

@@ -1,0 +1,1 @@
+"""Tests of the Sandbox process: node, pinning, faucet, provider and engines."""
