@@ -43,7 +43,6 @@ MAX_PARSE_CHARS = 16_000_000
 """Longer text payloads are shown as (capped) plain text without trying to parse them."""
 MAX_VIEWS = 300
 """Most views built for one payload (batches of batches stop adding children beyond it)."""
-MAX_SCORE_TEXT_CHARS = 64
 
 _TASK_KINDS: dict[str, ViewKind] = {
     "text-classification": ViewKind.LABEL_SCORES,
@@ -214,10 +213,10 @@ def _unwrap(value: JsonValue) -> JsonValue:
 
 def _plain_text(text: Sanitised) -> ResultView:
     value = text.value
-    if not isinstance(value, str) or not value.strip():
-        return EmptyView(raw_json=json_text(value, MAX_RAW_JSON_CHARS)[0])
-    shown, cut = cap_text(value, MAX_TEXT_CHARS)
     raw, raw_cut = json_text(value, MAX_RAW_JSON_CHARS)
+    if not isinstance(value, str) or not value.strip():
+        return EmptyView(raw_json=raw, truncated=raw_cut or text.root_lost)
+    shown, cut = cap_text(value, MAX_TEXT_CHARS)
     return PlainTextView(
         text=shown, raw_json=raw, truncated=cut or raw_cut, has_markup=has_markup(shown)
     )

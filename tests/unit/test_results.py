@@ -719,3 +719,10 @@ def test_strided_buffers_are_read() -> None:
     view = normalise({"result": [buffer]})
     assert isinstance(view, RawJsonView)
     assert '"ace"' in view.raw_json
+
+
+def test_huge_blank_text_is_empty_but_marked_truncated() -> None:
+    view = normalise("\n" * 50_000)
+    assert isinstance(view, EmptyView)
+    assert view.truncated is True
+    assert len(view.raw_json) == MAX_RAW_JSON_CHARS
