@@ -246,7 +246,8 @@ def _decode(data: bytes, options: EncodeOptions) -> _Decoded:
     if width * height > options.max_pixels:
         raise ImageError(_bomb_message((width, height), options))
     notices: list[str] = []
-    if getattr(opened, "is_animated", False):
+    # Camera MPO files hold a preview or depth picture after the photo: nothing to mention.
+    if opened.format != "MPO" and getattr(opened, "is_animated", False):
         what = "page" if opened.format == "TIFF" else "frame of the animation"
         notices.append(f"Only the first {what} is sent.")
 

@@ -30,11 +30,21 @@ GPS_LATITUDE = (52.0, 31.0, 12.5)
 GPS_LONGITUDE = (13.0, 24.0, 36.25)
 
 
-def photo_like(width: int, height: int, seed: int = 0, grain: float = 0.2) -> Image.Image:
-    """An RGB picture with smooth gradients, a few shapes and grain, so JPEG sizes are realistic."""
+def photo_like(
+    width: int, height: int, seed: int = 0, grain: float = 0.2, texture: float = 0.0
+) -> Image.Image:
+    """An RGB picture with gradients, a few shapes, grain and texture, so JPEG sizes are realistic.
+
+    Args:
+        width: Width in pixels.
+        height: Height in pixels.
+        seed: Seed of the noise, so the same call gives the same picture.
+        grain: Weight of per-pixel noise (sensor grain; mostly averaged away by downscaling).
+        texture: Weight of noise six pixels wide (detail that survives downscaling).
+    """
     size = (width, height)
     bilinear = Image.Resampling.BILINEAR
-    smooth = Image.merge(
+    picture = Image.merge(
         "RGB",
         (
             Image.linear_gradient("L").rotate(90).resize(size, bilinear),
@@ -42,15 +52,21 @@ def photo_like(width: int, height: int, seed: int = 0, grain: float = 0.2) -> Im
             Image.radial_gradient("L").resize(size, bilinear),
         ),
     )
-    draw = ImageDraw.Draw(smooth)
+    draw = ImageDraw.Draw(picture)
     for index, colour in enumerate((RED, GREEN, BLUE)):
         left, top = width * (index + 1) // 5, height * (index + 1) // 6
         draw.ellipse((left, top, left + width // 6, top + height // 4), fill=colour)
     rng = random.Random(seed)
-    noise = Image.merge(
-        "RGB", tuple(Image.frombytes("L", size, rng.randbytes(width * height)) for _ in range(3))
+    if texture:
+        coarse = _noise((max(1, width // 6), max(1, height // 6)), rng)
+        picture = Image.blend(picture, coarse.resize(size, Image.Resampling.BICUBIC), texture)
+    return Image.blend(picture, _noise(size, rng), grain)
+
+
+def _noise(size: tuple[int, int], rng: random.Random) -> Image.Image:
+    return Image.merge(
+        "RGB", tuple(Image.frombytes("L", size, rng.randbytes(size[0] * size[1])) for _ in range(3))
     )
-    return Image.blend(smooth, noise, grain)
 
 
 def cornered(width: int, height: int, colour: tuple[int, int, int] = RED) -> Image.Image:

@@ -351,6 +351,22 @@ def test_multi_page_tiff_keeps_the_first_page(tmp_path: Path) -> None:
     assert colour_near(output_image(result).getpixel((10, 10)), GREEN)
 
 
+def test_camera_mpo_uses_the_main_picture_without_an_animation_notice() -> None:
+    buffer = BytesIO()
+    cornered(3000, 2000, RED).save(
+        buffer, "MPO", save_all=True, append_images=[Image.new("RGB", (3000, 2000), BLUE)]
+    )
+    with Image.open(buffer) as source:
+        assert source.format == "MPO"
+
+    result = encode_image_bytes(buffer.getvalue())
+
+    assert result.notices == ("Resized from 3000\u00d72000 to 1024\u00d7683.",)
+    decoded = output_image(result)
+    assert colour_near(decoded.getpixel((5, 5)), RED)
+    assert colour_near(decoded.getpixel((500, 500)), GREY)
+
+
 # --- orientation --------------------------------------------------------------------------------
 
 # Where the stored top-left corner is seen once the picture is upright (EXIF orientation meaning).
