@@ -1,20 +1,15 @@
-"""Task expiry: a duration the user picks -> the absolute unix time the contract wants, checked.
-
-The contract takes ``expiryTime`` as an absolute unix timestamp that must lie before
-``now + maxExpiryDuration`` of the source. Two margins keep a valid form from failing later:
-
-- :data:`EXPIRY_MARGIN_S` below the source's maximum, because "now" on the chain is the time of the
-  block that includes the transaction, and this computer's clock may run ahead of it;
-- :data:`MIN_DURATION_S` as the shortest lifetime, since pinning the config (up to a minute when the
-  pinning service retries) and block inclusion eat into it before any provider can start.
-
-Compute the absolute time right before publishing (:func:`expiry_time`), not when the form opens.
-"""
+"""Task expiry: a duration the user picks -> the absolute unix time the contract wants, checked."""
 
 from __future__ import annotations
 
 from ogpu_desktop.errors import ValidationError
 
+# The contract takes expiryTime as absolute unix seconds that must lie before now +
+# maxExpiryDuration of the source. EXPIRY_MARGIN_S stays below that maximum because "now" on chain
+# is the time of the block that includes the transaction, and this computer's clock may run ahead;
+# MIN_DURATION_S is the shortest lifetime, since pinning the config (up to a minute when the
+# pinning service retries) and block inclusion eat into it before any provider can start.
+# Compute the absolute time right before publishing, not when the form opens.
 MIN_DURATION_S = 60
 """Shortest task lifetime accepted, in seconds."""
 EXPIRY_MARGIN_S = 60

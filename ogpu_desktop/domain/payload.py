@@ -1,21 +1,18 @@
-"""Turn the values of a filled task form into the exact task config(s) that get published.
-
-A task config for a HuggingFace source is always
-``{"function_name": "inference", "data": {"input": ..., "args": {...}}}``. :func:`validate`
-returns every problem of a form (each naming its field); :func:`build_task_configs` returns the
-configs with notices about what was corrected, or raises :class:`PayloadValidationError`.
-"""
+"""Turn the values of a filled task form into the exact task config(s) that get published."""
 
 from __future__ import annotations
 
-import ipaddress
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
+from ogpu_desktop.domain.arg_rules import (
+    apply_rules,
+    coerce_arg,
+    custom_arg_notice,
+    unknown_arg_problem,
+)
 from ogpu_desktop.domain.catalogue import (
     CUSTOM,
     SEND_AS_LIST,
@@ -26,16 +23,15 @@ from ogpu_desktop.domain.catalogue import (
     TaskTypeSpec,
     get_task_type,
 )
-from ogpu_desktop.domain.pipeline_args import (
-    PIPELINES,
-    ArgValue,
-    Notice,
-    Severity,
-    apply_rules,
-    coerce_arg,
-    custom_arg_notice,
-    unknown_arg_problem,
+from ogpu_desktop.domain.input_values import (
+    MAX_IMAGE_CHARS,
+    MAX_TEXT_CHARS,
+    check_image,
+    parse_custom_input,
+    parse_json_object,
+    text_too_long,
 )
+from ogpu_desktop.domain.pipeline_args import PIPELINES, ArgValue, Notice, Severity
 from ogpu_desktop.errors import ValidationError
 
 __all__ = [
@@ -56,14 +52,6 @@ FUNCTION_NAME = "inference"
 """The function every HuggingFace source exposes."""
 MAX_TASKS_PER_BATCH = 100
 """Most tasks one form may publish at once (one per text)."""
-MAX_TEXT_CHARS = 200_000
-"""Longest text accepted in one task; far beyond what a pipeline model reads."""
-MAX_IMAGE_CHARS = 8_000_000
-"""Longest embedded image (data URL) accepted; the task config is pinned publicly as it is."""
-MAX_URL_CHARS = 2048
-
-_DATA_URL = re.compile(r"data:image/([a-z0-9.+-]+);base64,(.*)", re.IGNORECASE | re.DOTALL)
-_BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
 
 
 @dataclass(frozen=True)
@@ -287,10 +275,7 @@ def _missing_message(fld: FieldSpec) -> str:
 
 
 def _too_long(fld: FieldSpec, length: int) -> ValidationError:
-    return ValidationError(
-        f"{fld.label} is {length:,} characters long; at most {MAX_TEXT_CHARS:,} fit in one task.",
-        fld.name,
-    )
+    return text_too_long(fld.label, length, fld.name)
 
 
 def _read_texts(fld: FieldSpec, values: Mapping[str, object], draft: _Draft) -> None:
@@ -354,39 +339,11 @@ def _read_texts(fld: FieldSpec, values: Mapping[str, object], draft: _Draft) -> 
 
 
 def _json_object(raw: object, fld: FieldSpec, draft: _Draft) -> dict[str, Any]:
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return {}
-    value = _parse_json(raw, fld, draft) if isinstance(raw, str) else raw
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        draft.errors.append(
-            ValidationError(
-                f'{fld.label} must be a JSON object in braces, such as {{"top_k": 3}}.', fld.name
-            )
-        )
-        return {}
-    return value
-
-
-def _parse_json(text: str, fld: FieldSpec, draft: _Draft) -> Any:
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        draft.errors.append(
-            ValidationError(
-                f"{fld.label} is not valid JSON: {exc.msg} (line {exc.lineno}, column "
-                f"{exc.colno}).",
-                fld.name,
-            )
-        )
-        return None
-
-
-_LIST_REFUSED = (
-    "The HuggingFace source refuses a list as input, so such a task is never answered. Publish "
-    "one task per item instead."
-)
+        return parse_json_object(raw, fld.label, fld.name)
+    except ValidationError as exc:
+        draft.errors.append(exc)
+        return {}
 
 
 def _read_custom(
@@ -396,50 +353,16 @@ def _read_custom(
     draft: _Draft,
 ) -> None:
     input_field = spec.field("input")
-    raw = values.get("input")
-    value: Any = None
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        draft.errors.append(ValidationError("Enter the input: text or a JSON object.", "input"))
-    elif isinstance(raw, dict):
-        value = raw
-    elif isinstance(raw, list | tuple):
-        draft.errors.append(ValidationError(_LIST_REFUSED, "input"))
-    elif isinstance(raw, str):
-        value = _custom_text_input(raw, input_field, draft)
-    else:
-        draft.errors.append(ValidationError("Enter text or a JSON object.", "input"))
-    if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
-        draft.errors.append(_too_long(input_field, len(value)))
-        value = None
-    if value is not None:
-        draft.inputs = [value]
+    try:
+        draft.inputs = [parse_custom_input(values.get("input"), input_field.label, "input")]
+    except ValidationError as exc:
+        draft.errors.append(exc)
     args_field = spec.field("args")
     draft.args = _json_object(values.get("args"), args_field, draft)
     for name in draft.args:
         notice = custom_arg_notice(name, source_pipeline, args_field.name)
         if notice is not None:
             draft.notices.append(notice)
-
-
-def _custom_text_input(raw: str, fld: FieldSpec, draft: _Draft) -> Any:
-    text = raw.strip()
-    if text.startswith("{"):
-        parsed = _parse_json(text, fld, draft)
-        if parsed is not None and not isinstance(parsed, dict):
-            draft.errors.append(ValidationError("Enter text or a JSON object.", fld.name))
-            return None
-        return parsed
-    if text.startswith(("[", '"')):
-        try:
-            parsed = json.loads(text)
-        except json.JSONDecodeError:
-            return raw
-        if isinstance(parsed, list):
-            draft.errors.append(ValidationError(_LIST_REFUSED, fld.name))
-            return None
-        if isinstance(parsed, str):
-            return parsed
-    return raw
 
 
 def _check_serialisable(draft: _Draft) -> None:
@@ -449,69 +372,3 @@ def _check_serialisable(draft: _Draft) -> None:
         draft.errors.append(
             ValidationError("Some values cannot be written as JSON (numbers must be finite).")
         )
-
-
-def check_image(value: str, field_name: str = "image") -> tuple[Notice, ...]:
-    """Check that an image value has a shape the pipeline can load.
-
-    Accepted: an ``http(s)`` link, or a ``data:image/<type>;base64,<data>`` URL.
-
-    Args:
-        value: The image value of a form.
-        field_name: The field to name in errors and notices.
-
-    Returns:
-        Warnings (for example a link the provider cannot reach).
-
-    Raises:
-        ValidationError: The value is neither shape, or is malformed or too large.
-    """
-    text = value.strip()
-    match = _DATA_URL.fullmatch(text)
-    if match:
-        payload = match.group(2)
-        if len(text) > MAX_IMAGE_CHARS:
-            raise ValidationError(
-                f"The embedded image is {len(text) // 1_000_000} MB; at most "
-                f"{MAX_IMAGE_CHARS // 1_000_000} MB fit in a task. Use a smaller image or a link.",
-                field_name,
-            )
-        if not payload or len(payload) % 4 or not _BASE64.fullmatch(payload):
-            raise ValidationError(
-                "The embedded image data is damaged (not valid base64). Add the image again.",
-                field_name,
-            )
-        return ()
-    if text.lower().startswith("data:"):
-        raise ValidationError(
-            "Only an image can be embedded (data:image/…;base64,…). Add the image again.",
-            field_name,
-        )
-    parts = urlsplit(text)
-    if parts.scheme.lower() not in {"http", "https"}:
-        raise ValidationError(
-            "Enter a web link starting with http:// or https://, or add an image file.",
-            field_name,
-        )
-    if not parts.hostname or re.search(r"\s", text) or len(text) > MAX_URL_CHARS:
-        raise ValidationError("This web link is not valid.", field_name)
-    if _is_private_host(parts.hostname):
-        return (
-            Notice(
-                "The provider downloads the image itself, so a link to this computer or a "
-                "private network will not work for it. Embed the image instead.",
-                field_name,
-                Severity.WARNING,
-            ),
-        )
-    return ()
-
-
-def _is_private_host(host: str) -> bool:
-    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return address.is_private or address.is_loopback or address.is_link_local

@@ -356,8 +356,11 @@ def test_image_shapes_accepted(value: str) -> None:
             "/home/me/cat.jpg",
             "Enter a web link starting with http:// or https://, or add an image file.",
         ),
-        ("https:///nohost.jpg", "This web link is not valid."),
-        ("https://exa mple.com/a.jpg", "This web link is not valid."),
+        ("https:///nohost.jpg", "The link has no website address after https://."),
+        (
+            "https://exa mple.com/a.jpg",
+            "The link contains spaces or invisible characters. Copy it again from the address bar.",
+        ),
         (
             "data:text/plain;base64,aGk=",
             "Only an image can be embedded (data:image/…;base64,…). Add the image again.",
@@ -393,7 +396,11 @@ def test_link_to_this_computer_is_a_warning(url: str) -> None:
     assert built.configs[0]["data"]["input"] == url
     (notice,) = built.notices
     assert notice.severity is Severity.WARNING
-    assert "private network will not work" in notice.message
+    assert notice.field == "image"
+    assert notice.message == (
+        "This link points to this computer or a local network, which providers on the OGPU "
+        "network can't reach."
+    )
 
 
 # --- custom ---------------------------------------------------------------------------------
