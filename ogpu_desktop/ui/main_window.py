@@ -14,12 +14,14 @@ from PySide6.QtWidgets import (
 
 from ogpu_desktop import APP_NAME
 from ogpu_desktop.config import AppPaths
+from ogpu_desktop.domain.payload import TaskPayloads
 from ogpu_desktop.ui.app_settings import AppSettings
 from ogpu_desktop.ui.connection_status_bar import ConnectionStatusBar
 from ogpu_desktop.ui.diagnostics import diagnostics_text
 from ogpu_desktop.ui.help_menu import HelpMenu
 from ogpu_desktop.ui.launch_options import LaunchOptions
 from ogpu_desktop.ui.notice_banner import NoticeBanner
+from ogpu_desktop.ui.pages.compose_page import ComposePage
 from ogpu_desktop.ui.pages.placeholder_page import PlaceholderPage
 
 
@@ -65,9 +67,9 @@ class MainWindow(QMainWindow):
         self._restore_state()
 
     def _add_pages(self) -> None:
-        self.compose_page = PlaceholderPage(
-            "composePage", "Compose", "Pick a task type, fill its form and publish it."
-        )
+        self.compose_page = ComposePage(self.settings.last_task_type(), self)
+        self.compose_page.task_type_changed.connect(self.settings.set_last_task_type)
+        self.compose_page.publish_requested.connect(self._publish_not_wired)
         self.tasks_page = PlaceholderPage(
             "tasksPage",
             "Tasks",
@@ -128,6 +130,13 @@ class MainWindow(QMainWindow):
         if not 0 <= index < self.navigation.count():
             index = 0
         self.navigation.setCurrentRow(index)
+
+    def _publish_not_wired(self, payloads: TaskPayloads) -> None:
+        # Replaced by the review-and-sign flow once the publish service is connected.
+        self.banner.show_info(
+            f"The task config is ready ({payloads.count} task{'s' if payloads.count != 1 else ''}),"
+            " but publishing needs a wallet and a network, which are not connected yet."
+        )
 
     def show_error(self, message: str) -> None:
         """Show an error in the banner (the window is the handlers' :class:`ErrorSink`)."""

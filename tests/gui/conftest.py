@@ -48,6 +48,6 @@ def main_window(qtbot: QtBot, profile: AppPaths) -> MainWindow:
         profile, LaunchOptions(data_dir=profile.config_dir.parent), AppSettings(profile.config_dir)
     )
     qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+    with qtbot.waitExposed(window):
+        window.show()
     return window

@@ -61,10 +61,10 @@ def test_geometry_and_page_are_remembered(qtbot: QtBot, profile: AppPaths) -> No
     options = LaunchOptions()
     first = MainWindow(profile, options, AppSettings(profile.config_dir))
     qtbot.addWidget(first)
-    first.show()
+    with qtbot.waitExposed(first):
+        first.show()
     first.resize(700, 510)
     first.show_page(3)
-    qtbot.waitExposed(first)
     first.close()
 
     second = MainWindow(profile, options, AppSettings(profile.config_dir))

@@ -1,0 +1,177 @@
+"""The Compose page: task type picker, the generated form, the JSON preview and Publish."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ogpu_desktop.domain.catalogue import CATALOGUE
+from ogpu_desktop.ui.forms.config_preview import preview_text
+from ogpu_desktop.ui.forms.task_forms import FormCheck, TaskForm, create_task_form
+
+IPFS_NOTICE = (
+    "Everything in a task (texts, images, links and arguments) is published on public IPFS "
+    "and can be read by anyone, for good. Do not include private information."
+)
+INVALID_PREVIEW = "The form has problems; the task config appears here once they are fixed."
+
+
+def _plain_label(name: str, text: str, parent: QWidget) -> QLabel:
+    label = QLabel(parent)
+    label.setObjectName(name)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setText(text)
+    return label
+
+
+class ComposePage(QWidget):
+    """Compose a task; what was typed is kept per task type while switching.
+
+    Args:
+        initial_type: Task type key to show first (the last one used), if known.
+        parent: Parent widget.
+    """
+
+    task_type_changed = Signal(str)
+    publish_requested = Signal(object)  # TaskPayloads
+
+    def __init__(self, initial_type: str | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("composePage")
+        self.forms: dict[str, TaskForm] = {}
+        self.picker = QComboBox(self)
+        self.picker.setObjectName("taskTypePicker")
+        self.picker.setAccessibleName("Task type")
+        for spec in CATALOGUE.values():
+            self.picker.addItem(spec.title, spec.key)
+        self.description = _plain_label("taskTypeDescription", "", self)
+        self.stack = QStackedWidget(self)
+        self.stack.setObjectName("formStack")
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.stack)
+        self.ipfs_notice = _plain_label("ipfsNotice", f"ⓘ {IPFS_NOTICE}", self)
+
+        self._build_preview()
+        self.summary = _plain_label("composeSummary", "", self)
+        self.publish_button = QPushButton("Publish…", self)
+        self.publish_button.setObjectName("publishButton")
+        self.publish_button.setToolTip("Review and publish the task (Ctrl+Enter)")
+        self.publish_button.clicked.connect(self.request_publish)
+        self._add_shortcuts()
+
+        header = QHBoxLayout()
+        header.addWidget(QLabel("Task type:", self))
+        header.addWidget(self.picker, 1)
+        footer = QHBoxLayout()
+        footer.addWidget(self.summary, 1)
+        footer.addWidget(self.publish_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.description)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.ipfs_notice)
+        layout.addWidget(self.preview_toggle)
+        layout.addWidget(self.preview)
+        layout.addLayout(footer)
+
+        self.picker.currentIndexChanged.connect(self._type_picked)
+        start = self.picker.findData(initial_type) if initial_type else -1
+        self.picker.setCurrentIndex(max(start, 0))
+        self._type_picked()
+
+    def _build_preview(self) -> None:
+        self.preview_toggle = QToolButton(self)
+        self.preview_toggle.setObjectName("previewToggle")
+        self.preview_toggle.setText("Task config (JSON)")
+        self.preview_toggle.setCheckable(True)
+        self.preview_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.preview_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.preview = QPlainTextEdit(self)
+        self.preview.setObjectName("configPreview")
+        self.preview.setReadOnly(True)
+        self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.preview.setAccessibleName("Task config preview")
+        self.preview.setVisible(False)
+        self.preview_toggle.toggled.connect(self._toggle_preview)
+
+    def _add_shortcuts(self) -> None:
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.request_publish).setContext(
+                Qt.ShortcutContext.WidgetWithChildrenShortcut
+            )
+        paste = QShortcut(QKeySequence(QKeySequence.StandardKey.Paste), self, self.paste_image)
+        paste.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    @property
+    def form(self) -> TaskForm:
+        """The form of the task type picked."""
+        return self.forms[self.current_type()]
+
+    def current_type(self) -> str:
+        """Return the key of the task type picked."""
+        return str(self.picker.currentData())
+
+    def set_task_type(self, key: str) -> None:
+        """Pick the task type ``key``."""
+        index = self.picker.findData(key)
+        if index >= 0:
+            self.picker.setCurrentIndex(index)
+
+    def _type_picked(self) -> None:
+        key = self.current_type()
+        if key not in self.forms:
+            form = create_task_form(CATALOGUE[key], self.stack)
+            form.checked.connect(self._show_check)
+            self.forms[key] = form
+            self.stack.addWidget(form)
+        self.stack.setCurrentWidget(self.forms[key])
+        self.description.setText(CATALOGUE[key].description)
+        self._show_check(self.forms[key].check())
+        self.task_type_changed.emit(key)
+
+    def _toggle_preview(self, shown: bool) -> None:
+        self.preview.setVisible(shown)
+        self.preview_toggle.setArrowType(
+            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
+        )
+
+    def _show_check(self, result: FormCheck) -> None:
+        if result.payloads is None:
+            self.preview.setPlainText(INVALID_PREVIEW)
+            count = len(result.errors)
+            self.summary.setText(
+                f"{count} thing{'s' if count != 1 else ''} to fix before publishing."
+            )
+            return
+        self.preview.setPlainText(preview_text(result.payloads))
+        tasks = result.payloads.count
+        self.summary.setText(
+            "Ready: 1 task." if tasks == 1 else f"Ready: {tasks} tasks, each paid separately."
+        )
+
+    def request_publish(self) -> None:
+        """Emit :attr:`publish_requested` with the configs, or show every problem of the form."""
+        result = self.form.reveal_problems()
+        self._show_check(result)
+        if result.payloads is not None:
+            self.publish_requested.emit(result.payloads)
+
+    def paste_image(self) -> None:
+        """Ctrl+V outside a text box: paste into the image field, when the form has one."""
+        editor = self.form.image_editor()
+        if editor is not None:
+            editor.paste()

@@ -1,0 +1,120 @@
+"""The Compose page: picking task types, the live JSON preview, Ctrl+Enter and Ctrl+V."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from ogpu_desktop.config import AppPaths
+from ogpu_desktop.domain.catalogue import CATALOGUE
+from ogpu_desktop.domain.payload import TaskPayloads
+from ogpu_desktop.ui.app_settings import AppSettings
+from ogpu_desktop.ui.launch_options import LaunchOptions
+from ogpu_desktop.ui.main_window import MainWindow
+from ogpu_desktop.ui.pages.compose_page import INVALID_PREVIEW, ComposePage
+
+
+def _page(qtbot: QtBot, initial: str | None = None) -> ComposePage:
+    page = ComposePage(initial)
+    qtbot.addWidget(page)
+    with qtbot.waitExposed(page):
+        page.show()
+    return page
+
+
+def test_picker_offers_every_task_type_in_catalogue_order(qtbot: QtBot) -> None:
+    page = _page(qtbot)
+    keys = [page.picker.itemData(i) for i in range(page.picker.count())]
+    assert keys == list(CATALOGUE)
+    assert page.description.text() == CATALOGUE[keys[0]].description
+
+
+def test_switching_types_keeps_what_was_typed(qtbot: QtBot) -> None:
+    page = _page(qtbot, "translation")
+    page.form.editors["text"].set_value("Bonjour")
+    page.set_task_type("summarization")
+    assert page.form.spec.key == "summarization"
+    assert page.form.editors["text"].value() is None
+    page.set_task_type("translation")
+    assert page.form.editors["text"].value() == "Bonjour"
+
+
+def test_preview_shows_the_exact_config_and_updates_live(qtbot: QtBot) -> None:
+    page = _page(qtbot, "text-classification")
+    assert page.preview.toPlainText() == INVALID_PREVIEW
+    page.preview_toggle.setChecked(True)
+    assert page.preview.isVisible()
+    page.form.editors["text"].control.setFocus()
+    qtbot.keyClicks(page.form.editors["text"].control, "Great film")
+    qtbot.waitUntil(lambda: page.preview.toPlainText() != INVALID_PREVIEW)
+    shown = json.loads(page.preview.toPlainText())
+    assert shown == {"function_name": "inference", "data": {"input": "Great film", "args": {}}}
+    assert page.summary.text() == "Ready: 1 task."
+
+
+def test_preview_shortens_embedded_images_only_in_the_preview(qtbot: QtBot) -> None:
+    page = _page(qtbot, "custom")
+    long_text = "x" * 5000
+    page.form.set_values({"input": long_text})
+    result = page.form.check()
+    assert result.payloads is not None
+    assert result.payloads.configs[0]["data"]["input"] == long_text
+    assert "(5,000 characters in total)" in page.preview.toPlainText()
+
+
+def test_ctrl_enter_requests_publish_with_the_configs(qtbot: QtBot) -> None:
+    page = _page(qtbot, "text-generation")
+    with qtbot.waitActive(page):
+        page.activateWindow()
+    page.form.editors["prompt"].set_value("Once upon a time")
+    page.form.editors["prompt"].control.setFocus()
+    with qtbot.waitSignal(page.publish_requested, timeout=2000) as blocker:
+        qtbot.keyClick(
+            page.form.editors["prompt"].control,
+            Qt.Key.Key_Return,
+            Qt.KeyboardModifier.ControlModifier,
+        )
+    payloads = blocker.args[0]
+    assert isinstance(payloads, TaskPayloads)
+    assert payloads.configs[0]["data"]["input"] == "Once upon a time"
+
+
+def test_publish_with_problems_emits_nothing_and_shows_them(qtbot: QtBot) -> None:
+    page = _page(qtbot, "summarization")
+    with qtbot.assertNotEmitted(page.publish_requested):
+        page.publish_button.click()
+    assert page.form.field_message("text").startswith("⚠ ")
+    assert page.summary.text().endswith("to fix before publishing.")
+
+
+def test_ctrl_v_outside_text_boxes_pastes_into_the_image_field(qtbot: QtBot) -> None:
+    page = _page(qtbot, "image-classification")
+    with qtbot.waitActive(page):
+        page.activateWindow()
+    QApplication.clipboard().setText("https://example.com/pasted.jpg")
+    page.picker.setFocus()
+    qtbot.keyClick(page.picker, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert page.form.editors["image"].value() == "https://example.com/pasted.jpg"
+
+
+def test_main_window_remembers_the_last_task_type(qtbot: QtBot, profile: AppPaths) -> None:
+    first = MainWindow(profile, LaunchOptions(), AppSettings(profile.config_dir))
+    qtbot.addWidget(first)
+    first.compose_page.set_task_type("translation")
+    first.close()
+    second = MainWindow(profile, LaunchOptions(), AppSettings(profile.config_dir))
+    qtbot.addWidget(second)
+    assert second.compose_page.current_type() == "translation"
+
+
+def test_publish_request_is_answered_honestly_until_publishing_is_wired(
+    main_window: MainWindow,
+) -> None:
+    page = main_window.compose_page
+    page.set_task_type("text-classification")
+    page.form.editors["text"].set_value("Nice")
+    page.publish_button.click()
+    assert "not connected yet" in main_window.banner.message()
