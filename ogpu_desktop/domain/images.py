@@ -149,7 +149,7 @@ def prepare_image(
             return validate_image_url(text)
         if lowered.startswith("data:"):
             return encode_image_bytes(_decode_data_url(text, options), options)
-        if _has_url_scheme(text):
+        if _has_url_scheme(text) and not Path(text).is_file():
             scheme = text.split(":", 1)[0]
             raise ImageError(
                 f"Links starting with “{scheme}:” can't be used. Give an http:// or https:// "

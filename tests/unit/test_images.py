@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import random
+import warnings
 from io import BytesIO
 from pathlib import Path
 
@@ -579,6 +580,20 @@ def test_image_between_pillow_warning_and_our_limit_is_refused_by_our_limit() ->
     assert message.startswith("The image declares 12000\u00d710000 pixels (120 megapixels)")
 
 
+def test_pillow_bomb_warning_neither_escapes_nor_outlives_the_call() -> None:
+    # 96 MP: past Pillow's warning threshold but under our limit, so it is decoded (Pillow fills
+    # the rows missing from the short zlib stream). A warning turned error would be a refusal.
+    filters_before = list(warnings.filters)
+
+    result = encode_image_bytes(bomb_png(12_000, 8_000))
+
+    assert (result.original_width, result.original_height) == (12_000, 8_000)
+    assert (result.width, result.height) == (1024, 683)
+    assert warnings.filters == filters_before
+    with pytest.warns(Image.DecompressionBombWarning):
+        Image.open(BytesIO(bomb_png(12_000, 8_000))).close()
+
+
 def test_pixel_limit_is_configurable() -> None:
     data = to_bytes(Image.new("RGB", (200, 200), GREY), "PNG")
 
@@ -738,6 +753,19 @@ def test_paths_as_text_and_path_objects_and_bytes_all_work(tmp_path: Path) -> No
 
     assert all(isinstance(result, EncodedImage) for result in results)
     assert len({result.value for result in results}) == 1
+
+
+def test_file_whose_name_looks_like_a_scheme_is_read_as_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    save(cornered(30, 20), tmp_path / "beach:1.png", "PNG")
+    monkeypatch.chdir(tmp_path)
+
+    result = prepare_image("beach:1.png")
+
+    assert isinstance(result, EncodedImage)
+    assert (result.width, result.height) == (30, 20)
+    assert "Links starting with “beach:”" in refusal("beach:2.png")
 
 
 def test_blank_text_is_refused() -> None:
