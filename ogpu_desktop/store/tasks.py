@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,6 +84,13 @@ class TaskRepo:
         row = self._db.conn.execute("SELECT * FROM tasks WHERE tx_hash=?", (tx_hash,)).fetchone()
         return _task(row) if row is not None else None
 
+    def open_tasks(self, chain_id: int) -> Sequence[TaskRecord]:
+        """Tasks whose on-chain status can still change (not canceled, expired or finalized)."""
+        rows = self._db.conn.execute(
+            "SELECT * FROM tasks WHERE chain_id=? AND status NOT IN (3, 4, 5)", (chain_id,)
+        ).fetchall()
+        return [_task(r) for r in rows]
+
     def list_tasks(self, chain_id: int) -> Sequence[TaskRecord]:
         """Every task on ``chain_id``, newest first."""
         rows = self._db.conn.execute(
@@ -109,24 +117,65 @@ class TaskRepo:
                     (status, attempts, now, chain_id, address),
                 )
 
-    def upsert_responses(self, responses: Iterable[ResponseRecord]) -> None:
-        """Insert or refresh responses in one transaction (idempotent)."""
+    def apply_tracking(
+        self,
+        chain_id: int,
+        *,
+        statuses: Mapping[str, int],
+        attempts: Mapping[str, int],
+        responses: Iterable[ResponseRecord],
+        cursor: tuple[str, int] | None = None,
+    ) -> None:
+        """Apply one tracker poll atomically: statuses, attempt counts, responses and cursor.
+
+        The cursor only moves together with the updates it covers, so a crash in between
+        re-reads those blocks instead of losing them. Every update is idempotent.
+        """
         now = now_s()
         with self._db.transaction() as conn:
-            for r in responses:
+            for address, status in statuses.items():
                 conn.execute(
-                    "INSERT INTO responses (chain_id, address, task, provider, data, status,"
-                    " payment_wei, block_number, updated_at) VALUES (?,?,?,?,?,?,?,?,?)"
-                    " ON CONFLICT (chain_id, address) DO UPDATE SET"
-                    " provider=COALESCE(excluded.provider, provider),"
-                    " data=COALESCE(excluded.data, data),"
-                    " status=MAX(status, excluded.status),"
-                    " payment_wei=COALESCE(excluded.payment_wei, payment_wei),"
-                    " block_number=COALESCE(block_number, excluded.block_number),"
-                    " updated_at=excluded.updated_at",
-                    (r.chain_id, r.address, r.task, r.provider, r.data, r.status,
-                     None if r.payment_wei is None else str(r.payment_wei), r.block_number, now),
+                    "UPDATE tasks SET status=?, updated_at=? WHERE chain_id=? AND address=?",
+                    (status, now, chain_id, address),
                 )
+            for address, count in attempts.items():
+                conn.execute(
+                    "UPDATE tasks SET attempt_count=MAX(attempt_count, ?), updated_at=?"
+                    " WHERE chain_id=? AND address=?",
+                    (count, now, chain_id, address),
+                )
+            self._upsert_responses(conn, responses, now)
+            if cursor is not None:
+                conn.execute(
+                    "INSERT INTO tracker_cursor (chain_id, nexus, block_number) VALUES (?,?,?)"
+                    " ON CONFLICT (chain_id, nexus) DO UPDATE SET"
+                    " block_number=excluded.block_number",
+                    (chain_id, cursor[0], cursor[1]),
+                )
+
+    def upsert_responses(self, responses: Iterable[ResponseRecord]) -> None:
+        """Insert or refresh responses in one transaction (idempotent)."""
+        with self._db.transaction() as conn:
+            self._upsert_responses(conn, responses, now_s())
+
+    @staticmethod
+    def _upsert_responses(
+        conn: sqlite3.Connection, responses: Iterable[ResponseRecord], now: int
+    ) -> None:
+        for r in responses:
+            conn.execute(
+                "INSERT INTO responses (chain_id, address, task, provider, data, status,"
+                " payment_wei, block_number, updated_at) VALUES (?,?,?,?,?,?,?,?,?)"
+                " ON CONFLICT (chain_id, address) DO UPDATE SET"
+                " provider=COALESCE(excluded.provider, provider),"
+                " data=COALESCE(excluded.data, data),"
+                " status=MAX(status, excluded.status),"
+                " payment_wei=COALESCE(excluded.payment_wei, payment_wei),"
+                " block_number=COALESCE(block_number, excluded.block_number),"
+                " updated_at=excluded.updated_at",
+                (r.chain_id, r.address, r.task, r.provider, r.data, r.status,
+                 None if r.payment_wei is None else str(r.payment_wei), r.block_number, now),
+            )
 
     def responses_of(self, chain_id: int, task: str) -> Sequence[ResponseRecord]:
         """The responses recorded for one task."""

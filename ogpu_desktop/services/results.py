@@ -1,0 +1,98 @@
+"""Fetch a response's result (URL, inline JSON or text), cache it, and normalise it for display."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from eth_utils.address import to_checksum_address
+
+from ogpu_desktop.chain.errors import FetchError
+from ogpu_desktop.chain.ipfs import MAX_FETCH_BYTES, fetch_document
+from ogpu_desktop.domain.result_views import ResultView
+from ogpu_desktop.domain.results import normalise
+from ogpu_desktop.services.session import ChainSession
+from ogpu_desktop.store import ResponseRecord
+
+INLINE = "inline"
+URL = "url"
+
+
+@dataclass(frozen=True)
+class FetchedResult:
+    """A response's result, ready to show.
+
+    Attributes:
+        raw: The payload text as received (the raw-JSON toggle shows it).
+        view: The normalised view model.
+        origin: ``url`` (downloaded; ``fetched_from`` says where) or ``inline``.
+    """
+
+    response: str
+    task: str
+    provider: str
+    raw: str
+    view: ResultView
+    origin: str
+    fetched_from: str | None
+    from_cache: bool
+
+
+class ResultsService:
+    """Reads response data from the chain and its payload from IPFS, once, then from the store.
+
+    Args:
+        session: The open network session.
+        max_bytes: Largest payload downloaded (streamed; refused beyond).
+        timeout_s: Time allowed per download attempt.
+    """
+
+    def __init__(
+        self, session: ChainSession, *, max_bytes: int = MAX_FETCH_BYTES, timeout_s: float = 30.0
+    ) -> None:
+        self.session = session
+        self.max_bytes = max_bytes
+        self.timeout_s = timeout_s
+
+    async def _response_params(self, response: str) -> tuple[str, str, str, int]:
+        contract = self.session.contracts.response(response)
+        task, provider, data, payment = await self.session.client.run(
+            contract.functions.getResponseParams().call(), "Reading the response"
+        )
+        return to_checksum_address(task), to_checksum_address(provider), str(data), int(payment)
+
+    async def fetch(self, response: str, *, refresh: bool = False) -> FetchedResult:
+        """The result of ``response``, from the cache unless ``refresh``.
+
+        Raises:
+            FetchError: The payload URL could not be downloaded from any gateway, or was too big.
+            ChainError: The response could not be read from the chain.
+        """
+        response = to_checksum_address(response)
+        chain_id = self.session.chain_id
+        task, provider, data, payment = await self._response_params(response)
+        self.session.store.tasks.upsert_responses(
+            [ResponseRecord(chain_id, response, task, provider, data, 0, payment, None)]
+        )
+        record = self.session.store.tasks.get_task(chain_id, task)
+        pipeline = record.pipeline if record is not None else None
+        cached = None if refresh else self.session.store.misc.get_result(chain_id, response)
+        if cached is not None:
+            return FetchedResult(response, task, provider, cached.raw,
+                                 normalise(cached.raw, pipeline), cached.content_type,
+                                 cached.fetched_from, True)
+        raw, origin, where = await self._payload(data)
+        self.session.store.misc.save_result(chain_id, response, raw, origin, where)
+        return FetchedResult(response, task, provider, raw, normalise(raw, pipeline), origin,
+                             where, False)
+
+    async def _payload(self, data: str) -> tuple[str, str, str | None]:
+        text = data.strip()
+        if text.startswith(("http://", "https://")) and " " not in text:
+            document = await fetch_document(
+                self.session.http, text, gateways=self.session.network.gateways,
+                max_bytes=self.max_bytes, timeout=self.timeout_s,
+            )
+            return document.text, URL, document.url
+        if len(text.encode()) > self.max_bytes:
+            raise FetchError("The response's inline result is too large to show.")
+        return data, INLINE, None

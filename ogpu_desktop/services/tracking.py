@@ -1,0 +1,250 @@
+"""Follow every open task live: one log query per poll, periodic batched reconciliation.
+
+Store writes happen on the event-loop thread: one small transaction per poll (see
+``ogpu_desktop.store.database`` for why that is cheaper than a thread hop).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ogpu_desktop.chain.contracts import NexusEvent
+from ogpu_desktop.chain.errors import ChainError
+from ogpu_desktop.chain.tracker import LogTracker, TaskEvent, read_task_states
+from ogpu_desktop.services.progress import EventHub
+from ogpu_desktop.services.session import ChainSession
+from ogpu_desktop.store import ResponseRecord, TaskRecord
+
+log = logging.getLogger(__name__)
+
+NEW, ATTEMPTED, RESPONDED, CANCELED, EXPIRED, FINALIZED = range(6)
+TERMINAL = frozenset({CANCELED, EXPIRED, FINALIZED})
+
+
+class DisplayStatus(StrEnum):
+    """The status shown to the user (adds the lazy on-chain expiry)."""
+
+    PUBLISHED = "published"
+    ATTEMPTED = "attempted"
+    RESPONDED = "responded"
+    CANCELED = "canceled"
+    EXPIRED = "expired"
+    FINALIZED = "finalized"
+    EXPIRED_UNSETTLED = "expired (pending settlement)"
+
+
+_NAMES = {
+    NEW: DisplayStatus.PUBLISHED, ATTEMPTED: DisplayStatus.ATTEMPTED,
+    RESPONDED: DisplayStatus.RESPONDED, CANCELED: DisplayStatus.CANCELED,
+    EXPIRED: DisplayStatus.EXPIRED, FINALIZED: DisplayStatus.FINALIZED,
+}
+
+
+def display_status(status: int, expiry_time: int, now: float | None = None) -> DisplayStatus:
+    """What to show for a task: past its expiry and not settled -> expired (pending settlement).
+
+    Expiry is lazy on chain: the status stays NEW/ATTEMPTED/RESPONDED until someone touches it.
+    """
+    now = time.time() if now is None else now
+    if status not in TERMINAL and now > expiry_time:
+        return DisplayStatus.EXPIRED_UNSETTLED
+    return _NAMES.get(status, DisplayStatus.PUBLISHED)
+
+
+@dataclass(frozen=True)
+class TaskUpdate:
+    """A task whose state changed."""
+
+    task: str
+    status: int
+    display: DisplayStatus
+    attempt_count: int
+    new_responses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TrackerHealth:
+    """Whether polling works; ``retry_in_s`` is set while backing off after a failure."""
+
+    ok: bool
+    message: str = ""
+    retry_in_s: float | None = None
+
+
+@dataclass(frozen=True)
+class PollSummary:
+    """One poll's numbers."""
+
+    tracked: int
+    events: int
+    log_requests: int
+    cursor: int | None
+
+
+class TrackingService:
+    """Polls the Nexus for all open tasks at once and keeps the store up to date.
+
+    Args:
+        session: The open network session.
+        poll_interval_s: Pause between successful polls.
+        reconcile_every: Polls between two direct status reads (batched JSON-RPC).
+        max_backoff_s: Longest pause after repeated failures.
+    """
+
+    def __init__(
+        self,
+        session: ChainSession,
+        *,
+        poll_interval_s: float = 2.0,
+        reconcile_every: int = 15,
+        base_backoff_s: float = 1.0,
+        max_backoff_s: float = 60.0,
+        chunk_blocks: int = 2_000,
+    ) -> None:
+        self.session = session
+        self.tracker = LogTracker(session.client, chunk_blocks=chunk_blocks)
+        self.poll_interval_s = poll_interval_s
+        self.reconcile_every = reconcile_every
+        self.base_backoff_s = base_backoff_s
+        self.max_backoff_s = max_backoff_s
+        self.updates: EventHub[TaskUpdate] = EventHub()
+        self.health: EventHub[TrackerHealth] = EventHub()
+        self.failures = 0
+
+    @property
+    def _nexus(self) -> str:
+        return self.session.network.contracts.nexus
+
+    async def poll_once(self) -> PollSummary:
+        """Read new Nexus events for every open task and store them (one transaction).
+
+        Raises:
+            ChainError: When the RPC fails; nothing is written and the cursor stays put.
+        """
+        store, chain_id = self.session.store, self.session.chain_id
+        open_tasks = {t.address: t for t in store.tasks.open_tasks(chain_id)}
+        cursor = store.misc.get_cursor(chain_id, self._nexus)
+        if not open_tasks:
+            head = await self.tracker.head()
+            store.tasks.apply_tracking(chain_id, statuses={}, attempts={}, responses=[],
+                                       cursor=(self._nexus, head))
+            return PollSummary(0, 0, 0, head)
+        starts = [t.block_number for t in open_tasks.values() if t.block_number is not None]
+        responses = store.tasks.response_map(chain_id)
+        result = await self.tracker.poll(
+            cursor, open_tasks.keys(), responses, start_block=min(starts) if starts else None
+        )
+        updates = self._apply(open_tasks, result.events, previous=cursor, cursor=result.cursor)
+        for update in updates:
+            self.updates.emit(update)
+        return PollSummary(len(open_tasks), len(result.events), result.log_requests,
+                           result.cursor)
+
+    def _apply(
+        self,
+        tasks: Mapping[str, TaskRecord],
+        events: Sequence[TaskEvent],
+        *,
+        previous: int | None,
+        cursor: int | None,
+    ) -> list[TaskUpdate]:
+        """Fold events into the stored state. Events at or below ``previous`` were already
+        applied (the reorg margin re-reads them): statuses and responses are idempotent, and
+        only events in new blocks add attempts or announce responses."""
+        chain_id = self.session.chain_id
+        status = {a: t.status for a, t in tasks.items()}
+        attempts: dict[str, int] = {}
+        new_responses: dict[str, list[str]] = {}
+        records: list[ResponseRecord] = []
+        for ev in events:
+            if ev.kind is NexusEvent.TASK_STATUS_CHANGED and ev.status is not None:
+                status[ev.task] = ev.status
+            elif ev.kind is NexusEvent.ATTEMPTED and ev.provider is not None:
+                if previous is None or ev.block_number > previous:
+                    attempts[ev.task] = attempts.get(ev.task, 0) + 1
+                if status[ev.task] == NEW:
+                    status[ev.task] = ATTEMPTED
+            elif ev.kind is NexusEvent.RESPONSE_SUBMITTED and ev.response is not None:
+                records.append(ResponseRecord(chain_id, ev.response, ev.task, None, None, 0,
+                                              None, ev.block_number))
+                if previous is None or ev.block_number > previous:
+                    new_responses.setdefault(ev.task, []).append(ev.response)
+                if status[ev.task] in (NEW, ATTEMPTED):
+                    status[ev.task] = RESPONDED
+            elif ev.kind is NexusEvent.RESPONSE_STATUS_CHANGED and ev.response is not None:
+                records.append(ResponseRecord(chain_id, ev.response, ev.task, None, None,
+                                              ev.status or 0, None, ev.block_number))
+        changed_status = {a: s for a, s in status.items() if s != tasks[a].status}
+        counts = {a: tasks[a].attempt_count + n for a, n in attempts.items()}
+        self.session.store.tasks.apply_tracking(
+            chain_id, statuses=changed_status, attempts=counts, responses=records,
+            cursor=(self._nexus, cursor) if cursor is not None else None,
+        )
+        touched = set(changed_status) | set(counts) | set(new_responses)
+        return [
+            TaskUpdate(
+                task=a, status=status[a],
+                display=display_status(status[a], tasks[a].expiry_time),
+                attempt_count=counts.get(a, tasks[a].attempt_count),
+                new_responses=tuple(new_responses.get(a, ())),
+            )
+            for a in sorted(touched)
+        ]
+
+    async def reconcile(self) -> int:
+        """Read the status of every open task directly (batched) and fix the store.
+
+        Catches what events may not announce (lazy expiry, statuses set without an event).
+        Returns the number of tasks whose stored status changed.
+        """
+        store, chain_id = self.session.store, self.session.chain_id
+        open_tasks = {t.address: t for t in store.tasks.open_tasks(chain_id)}
+        if not open_tasks:
+            return 0
+        states = await read_task_states(self.session.client, self.session.contracts,
+                                        list(open_tasks))
+        changed = {a: s.status for a, s in states.items() if s.status != open_tasks[a].status}
+        if changed:
+            store.tasks.apply_tracking(chain_id, statuses=changed, attempts={}, responses=[])
+            for address, value in changed.items():
+                task = open_tasks[address]
+                self.updates.emit(TaskUpdate(address, value,
+                                             display_status(value, task.expiry_time),
+                                             task.attempt_count))
+        return len(changed)
+
+    def backoff_delay(self) -> float:
+        """The pause after ``self.failures`` consecutive failures (exponential, capped)."""
+        return float(min(self.max_backoff_s, self.base_backoff_s * 2 ** max(0, self.failures - 1)))
+
+    async def step(self, poll_number: int) -> float:
+        """One loop step: poll (and reconcile when due); return how long to wait next."""
+        try:
+            await self.poll_once()
+            if poll_number % self.reconcile_every == 0:
+                await self.reconcile()
+        except ChainError as exc:
+            self.failures += 1
+            delay = self.backoff_delay()
+            log.warning("tracker poll failed (%d in a row): %s", self.failures, exc.message)
+            self.health.emit(TrackerHealth(False, exc.message, delay))
+            return delay
+        if self.failures:
+            self.health.emit(TrackerHealth(True))
+        self.failures = 0
+        return self.poll_interval_s
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Poll until ``stop`` is set; failures back off and never end the loop."""
+        poll_number = 0
+        while not stop.is_set():
+            delay = await self.step(poll_number)
+            poll_number += 1
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=delay)
