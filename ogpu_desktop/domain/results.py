@@ -146,6 +146,35 @@ def displayed_strings(view: ResultView) -> Iterator[str]:
             stack.extend(reversed(current.items))
 
 
+def headline(view: ResultView, limit: int = 120) -> str:
+    """A one-line summary of ``view`` for a task list cell or a notification (plain text).
+
+    Args:
+        view: Any view from :func:`normalise`.
+        limit: Longest result, in characters (at least 20).
+    """
+    text: str
+    if isinstance(view, LabelScoresView):
+        top = view.items[0]
+        text = f"{top.label} ({top.score_text})"
+    elif isinstance(view, AnswersView):
+        best = view.items[0]
+        text = f"{best.answer} ({best.score_text})" if best.score is not None else best.answer
+    elif isinstance(view, GeneratedTextsView):
+        text = view.items[0].text
+    elif isinstance(view, TranslationView | SummaryView):
+        text = view.texts[0]
+    elif isinstance(view, BatchView):
+        text = f"{view.total} result" + ("" if view.total == 1 else "s")
+    elif isinstance(view, PlainTextView):
+        text = view.text
+    elif isinstance(view, EmptyView):
+        text = "No result"
+    else:
+        text = "JSON result"
+    return cap_text(" ".join(text.split()), max(limit, 20))[0]
+
+
 def _normalise(payload: object, task: str | None, batch_size: int | None) -> ResultView:
     if isinstance(payload, bytes | bytearray | memoryview):
         payload = decode_bytes(payload, MAX_PARSE_CHARS + 1)[0]

@@ -31,7 +31,7 @@ from ogpu_desktop.domain.result_views import (
     TranslationView,
     ViewKind,
 )
-from ogpu_desktop.domain.results import displayed_strings, expected_kind, normalise
+from ogpu_desktop.domain.results import displayed_strings, expected_kind, headline, normalise
 
 
 def raw(value: object) -> str:
@@ -726,3 +726,29 @@ def test_huge_blank_text_is_empty_but_marked_truncated() -> None:
     assert isinstance(view, EmptyView)
     assert view.truncated is True
     assert len(view.raw_json) == MAX_RAW_JSON_CHARS
+
+
+@pytest.mark.parametrize(
+    ("payload", "task", "expected"),
+    [
+        ([{"label": "NEG", "score": 0.1}, {"label": "POS", "score": 0.87654}], None, "POS (0.877)"),
+        ([{"answer": "hat", "score": 0.95}], "visual-question-answering", "hat (0.950)"),
+        ([{"answer": "a red hat"}], "visual-question-answering", "a red hat"),
+        ([{"generated_text": "Once\n  upon\ta time"}], "text-generation", "Once upon a time"),
+        ([{"translation_text": "Bonjour"}], "translation", "Bonjour"),
+        ([{"summary_text": "Short."}], "summarization", "Short."),
+        ([[{"label": "a", "score": 1}], [{"label": "b", "score": 1}]], None, "2 results"),
+        ([[{"label": "a", "score": 1}]], None, "1 result"),
+        ("just text", None, "just text"),
+        (None, None, "No result"),
+        ({"boxes": [1, 2]}, None, "JSON result"),
+    ],
+)
+def test_headline(payload: object, task: str | None, expected: str) -> None:
+    assert headline(normalise(payload, task)) == expected
+
+
+def test_headline_is_capped() -> None:
+    line = headline(normalise("word " * 10_000), limit=50)
+    assert len(line) == 50
+    assert line.endswith(TRUNCATION_MARKER)

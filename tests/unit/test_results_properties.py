@@ -29,7 +29,7 @@ from ogpu_desktop.domain.result_views import (
     TranslationView,
     ViewKind,
 )
-from ogpu_desktop.domain.results import displayed_strings, normalise
+from ogpu_desktop.domain.results import displayed_strings, headline, normalise
 
 # Speed is not asserted here (every test has deadline=None); the caps and shapes are.
 
@@ -163,6 +163,9 @@ def check_view(view: object) -> None:
         shown = getattr(current, "items", getattr(current, "texts", ()))
         if total is not None and total > len(shown):
             assert current.truncated
+    line = headline(view)  # type: ignore[arg-type]
+    assert len(line) <= 120
+    assert "\n" not in line
     for text in displayed_strings(view):  # type: ignore[arg-type]
         assert isinstance(text, str)
         assert len(text) <= MAX_TEXT_CHARS
