@@ -186,6 +186,8 @@ def encode_image_file(
         raise ImageError(f"“{name}” can't be opened: permission denied.") from None
     except OSError as exc:
         raise ImageError(f"“{name}” can't be read ({exc.strerror or 'read error'}).") from None
+    except ValueError:  # a NUL character, which no file name can hold
+        raise ImageError("That is not a valid file name.") from None
     return encode_image_bytes(data, options)
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import random
+import tempfile
 import warnings
 from io import BytesIO
 from pathlib import Path
@@ -18,6 +20,7 @@ from ogpu_desktop.domain.images import (
     EncodedImage,
     EncodeOptions,
     ImageError,
+    ImageInput,
     ImageLink,
     encode_image_bytes,
     encode_image_file,
@@ -766,6 +769,21 @@ def test_file_whose_name_looks_like_a_scheme_is_read_as_a_file(
     assert isinstance(result, EncodedImage)
     assert (result.width, result.height) == (30, 20)
     assert "Links starting with “beach:”" in refusal("beach:2.png")
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=300))
+def test_any_text_is_a_link_or_a_plain_refusal(text: str) -> None:
+    with tempfile.TemporaryDirectory() as empty, contextlib.chdir(empty):
+        try:
+            outcome: ImageInput | str = prepare_image(text)
+        except ImageError as error:
+            outcome = error.message
+    if isinstance(outcome, str):
+        assert outcome
+    else:
+        assert isinstance(outcome, ImageLink)
+        assert outcome.url.lower().startswith(("http://", "https://"))
 
 
 def test_blank_text_is_refused() -> None:
