@@ -70,7 +70,7 @@ def load_settings(path: Path) -> WalletSettings:
         reason = exc.strerror or type(exc).__name__
         text = None
     if text is None:
-        raise WalletError(f"The wallet settings file {path} cannot be read ({reason}).")
+        raise WalletError(f"The wallet settings file {path} cannot be read ({reason}).") from None
     try:
         return _from_json(json.loads(text))
     except (ValueError, KeyError, TypeError):
@@ -90,8 +90,14 @@ def save_settings(path: Path, settings: WalletSettings) -> None:
         "accounts": [_account_to_json(a) for a in settings.accounts if a.kind == "keychain"],
         **settings.extra,
     }
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, temp_name = tempfile.mkstemp(prefix=".wallet-", suffix=".json", dir=path.parent)
+    problem: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, temp_name = tempfile.mkstemp(prefix=".wallet-", suffix=".json", dir=path.parent)
+    except OSError as exc:
+        problem = f"The wallet settings could not be saved in {path.parent} ({exc.strerror})."
+    if problem is not None:
+        raise WalletError(problem) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(document, handle, indent=2, sort_keys=True)

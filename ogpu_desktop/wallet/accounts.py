@@ -385,7 +385,9 @@ class Wallet:
             if kind == "session":
                 self._session_accounts[address] = account
             else:
-                self._save(self._settings.with_accounts((*self._settings.accounts, account)))
+                self._save_or_forget_key(
+                    self._settings.with_accounts((*self._settings.accounts, account)), address
+                )
         _log.info("Added account %s (%s)", address, kind)
         return account
 
@@ -407,6 +409,14 @@ class Wallet:
                 accounts = tuple(updated if a == account else a for a in self._settings.accounts)
                 self._save(self._settings.with_accounts(accounts))
             return updated
+
+    def _save_or_forget_key(self, settings: WalletSettings, address: str) -> None:
+        # A key the settings do not list would be invisible to the user: take it back out.
+        try:
+            self._save(settings)
+        except WalletError:
+            self._keychain.delete_key(address)
+            raise
 
     def _save(self, settings: WalletSettings) -> None:
         save_settings(self._settings_file, settings)

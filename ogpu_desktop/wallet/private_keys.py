@@ -159,6 +159,10 @@ def decrypt_keystore(content: bytes | str, password: str) -> bytes:
 
 def _parse_keystore_json(content: bytes | str) -> dict[str, Any]:
     problem: str | None = None
+    if len(content) > MAX_KEYSTORE_FILE_BYTES:
+        raise ValidationError(
+            "This is too large to be a keystore file (they are about 500 bytes).", "keystore_file"
+        )
     try:
         document = json.loads(content)
     except (ValueError, UnicodeDecodeError):

@@ -19,9 +19,6 @@ import keyring.backend
 import keyring.backends.fail
 import keyring.errors
 import pytest
-import secretstorage
-from keyring.backends.SecretService import Keyring as SecretServiceKeyring
-from secretstorage.util import DBusAddressWrapper, format_secret, open_session
 
 from ogpu_desktop.wallet import KeyringKeyStore, Wallet
 
@@ -35,6 +32,12 @@ HOW_TO_RUN = (
 @cache
 def secret_service_problem() -> str | None:
     """Return why no unlocked Secret Service can be used, or ``None`` when one can."""
+    # Imported here: SecretStorage exists on Linux only.
+    try:
+        import secretstorage  # noqa: PLC0415
+        from keyring.backends.SecretService import Keyring as SecretServiceKeyring  # noqa: PLC0415
+    except ImportError as exc:
+        return f"SecretStorage is not installed ({exc})"
     backend = keyring.get_keyring()
     if not isinstance(backend, SecretServiceKeyring):
         kind = f"{type(backend).__module__}.{type(backend).__name__}"
@@ -122,6 +125,13 @@ def lock_keychain() -> Iterator[Callable[[], None]]:
     """
     if not home_is_temporary():
         pytest.skip("locking the keychain is only done in a throw-away test session")
+    import secretstorage  # noqa: PLC0415 - Linux only
+    from secretstorage.util import (  # noqa: PLC0415
+        DBusAddressWrapper,
+        format_secret,
+        open_session,
+    )
+
     connection = secretstorage.dbus_init()
     collection = secretstorage.get_default_collection(connection)
 

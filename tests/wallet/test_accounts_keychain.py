@@ -7,7 +7,6 @@ import stat
 from pathlib import Path
 
 import pytest
-import secretstorage
 from eth_account import Account
 
 from ogpu_desktop.errors import ValidationError
@@ -20,6 +19,8 @@ PASSWORD = "a long enough password"
 
 def keychain_items(service: str) -> list[dict[str, str]]:
     """Attributes of the Secret Service items under ``service`` (read directly, not via keyring)."""
+    import secretstorage  # noqa: PLC0415 - Linux only; these tests need a Secret Service
+
     connection = secretstorage.dbus_init()
     try:
         collection = secretstorage.get_default_collection(connection)
