@@ -171,6 +171,8 @@ def encode_image_file(
     """
     file = Path(path)
     name = file.name or str(file)
+    if len(name) > 60:
+        name = name[:57] + "..."
     try:
         size = file.stat().st_size
         if file.is_dir():

@@ -633,6 +633,13 @@ def test_missing_file_and_folder_are_refused(tmp_path: Path) -> None:
     assert "is a folder" in refusal(tmp_path)
 
 
+def test_long_file_names_are_shortened_in_messages(tmp_path: Path) -> None:
+    message = refusal(tmp_path / ("x" * 5000))
+
+    assert "x" * 57 + "..." in message
+    assert len(message) < 200
+
+
 @pytest.mark.parametrize(
     "options",
     [{"max_side": 0}, {"max_side": 100_000}, {"jpeg_quality": 0}, {"jpeg_quality": 100}],
