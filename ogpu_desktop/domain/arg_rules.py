@@ -11,8 +11,10 @@ from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 
 from ogpu_desktop.domain.pipeline_args import (
+    IMAGE_CLASSIFICATION,
     PIPELINES,
     SUMMARIZATION,
+    TEXT_CLASSIFICATION,
     TEXT_GENERATION,
     TRANSLATION,
     ArgSpec,
@@ -35,12 +37,14 @@ from ogpu_desktop.errors import ValidationError
 # - max_length counts the prompt's tokens too in text generation;
 # - summarization needs min_length <= max_length.
 _SAMPLING_ARGS = ("temperature", "top_p", "top_k")
+# Score cut-offs people expect from other tools; classification offers top_k instead.
 _MISUSED_ARGS: Mapping[str, str] = MappingProxyType(
     {
         "confidence_threshold": "Use top_k to limit how many labels come back.",
-        "threshold": "Only object detection takes a threshold; use top_k to limit the results.",
+        "threshold": "Only object detection takes a threshold; use top_k to limit the labels.",
     }
 )
+_LABEL_PIPELINES = frozenset({TEXT_CLASSIFICATION, IMAGE_CLASSIFICATION})
 
 
 def _number_text(value: int | float) -> str:
@@ -153,7 +157,7 @@ def unknown_arg_problem(
         classification), otherwise a warning :class:`Notice`.
     """
     pipeline = PIPELINES.get(canonical_task(task))
-    hint = _MISUSED_ARGS.get(name, "")
+    hint = _MISUSED_ARGS.get(name, "") if canonical_task(task) in _LABEL_PIPELINES else ""
     if pipeline is not None and pipeline.unknown_is_error:
         accepted = _join_names([arg.name for arg in pipeline.args])
         message = (

@@ -4,8 +4,10 @@ import base64
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ogpu_desktop.domain.catalogue import CATALOGUE, get_task_type
+from ogpu_desktop.domain.catalogue import CATALOGUE, FieldKind, FieldSpec, get_task_type
 from ogpu_desktop.domain.payload import (
     MAX_TASKS_PER_BATCH,
     MAX_TEXT_CHARS,
@@ -302,6 +304,24 @@ def test_extra_args_unknown_names_are_warnings_except_for_image_classification()
     ]
 
 
+def test_score_cut_off_hint_only_where_top_k_limits_labels() -> None:
+    classification = build_task_configs(
+        "text-classification", {"text": "t", "extra_args": {"confidence_threshold": 0.5}}
+    )
+    assert classification.notices[0].message == (
+        "confidence_threshold is not an argument of the text-classification pipeline that this "
+        "app knows. The source may fail on it, and then no answer comes. Use top_k to limit how "
+        "many labels come back."
+    )
+    generation = build_task_configs(
+        "text-generation", {"prompt": "p", "extra_args": {"confidence_threshold": 0.5}}
+    )
+    assert generation.notices[0].message == (
+        "confidence_threshold is not an argument of the text-generation pipeline that this app "
+        "knows. The source may fail on it, and then no answer comes."
+    )
+
+
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
@@ -515,3 +535,75 @@ def test_every_catalogue_type_builds_from_minimal_values() -> None:
         assert built.count == 1
         assert built.task_type == key
         assert built.configs[0]["data"]["args"] == {}
+
+
+# --- any form content -----------------------------------------------------------------------
+
+_ANY_VALUE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=40),
+    st.sampled_from(
+        ["3", "0.5", "softmax", "{}", '{"top_k": 2}', "[1]", "{", "https://e.com/a.png"]
+    ),
+    st.lists(st.text(max_size=10), max_size=4),
+    st.dictionaries(st.text(max_size=8), st.integers() | st.text(max_size=8), max_size=3),
+)
+
+
+def _plausible(spec: FieldSpec) -> st.SearchStrategy[object]:
+    """Values a form could really hold for ``spec``, mostly valid."""
+    low, high = spec.minimum, spec.maximum
+    by_kind: dict[FieldKind, st.SearchStrategy[object]] = {
+        FieldKind.TEXT: st.from_regex(r"\A[a-z_]{1,12}\Z"),
+        FieldKind.MULTILINE_TEXT: st.text(min_size=1, max_size=60).filter(str.strip),
+        FieldKind.IMAGE: st.sampled_from([PNG_DATA_URL, "https://example.com/a.jpg"]),
+        FieldKind.INTEGER: st.integers(
+            min_value=int(low if low is not None else 0), max_value=int(high or 10**6)
+        ),
+        FieldKind.NUMBER: st.floats(
+            min_value=float(low if low is not None else 0), max_value=float(high or 10**6)
+        ),
+        FieldKind.BOOLEAN: st.booleans() | st.none(),
+        FieldKind.CHOICE: st.sampled_from([c.value for c in spec.choices] + [None]),
+        FieldKind.JSON: st.sampled_from(["{}", '{"num_beams": 2}', "plain text", None]),
+        FieldKind.TEXT_LIST: st.lists(st.text(max_size=10), max_size=4),
+    }
+    good = by_kind[spec.kind]
+    return st.integers(0, 9).flatmap(lambda n: _ANY_VALUE if n == 0 else good)
+
+
+def _form(key: str) -> st.SearchStrategy[dict[str, object]]:
+    fields = CATALOGUE[key].fields
+    return st.fixed_dictionaries(
+        {f.name: _plausible(f) for f in fields if f.required},
+        optional={f.name: _plausible(f) for f in fields if not f.required},
+    )
+
+
+@given(st.sampled_from(list(CATALOGUE)).flatmap(lambda key: st.tuples(st.just(key), _form(key))))
+@settings(max_examples=300, deadline=None)
+def test_any_form_content_gives_configs_of_the_exact_shape_or_validation_errors(
+    case: tuple[str, dict[str, object]],
+) -> None:
+    key, values = case
+    problems = [(e.field, e.message) for e in validate(key, values)]
+    if problems:
+        with pytest.raises(PayloadValidationError) as caught:
+            build_task_configs(key, values)
+        assert [(e.field, e.message) for e in caught.value.errors] == problems
+        assert all(message.strip() for _, message in problems)
+        return
+    built = build_task_configs(key, values)
+    assert 1 <= built.count <= MAX_TASKS_PER_BATCH
+    for text, config in zip(built.config_texts, built.configs, strict=True):
+        assert json.loads(text) == config
+        assert list(config) == ["function_name", "data"]
+        assert config["function_name"] == "inference"
+        assert list(config["data"]) == ["input", "args"]
+        assert isinstance(config["data"]["args"], dict)
+        assert isinstance(config["data"]["input"], str | dict | list)
+        if values.get("send_as_list") is not True:
+            assert not isinstance(config["data"]["input"], list)
