@@ -1,0 +1,104 @@
+"""Publishing through faults: a lost answer to the send, and a crash before the receipt."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from ogpu_desktop.services.actions import ActionService
+from ogpu_desktop.services.publish import PublishService
+from ogpu_desktop.services.recovery import recover
+from ogpu_desktop.services.session import ChainSession
+from ogpu_desktop.store import Store
+from tests.chain.anvil_node import rpc
+from tests.chain.conftest import fund
+from tests.chain.protocol_env import MIN_PAYMENT, ProtocolEnv
+from tests.chain.rpc_proxy import RpcProxy
+from tests.helpers.test_signer import LocalTestSigner
+
+CONFIG = {"function_name": "inference", "data": {"input": "fault"}}
+
+
+async def source_task_count(session: ChainSession, source: str) -> int:
+    return int(await session.contracts.source(source).functions.getTaskCount().call())
+
+
+@pytest.fixture
+def proxy(protocol: ProtocolEnv) -> Iterator[RpcProxy]:
+    p = RpcProxy(protocol.anvil.url).start()
+    yield p
+    p.stop()
+
+
+@pytest.mark.asyncio
+async def test_send_answered_by_a_lost_connection_publishes_exactly_one_task(
+    protocol: ProtocolEnv, store: Store, proxy: RpcProxy
+) -> None:
+    session = await ChainSession.open(protocol.network(proxy.url), store, timeout=5)
+    try:
+        signer = LocalTestSigner.random(protocol.anvil.chain_id)
+        fund(protocol.anvil, signer.address)
+        await ActionService(session).deposit(signer, 2 * MIN_PAYMENT)
+        service = PublishService(session)
+        preview = await service.preview([CONFIG], source=protocol.manual_source,
+                                        payment_wei=MIN_PAYMENT, duration_s=600,
+                                        sender=signer.address)
+        before = await source_task_count(session, protocol.manual_source)
+        proxy.drop_response_to = {"eth_sendRawTransaction"}
+        proxy.reset_counts()
+        outcome = await service.execute(preview, signer)
+        proxy.drop_response_to = set()
+        assert outcome.all_published, outcome.tasks[0].message
+        assert proxy.dropped == 1
+        assert proxy.methods["eth_sendRawTransaction"] == 1
+        assert await source_task_count(session, protocol.manual_source) == before + 1
+        balances = await ActionService(session).balances(signer.address)
+        assert balances.escrowed == MIN_PAYMENT  # one payment locked, not two
+        assert store.tasks.count_tasks(session.chain_id) == 1
+    finally:
+        await session.close()
+
+
+@pytest.mark.asyncio
+async def test_killed_between_send_and_receipt_records_the_task_on_next_start(
+    protocol: ProtocolEnv, store: Store
+) -> None:
+    first = await ChainSession.open(protocol.network(), store)
+    signer = LocalTestSigner.random(protocol.anvil.chain_id)
+    fund(protocol.anvil, signer.address)
+    await ActionService(first).deposit(signer, MIN_PAYMENT)
+    service = PublishService(first)
+    preview = await service.preview([CONFIG], source=protocol.manual_source,
+                                    payment_wei=MIN_PAYMENT, duration_s=600,
+                                    sender=signer.address)
+    rpc(protocol.anvil.url, "evm_setAutomine", [False])
+    try:
+        outcome = await service.execute(preview, signer, receipt_timeout=1)
+        (task,) = outcome.tasks
+        assert task.state == "pending"
+        assert store.tasks.count_tasks(first.chain_id) == 0
+        entry = store.journal.journal_get(task.tx_hash or "")
+        assert entry is not None
+        assert entry.state == "sent"
+        await first.close()  # the app is gone; the transaction sits in the node's pool
+
+        second = await ChainSession.open(protocol.network(), store)
+        try:
+            report = await recover(second)
+            assert report.pending == (task.tx_hash,)
+            assert report.recovered_tasks == ()
+            rpc(protocol.anvil.url, "evm_mine")
+            report = await recover(second)
+            assert report.mined == (task.tx_hash,)
+            (address,) = report.recovered_tasks
+            record = store.tasks.get_task(second.chain_id, address)
+            assert record is not None
+            assert record.config_json == preview.config_texts[0]
+            assert record.tx_hash == task.tx_hash
+            assert (await recover(second)).mined == ()  # nothing left open, nothing doubled
+            assert store.tasks.count_tasks(second.chain_id) == 1
+        finally:
+            await second.close()
+    finally:
+        rpc(protocol.anvil.url, "evm_setAutomine", [True])
