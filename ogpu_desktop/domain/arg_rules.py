@@ -1,6 +1,5 @@
 """Checks and corrections of pipeline arguments: values, unknown names, per-pipeline rules."""
 
-
 from __future__ import annotations
 
 import math
@@ -78,7 +77,10 @@ def _parse_float(raw: object, field: str) -> float:
     if isinstance(raw, bool):
         raise ValidationError("Enter a number, such as 0.7.", field)
     if isinstance(raw, int | float | Decimal):
-        value = float(raw)
+        try:
+            value = float(raw)
+        except OverflowError:
+            value = math.inf
     elif isinstance(raw, str):
         text = raw.strip()
         if "," in text:
