@@ -1,0 +1,235 @@
+"""The task list's table model: immutable rows, changed by row inserts and ``dataChanged`` only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+
+from ogpu_desktop.domain.amounts import format_amount
+from ogpu_desktop.domain.catalogue import CATALOGUE
+from ogpu_desktop.ui.models.task_row import TaskRow
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+"""Role giving a column's raw value for sorting (numbers and times, not their text)."""
+STATE_ROLE = Qt.ItemDataRole.UserRole + 2
+"""Role giving the shown :class:`TaskState` of the row (any column)."""
+ROW_ROLE = Qt.ItemDataRole.UserRole + 3
+"""Role giving the :class:`TaskRow` itself (any column)."""
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    """The table's columns, in display order."""
+
+    STATUS = 0
+    TYPE = 1
+    TASK = 2
+    SOURCE = 3
+    CREATED = 4
+    EXPIRES = 5
+    RESPONSES = 6
+    PAYMENT = 7
+
+
+HEADERS = ("Status", "Type", "Task", "Source", "Created", "Expires in", "Responses", "Payment")
+
+
+def short_address(address: str) -> str:
+    """``0x1234…abcd``: enough to tell tasks apart at a glance."""
+    return f"{address[:6]}…{address[-4:]}" if len(address) > 12 else address
+
+
+def countdown_text(expiry: datetime, now: datetime) -> str:
+    """Time left until ``expiry``, as ``"1 h 5 min"``, ``"4 min 10 s"`` or ``"expired"``."""
+    left = int((expiry - now).total_seconds())
+    if left <= 0:
+        return "expired"
+    hours, rest = divmod(left, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+
+
+def _type_title(row: TaskRow) -> str:
+    spec = CATALOGUE.get(row.task_type)
+    return spec.title if spec is not None else row.task_type
+
+
+_STATIC_TEXT: dict[Column, Callable[[TaskRow], str]] = {
+    Column.TYPE: _type_title,
+    Column.TASK: lambda row: short_address(row.address),
+    Column.SOURCE: lambda row: short_address(row.source),
+    Column.CREATED: lambda row: row.created.astimezone().strftime("%Y-%m-%d %H:%M"),
+    Column.RESPONSES: lambda row: str(row.responses),
+    Column.PAYMENT: lambda row: format_amount(row.payment_wei, max_places=6),
+}
+
+
+class TaskTableModel(QAbstractTableModel):
+    """Rows of :class:`TaskRow`, keyed by task address.
+
+    Args:
+        clock: Returns the current time (timezone-aware); tests pass a fixed one.
+        parent: Parent object.
+    """
+
+    def __init__(
+        self, clock: Callable[[], datetime] | None = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._rows: list[TaskRow] = []
+        self._index: dict[str, int] = {}
+        self._now = self._clock()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.tick)
+        self._readers: dict[int, Callable[[TaskRow, Column], Any]] = {
+            Qt.ItemDataRole.DisplayRole: self._text,
+            SORT_ROLE: self._sort_key,
+            STATE_ROLE: lambda row, _: row.shown_state(self._now),
+            ROW_ROLE: lambda row, _: row,
+            Qt.ItemDataRole.ToolTipRole: self._tooltip,
+            Qt.ItemDataRole.TextAlignmentRole: self._alignment,
+        }
+
+    # Reading ------------------------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+        """Number of tasks (a table has no children)."""
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+        """Number of columns."""
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(  # noqa: N802 - Qt API
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Column titles."""
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(HEADERS)
+        ):
+            return HEADERS[section]
+        return None
+
+    def row(self, position: int) -> TaskRow:
+        """Return the row at ``position``."""
+        return self._rows[position]
+
+    def position_of(self, address: str) -> int | None:
+        """Return the position of the task ``address``, or ``None``."""
+        return self._index.get(address.lower())
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Text, tooltips, sort keys, state and alignment of a cell."""
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        reader = self._readers.get(role)
+        if reader is None:
+            return None
+        return reader(self._rows[index.row()], Column(index.column()))
+
+    def _text(self, row: TaskRow, column: Column) -> str:
+        if column is Column.STATUS:
+            return row.shown_state(self._now).label
+        if column is Column.EXPIRES:
+            return "—" if row.state.is_final else countdown_text(row.expiry, self._now)
+        return _STATIC_TEXT[column](row)
+
+    def _alignment(self, row: TaskRow, column: Column) -> int | None:
+        if column in (Column.RESPONSES, Column.PAYMENT):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _sort_key(self, row: TaskRow, column: Column) -> Any:
+        match column:
+            case Column.CREATED:
+                return row.created.timestamp()
+            case Column.EXPIRES:
+                return row.expiry.timestamp()
+            case Column.RESPONSES:
+                return row.responses
+            case Column.PAYMENT:
+                # Sorting compares as float; exact wei order is kept for amounts below 2**53.
+                return float(row.payment_wei)
+            case Column.STATUS:
+                return list(type(row.state)).index(row.shown_state(self._now))
+            case _:
+                return self._text(row, column).lower()
+
+    def _tooltip(self, row: TaskRow, column: Column) -> str | None:
+        if column is Column.TASK:
+            return row.address
+        if column is Column.SOURCE:
+            return row.source
+        if column is Column.EXPIRES:
+            return row.expiry.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        if column is Column.PAYMENT:
+            return format_amount(row.payment_wei)
+        return None
+
+    # Changing -----------------------------------------------------------------------------
+
+    def upsert(self, row: TaskRow) -> None:
+        """Insert ``row``, or replace the row with the same address and signal the change."""
+        self.upsert_many((row,))
+
+    def upsert_many(self, rows: Iterable[TaskRow]) -> None:
+        """Insert new rows (one insert per batch) and replace known ones in place."""
+        fresh: list[TaskRow] = []
+        for row in rows:
+            position = self.position_of(row.address)
+            if position is None:
+                fresh.append(row)
+            elif self._rows[position] != row:
+                self._rows[position] = row
+                self.dataChanged.emit(
+                    self.index(position, 0), self.index(position, len(HEADERS) - 1)
+                )
+        if fresh:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+            for row in fresh:
+                self._index[row.address.lower()] = len(self._rows)
+                self._rows.append(row)
+            self.endInsertRows()
+
+    def remove(self, address: str) -> None:
+        """Remove the task ``address`` if it is listed."""
+        position = self.position_of(address)
+        if position is None:
+            return
+        self.beginRemoveRows(QModelIndex(), position, position)
+        del self._rows[position]
+        self._index = {r.address.lower(): i for i, r in enumerate(self._rows)}
+        self.endRemoveRows()
+
+    def tick(self) -> None:
+        """Move the countdowns on: signal changes only for rows that are not final."""
+        self._now = self._clock()
+        live = [i for i, row in enumerate(self._rows) if not row.state.is_final]
+        if not live:
+            return
+        # One signal for the span of live rows keeps the per-tick cost flat for big lists.
+        self.dataChanged.emit(
+            self.index(live[0], Column.STATUS), self.index(live[-1], Column.EXPIRES)
+        )
+
+    def start_countdown(self, interval_ms: int = 1000) -> None:
+        """Call :meth:`tick` every ``interval_ms`` milliseconds."""
+        self._timer.start(interval_ms)
