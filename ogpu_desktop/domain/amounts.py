@@ -60,6 +60,9 @@ def parse_amount(
     if match is None or not (match.group(1) or match.group(2)):
         raise ValidationError(f"Enter the amount as a plain number, {_EXAMPLE}.", field)
     whole, fraction = match.group(1) or "0", match.group(2) or ""
+    if len(whole.lstrip("0")) > len(str(MAX_WEI // WEI_PER_TOKEN)):
+        # Checked before int() so that thousands of typed digits cannot hit int's digit limit.
+        raise ValidationError("This amount is too large.", field)
     if len(fraction.rstrip("0")) > DECIMALS:
         raise ValidationError(
             f"{symbol} amounts have at most {DECIMALS} decimal places.", field

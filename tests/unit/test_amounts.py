@@ -77,6 +77,11 @@ def test_symbol_of_the_network_is_used() -> None:
         ("1 000", "Enter the amount as a plain number, such as 0.002."),
         ("0x10", "Enter the amount as a plain number, such as 0.002."),
         ("1" * 80, "This amount is too large."),
+        ("9" * 5000, "This amount is too large."),
+        (
+            "115792089237316195423570985008687907853269984665640564039458",
+            "This amount is too large.",
+        ),
     ],
 )
 def test_parse_refusals(text: str, message: str) -> None:
