@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ogpu_desktop.errors import ValidationError
 from ogpu_desktop.wallet.errors import WalletError
 from ogpu_desktop.wallet.key_store import AccountKind
 
 SETTINGS_FILE_NAME = "wallet.json"
 SETTINGS_VERSION = 1
+MAX_LABEL_LENGTH = 60
 
 
 @dataclass(frozen=True)
@@ -152,3 +155,20 @@ def _from_json(document: Any) -> WalletSettings:
 def _parse_time(text: str) -> datetime:
     moment = datetime.fromisoformat(text)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def clean_label(label: str | None, default: str | None) -> str:
+    """Tidy a label typed by the user (spaces collapsed); ``default`` when it is blank."""
+    text = " ".join((label or "").split())
+    if any(unicodedata.category(c) == "Cc" for c in text):
+        raise ValidationError("A label cannot contain control characters.", "label")
+    if len(text) > MAX_LABEL_LENGTH:
+        raise ValidationError(
+            f"A label can be at most {MAX_LABEL_LENGTH} characters; this one has {len(text)}.",
+            "label",
+        )
+    if not text:
+        if default is None:
+            raise ValidationError("Type a name for the account.", "label")
+        return default
+    return text

@@ -7,26 +7,21 @@ an ``*_async`` twin that runs it in the default executor, for the UI's event loo
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import json
 import logging
 import threading
-import unicodedata
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import ParamSpec, TypeVar
 
-from ogpu_desktop.errors import ValidationError
 from ogpu_desktop.wallet.account_list import (
     SETTINGS_FILE_NAME,
     Account,
     WalletSettings,
+    clean_label,
     load_settings,
     save_settings,
 )
+from ogpu_desktop.wallet.blocking import run_blocking
 from ogpu_desktop.wallet.errors import KeychainUnavailableError, WalletError
 from ogpu_desktop.wallet.key_store import AccountKind, KeyStore, SessionKeyStore
 from ogpu_desktop.wallet.keyring_store import KeyringKeyStore
@@ -35,6 +30,7 @@ from ogpu_desktop.wallet.private_keys import (
     address_of,
     check_export_password,
     decrypt_keystore,
+    keystore_stated_address,
     new_private_key,
     parse_hex_private_key,
     read_keystore_file,
@@ -43,16 +39,8 @@ from ogpu_desktop.wallet.private_keys import (
 from ogpu_desktop.wallet.signer import KeychainSigner
 
 _log = logging.getLogger(__name__)
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
 
 SANDBOX_LABEL = "Sandbox"
-MAX_LABEL_LENGTH = 60
-
-
-async def _in_executor(function: Callable[_P, _R], *args: _P.args, **kwargs: _P.kwargs) -> _R:
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(None, functools.partial(function, *args, **kwargs))
 
 
 class Wallet:
@@ -249,7 +237,7 @@ class Wallet:
 
     def rename(self, address: str, label: str) -> Account:
         """Give the account a new label."""
-        return self._update(address, label=_clean_label(label, None))
+        return self._update(address, label=clean_label(label, None))
 
     def remove(self, address: str, *, confirmed: bool, export_offered: bool) -> None:
         """Delete the account and its key from this computer.
@@ -308,13 +296,13 @@ class Wallet:
         self, label: str | None = None, *, session_only: bool = False
     ) -> NewAccount:
         """:meth:`create_account` in an executor."""
-        return await _in_executor(self.create_account, label, session_only=session_only)
+        return await run_blocking(self.create_account, label, session_only=session_only)
 
     async def import_private_key_async(
         self, text: str, label: str | None = None, *, session_only: bool = False
     ) -> Account:
         """:meth:`import_private_key` in an executor."""
-        return await _in_executor(self.import_private_key, text, label, session_only=session_only)
+        return await run_blocking(self.import_private_key, text, label, session_only=session_only)
 
     async def import_keystore_async(
         self,
@@ -325,25 +313,25 @@ class Wallet:
         session_only: bool = False,
     ) -> Account:
         """:meth:`import_keystore` in an executor (scrypt takes about a second)."""
-        return await _in_executor(
+        return await run_blocking(
             self.import_keystore, source, password, label, session_only=session_only
         )
 
     async def export_keystore_async(self, address: str, path: Path, password: str) -> Path:
         """:meth:`export_keystore` in an executor (scrypt takes about a second)."""
-        return await _in_executor(self.export_keystore, address, path, password)
+        return await run_blocking(self.export_keystore, address, path, password)
 
     async def reveal_key_for_backup_async(self, address: str) -> str:
         """:meth:`reveal_key_for_backup` in an executor."""
-        return await _in_executor(self.reveal_key_for_backup, address)
+        return await run_blocking(self.reveal_key_for_backup, address)
 
     async def remove_async(self, address: str, *, confirmed: bool, export_offered: bool) -> None:
         """:meth:`remove` in an executor."""
-        await _in_executor(self.remove, address, confirmed=confirmed, export_offered=export_offered)
+        await run_blocking(self.remove, address, confirmed=confirmed, export_offered=export_offered)
 
     async def ensure_sandbox_account_async(self) -> str:
         """:meth:`ensure_sandbox_account` in an executor."""
-        return await _in_executor(self.ensure_sandbox_account)
+        return await run_blocking(self.ensure_sandbox_account)
 
     # --- internals -----------------------------------------------------------------------
 
@@ -364,7 +352,7 @@ class Wallet:
 
     def _refuse_duplicate_keystore(self, content: bytes | str) -> None:
         # Keystores usually state their address: refuse a duplicate before the slow scrypt.
-        stated = _stated_address(content)
+        stated = keystore_stated_address(content)
         if stated is not None:
             self._refuse_duplicate(stated)
 
@@ -376,7 +364,7 @@ class Wallet:
             self._refuse_duplicate(address)
             account = Account(
                 address=address,
-                label=_clean_label(label, f"Account {len(self.accounts()) + 1}"),
+                label=clean_label(label, f"Account {len(self.accounts()) + 1}"),
                 created_at=datetime.now(UTC).replace(microsecond=0),
                 backup_confirmed=backup_confirmed,
                 kind=kind,
@@ -421,30 +409,3 @@ class Wallet:
     def _save(self, settings: WalletSettings) -> None:
         save_settings(self._settings_file, settings)
         self._settings = settings
-
-
-def _clean_label(label: str | None, default: str | None) -> str:
-    text = " ".join((label or "").split())
-    if any(unicodedata.category(c) == "Cc" for c in text):
-        raise ValidationError("A label cannot contain control characters.", "label")
-    if len(text) > MAX_LABEL_LENGTH:
-        raise ValidationError(
-            f"A label can be at most {MAX_LABEL_LENGTH} characters; this one has {len(text)}.",
-            "label",
-        )
-    if not text:
-        if default is None:
-            raise ValidationError("Type a name for the account.", "label")
-        return default
-    return text
-
-
-def _stated_address(content: bytes | str) -> str | None:
-    try:
-        document = json.loads(content)
-    except (ValueError, UnicodeDecodeError):
-        return None
-    stated = document.get("address") if isinstance(document, dict) else None
-    if not isinstance(stated, str) or len(stated.removeprefix("0x")) != 40:
-        return None
-    return "0x" + stated.removeprefix("0x")

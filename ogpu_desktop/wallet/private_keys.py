@@ -241,3 +241,15 @@ def write_keystore_file(key: bytes, password: str, path: Path) -> Path:
         raise WalletError(problem) from None
     _log.info("Exported an encrypted keystore to %s", target)
     return target
+
+
+def keystore_stated_address(content: bytes | str) -> str | None:
+    """The address a keystore JSON states in clear (lowercase, ``0x``), if it states one."""
+    try:
+        document = json.loads(content)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    stated = document.get("address") if isinstance(document, dict) else None
+    if not isinstance(stated, str) or len(stated.removeprefix("0x")) != 40:
+        return None
+    return "0x" + stated.removeprefix("0x")
