@@ -154,8 +154,13 @@ async def test_no_key_leaks_from_the_wallet_layer(
         ):
             if os.environ.get(name):
                 roots.append(Path(os.environ[name]))
-    logging.shutdown  # noqa: B018 - the handler is flushed on each record
     assert debug_log.read_text(encoding="utf-8").count("\n") > 5, "no debug logs were captured"
     assert list((tmp_path / "profile" / "config").iterdir()), "the settings file was not written"
+    scanned = {path for root in roots for path in root.rglob("*") if path.is_file()}
+    assert debug_log in scanned
+    assert tmp_path / "profile" / "config" / "wallet.json" in scanned
+    if home_is_temporary():
+        # gnome-keyring's own (encrypted) storage is part of what is searched.
+        assert any(path.suffix == ".keyring" for path in scanned)
     assert scan_files(roots, keys) == []
     assert scan_objects(seen, keys) == []
