@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from io import BytesIO
 from typing import TYPE_CHECKING
 
@@ -242,3 +243,45 @@ def _srgb_profile() -> ImageCmsProfile:
     from PIL import ImageCms  # noqa: PLC0415 - only reached once the import above succeeded
 
     return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def too_large_message(size: int, max_bytes: int) -> str:
+    """Refuse a file of ``size`` bytes when at most ``max_bytes`` are read."""
+    return (
+        f"The file is {human_size(size)}; images up to {human_size(max_bytes)} "
+        "can be used. Shrink it in an image editor first, or send a link instead."
+    )
+
+
+def bomb_message(size: tuple[int, int] | int | None, max_pixels: int) -> str:
+    """Refuse an image declaring ``size`` (width and height, or a pixel count, or unknown)."""
+    limit = f"{max_pixels / 1_000_000:g} megapixels"
+    if isinstance(size, tuple):
+        megapixels = size[0] * size[1] / 1_000_000
+        described = f"{size[0]}\u00d7{size[1]} pixels ({megapixels:,.0f} megapixels), more than"
+    elif size:
+        described = f"{size / 1_000_000:,.0f} megapixels, more than"
+    else:
+        described = "far more pixels than"
+    return (
+        f"The image declares {described} the {limit} that can be opened safely. "
+        "Shrink it in an image editor first, or send a link instead."
+    )
+
+
+def pixels_in(error: Image.DecompressionBombError) -> int | None:
+    """The pixel count in Pillow's own decompression bomb error, when it can be found."""
+    # Pillow refuses past twice its own limit before the size reaches this module; its message
+    # is the only place the declared pixel count is given.
+    match = re.search(r"\((\d+) pixels\)", str(error))
+    return int(match[1]) if match else None
+
+
+def damaged_message(exc: Exception) -> str:
+    """Explain a decoder failure: a cut-short file, or a damaged one."""
+    if "truncated" in str(exc).lower() or isinstance(exc, EOFError):
+        return (
+            "The image file is incomplete (cut short). It may not have finished downloading "
+            "or copying; get the file again."
+        )
+    return "The image file is damaged and can't be read. Try opening and saving it again."

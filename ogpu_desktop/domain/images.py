@@ -7,7 +7,6 @@ import binascii
 import functools
 import math
 import os
-import re
 import threading
 import warnings
 from dataclasses import dataclass, field
@@ -19,11 +18,15 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ogpu_desktop.domain.image_decoding import (
     ImageError,
+    bomb_message,
+    damaged_message,
     describe_unsupported,
     find_private_details,
     human_size,
+    pixels_in,
     to_output_mode,
     to_working_mode,
+    too_large_message,
 )
 from ogpu_desktop.domain.image_links import ImageLink, validate_image_url
 
@@ -178,7 +181,7 @@ def encode_image_file(
         if file.is_dir():
             raise ImageError(f"“{name}” is a folder, not an image file.")
         if size > options.max_input_bytes:
-            raise ImageError(_too_large_message(size, options))
+            raise ImageError(too_large_message(size, options.max_input_bytes))
         with file.open("rb") as handle:
             # Read one byte past the limit: the file may have grown since stat().
             data = handle.read(options.max_input_bytes + 1)
@@ -215,7 +218,7 @@ def encode_image_bytes(data: bytes, options: EncodeOptions = DEFAULT_OPTIONS) ->
     if not data:
         raise ImageError("The image is empty (0 bytes). Choose another file.")
     if len(data) > options.max_input_bytes:
-        raise ImageError(_too_large_message(len(data), options))
+        raise ImageError(too_large_message(len(data), options.max_input_bytes))
     with _DECODE_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
@@ -223,11 +226,11 @@ def encode_image_bytes(data: bytes, options: EncodeOptions = DEFAULT_OPTIONS) ->
         except ImageError:
             raise
         except Image.DecompressionBombError as exc:
-            raise ImageError(_bomb_message(_pixels_in(exc), options)) from None
+            raise ImageError(bomb_message(pixels_in(exc), options.max_pixels)) from None
         except MemoryError:
             raise ImageError("The image is too large to open on this computer.") from None
         except Exception as exc:  # any decoder failure means the file is unusable
-            raise ImageError(_damaged_message(exc)) from None
+            raise ImageError(damaged_message(exc)) from None
     return _encode(decoded, options)
 
 
@@ -248,7 +251,7 @@ def _decode(data: bytes, options: EncodeOptions) -> _Decoded:
     if width < 1 or height < 1:
         raise ImageError("The image has no pixels (its width or height is 0).")
     if width * height > options.max_pixels:
-        raise ImageError(_bomb_message((width, height), options))
+        raise ImageError(bomb_message((width, height), options.max_pixels))
     notices: list[str] = []
     # Camera MPO files hold a preview or depth picture after the photo: nothing to mention.
     if opened.format != "MPO" and getattr(opened, "is_animated", False):
@@ -363,48 +366,10 @@ def _decode_data_url(text: str, options: EncodeOptions) -> bytes:
     if not sep or not header.lower().startswith("data:image/"):
         raise ImageError("This data URL does not hold an image (it must start with data:image/).")
     if len(payload) > options.max_input_bytes * 4 // 3 + 4:
-        raise ImageError(_too_large_message(len(payload) * 3 // 4, options))
+        raise ImageError(too_large_message(len(payload) * 3 // 4, options.max_input_bytes))
     try:
         if header.lower().endswith(";base64"):
             return base64.b64decode("".join(payload.split()), validate=True)
         return unquote_to_bytes(payload)
     except (binascii.Error, ValueError):
         raise ImageError("The pasted data URL is damaged (its base64 text is not valid).") from None
-
-
-def _too_large_message(size: int, options: EncodeOptions) -> str:
-    return (
-        f"The file is {human_size(size)}; images up to {human_size(options.max_input_bytes)} "
-        "can be used. Shrink it in an image editor first, or send a link instead."
-    )
-
-
-def _bomb_message(size: tuple[int, int] | int | None, options: EncodeOptions) -> str:
-    limit = f"{options.max_pixels / 1_000_000:g} megapixels"
-    if isinstance(size, tuple):
-        megapixels = size[0] * size[1] / 1_000_000
-        described = f"{size[0]}\u00d7{size[1]} pixels ({megapixels:,.0f} megapixels), more than"
-    elif size:
-        described = f"{size / 1_000_000:,.0f} megapixels, more than"
-    else:
-        described = "far more pixels than"
-    return (
-        f"The image declares {described} the {limit} that can be opened safely. "
-        "Shrink it in an image editor first, or send a link instead."
-    )
-
-
-def _pixels_in(error: Image.DecompressionBombError) -> int | None:
-    # Pillow refuses past twice its own limit before the size reaches this module; its message
-    # is the only place the declared pixel count is given.
-    match = re.search(r"\((\d+) pixels\)", str(error))
-    return int(match[1]) if match else None
-
-
-def _damaged_message(exc: Exception) -> str:
-    if "truncated" in str(exc).lower() or isinstance(exc, EOFError):
-        return (
-            "The image file is incomplete (cut short). It may not have finished downloading "
-            "or copying; get the file again."
-        )
-    return "The image file is damaged and can't be read. Try opening and saving it again."

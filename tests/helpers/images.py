@@ -10,7 +10,11 @@ from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
 
-from PIL import ExifTags, Image, ImageCms, ImageDraw
+import pytest
+from PIL import ExifTags, Image, ImageChops, ImageCms, ImageDraw, ImageStat
+
+from ogpu_desktop.domain.images import EncodedImage, EncodeOptions, ImageError, prepare_image
+from ogpu_desktop.errors import UserFacingError
 
 RED = (230, 20, 20)
 GREEN = (20, 200, 40)
@@ -192,3 +196,63 @@ def jpeg_segment_markers(data: bytes) -> list[int]:
         (length,) = struct.unpack(">H", data[position + 2 : position + 4])
         position += 2 + length
     return markers
+
+
+# --- checks on encoded results ----------------------------------------------------------------
+
+LOCATION_NOTICE = "Location data (GPS) removed."
+TRANSPARENCY_NOTICE = "Transparency kept, so the image is sent as PNG."
+# JPEG segments that may carry metadata: APP1 (EXIF, XMP), APP2 (ICC), APP13 (IPTC), COM.
+METADATA_MARKERS = {0xE1, 0xE2, 0xED, 0xFE}
+
+
+def output_image(result: EncodedImage) -> Image.Image:
+    """Decode the data URL of ``result`` back into a loaded Pillow image."""
+    mime, data = decode_data_url(result.data_url)
+    assert mime == result.mime_type
+    image = Image.open(BytesIO(data))
+    image.load()
+    return image
+
+
+def assert_no_metadata(result: EncodedImage) -> None:
+    """Re-read the output and check nothing but pixels survived."""
+    _, data = decode_data_url(result.data_url)
+    image = output_image(result)
+    assert not image.getexif()
+    for key in ("exif", "xmp", "XML:com.adobe.xmp", "icc_profile", "comment", "photoshop"):
+        assert key not in image.info
+    for secret in (SECRET_MAKE.encode(), SECRET_MODEL.encode(), SECRET_COMMENT.encode()):
+        assert secret not in data
+    assert b"Exif" not in data
+    assert b"xmpmeta" not in data
+    if result.mime_type == "image/png":
+        assert set(png_chunk_types(data)) <= {b"IHDR", b"IDAT", b"IEND"}
+    else:
+        assert not METADATA_MARKERS & set(jpeg_segment_markers(data))
+
+
+def colour_near(actual: object, expected: tuple[int, ...], tolerance: int = 24) -> bool:
+    """Whether pixel ``actual`` is within ``tolerance`` of ``expected`` in every channel."""
+    assert isinstance(actual, tuple)
+    return all(abs(a - e) <= tolerance for a, e in zip(actual, expected, strict=True))
+
+
+def grey_level(image: Image.Image, position: tuple[int, int]) -> int:
+    """The value of one pixel of a single-band image."""
+    value = image.getpixel(position)
+    assert isinstance(value, int)
+    return value
+
+
+def mean_difference(first: Image.Image, second: Image.Image) -> float:
+    """Mean absolute difference of two RGB images, averaged over the channels."""
+    return sum(ImageStat.Stat(ImageChops.difference(first, second)).mean) / 3
+
+
+def refusal(source: bytes | str | Path, options: EncodeOptions | None = None) -> str:
+    """The message of the ImageError that ``prepare_image(source)`` must raise."""
+    with pytest.raises(ImageError) as caught:
+        prepare_image(source, options or EncodeOptions())
+    assert isinstance(caught.value, UserFacingError)
+    return caught.value.message

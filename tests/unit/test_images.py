@@ -1,49 +1,38 @@
-"""Image encoding on real files generated with Pillow: formats, orientation, privacy, refusals."""
+"""Image encoding on real generated files: formats, colour modes, orientation, privacy."""
 
 from __future__ import annotations
 
-import base64
-import contextlib
-import random
-import tempfile
-import warnings
 from io import BytesIO
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from PIL import ExifTags, Image, ImageChops, ImageStat, features
+from PIL import ExifTags, Image, features
 from PIL.PngImagePlugin import PngInfo
 
 from ogpu_desktop.domain.images import (
-    EncodedImage,
     EncodeOptions,
-    ImageError,
-    ImageInput,
-    ImageLink,
     encode_image_bytes,
     encode_image_file,
-    prepare_image,
-    validate_image_url,
 )
-from ogpu_desktop.errors import UserFacingError
 from tests.helpers.images import (
     BLUE,
     GPS_LATITUDE,
     GREEN,
     GREY,
+    LOCATION_NOTICE,
     RED,
     SECRET_COMMENT,
-    SECRET_MAKE,
-    SECRET_MODEL,
     SECRET_XMP,
+    TRANSPARENCY_NOTICE,
     animated,
-    bomb_png,
+    assert_no_metadata,
+    colour_near,
     cornered,
     decode_data_url,
     exif_with,
-    jpeg_segment_markers,
+    grey_level,
+    mean_difference,
+    output_image,
     photo_like,
     png_chunk_types,
     rgb16_png,
@@ -51,53 +40,6 @@ from tests.helpers.images import (
     srgb_icc,
     to_bytes,
 )
-
-LOCATION_NOTICE = "Location data (GPS) removed."
-TRANSPARENCY_NOTICE = "Transparency kept, so the image is sent as PNG."
-# JPEG segments that may carry metadata: APP1 (EXIF, XMP), APP2 (ICC), APP13 (IPTC), COM.
-METADATA_MARKERS = {0xE1, 0xE2, 0xED, 0xFE}
-
-
-def output_image(result: EncodedImage) -> Image.Image:
-    """Decode the data URL of ``result`` back into a loaded Pillow image."""
-    mime, data = decode_data_url(result.data_url)
-    assert mime == result.mime_type
-    image = Image.open(BytesIO(data))
-    image.load()
-    return image
-
-
-def assert_no_metadata(result: EncodedImage) -> None:
-    """Re-read the output and check nothing but pixels survived."""
-    _, data = decode_data_url(result.data_url)
-    image = output_image(result)
-    assert not image.getexif()
-    for key in ("exif", "xmp", "XML:com.adobe.xmp", "icc_profile", "comment", "photoshop"):
-        assert key not in image.info
-    for secret in (SECRET_MAKE.encode(), SECRET_MODEL.encode(), SECRET_COMMENT.encode()):
-        assert secret not in data
-    assert b"Exif" not in data
-    assert b"xmpmeta" not in data
-    if result.mime_type == "image/png":
-        assert set(png_chunk_types(data)) <= {b"IHDR", b"IDAT", b"IEND"}
-    else:
-        assert not METADATA_MARKERS & set(jpeg_segment_markers(data))
-
-
-def colour_near(actual: object, expected: tuple[int, ...], tolerance: int = 24) -> bool:
-    assert isinstance(actual, tuple)
-    return all(abs(a - e) <= tolerance for a, e in zip(actual, expected, strict=True))
-
-
-def grey_level(image: Image.Image, position: tuple[int, int]) -> int:
-    value = image.getpixel(position)
-    assert isinstance(value, int)
-    return value
-
-
-def mean_difference(first: Image.Image, second: Image.Image) -> float:
-    return sum(ImageStat.Stat(ImageChops.difference(first, second)).mean) / 3
-
 
 # --- formats ----------------------------------------------------------------------------------
 
@@ -482,316 +424,3 @@ def test_plain_image_has_no_privacy_notices() -> None:
 
     assert result.notices == ()
     assert_no_metadata(result)
-
-
-# --- refusals -----------------------------------------------------------------------------------
-
-
-def refusal(source: bytes | str | Path, options: EncodeOptions | None = None) -> str:
-    with pytest.raises(ImageError) as caught:
-        prepare_image(source, options or EncodeOptions())
-    assert isinstance(caught.value, UserFacingError)
-    return caught.value.message
-
-
-def test_empty_input_and_empty_file_are_refused(tmp_path: Path) -> None:
-    empty = tmp_path / "empty.jpg"
-    empty.write_bytes(b"")
-
-    assert "empty" in refusal(b"")
-    assert "empty" in refusal(empty)
-
-
-@pytest.mark.parametrize("image_format", ["JPEG", "PNG"])
-def test_truncated_file_is_refused(tmp_path: Path, image_format: str) -> None:
-    data = to_bytes(photo_like(800, 600), image_format)
-    path = tmp_path / "cut.bin"
-    path.write_bytes(data[: len(data) // 2])
-
-    message = refusal(path)
-
-    assert "incomplete" in message
-
-
-def test_random_bytes_are_refused() -> None:
-    data = random.Random(7).randbytes(5000)
-
-    assert refusal(data) == (
-        "This file is not a readable image. Use a JPEG, PNG, WebP, GIF, BMP or TIFF file."
-    )
-
-
-@pytest.mark.parametrize(
-    ("data", "named"),
-    [
-        (b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>', "an SVG drawing"),
-        (b"\xef\xbb\xbf  <svg width='10' height='10'></svg>", "an SVG drawing"),
-        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "a PDF document"),
-        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "a HEIC/HEIF photo"),
-        (b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n", "a PostScript (EPS) file"),
-        (b"8BPS\x00\x01" + bytes(40), "a Photoshop (PSD) file"),
-    ],
-)
-def test_unsupported_formats_are_named(data: bytes, named: str) -> None:
-    message = refusal(data)
-
-    assert message.startswith(f"This is {named}")
-    assert "JPEG or PNG" in message
-
-
-def test_formats_pillow_knows_but_are_not_enabled_are_refused() -> None:
-    icon = to_bytes(Image.new("RGB", (32, 32), RED), "ICO")
-    pcx = to_bytes(Image.new("RGB", (32, 32), RED), "PCX")
-
-    assert refusal(icon).startswith("This is a Windows icon (ICO)")
-    assert refusal(pcx).startswith("This file is not a readable image.")
-
-
-def test_text_and_web_pages_are_refused(tmp_path: Path) -> None:
-    page = tmp_path / "photo.jpg"
-    page.write_text("<!DOCTYPE html><html><body>Not found</body></html>", encoding="utf-8")
-
-    assert refusal(page).startswith("This is a web page (HTML), not an image.")
-    assert refusal(b"just some words").startswith("This is a text file, not an image.")
-
-
-def test_damaged_header_of_a_known_format_is_named() -> None:
-    data = bytearray(to_bytes(Image.new("RGB", (10, 10)), "PNG"))
-    data[12:16] = b"XXXX"  # the IHDR chunk type
-
-    assert refusal(bytes(data)).startswith("The PNG image is damaged")
-
-
-def test_decompression_bomb_is_refused_from_its_header(tmp_path: Path) -> None:
-    path = tmp_path / "bomb.png"
-    path.write_bytes(bomb_png(20_000, 20_000))
-    assert path.stat().st_size < 1000
-    limit_before = Image.MAX_IMAGE_PIXELS
-
-    message = refusal(path)
-
-    assert "400 megapixels" in message
-    assert "100 megapixels" in message
-    assert limit_before == Image.MAX_IMAGE_PIXELS
-
-
-def test_image_between_pillow_warning_and_our_limit_is_refused_by_our_limit() -> None:
-    # 120 MP is above Pillow's warning threshold (about 89 MP) and our 100 MP default; it must
-    # be our refusal, not a warning turned error, not a decode attempt.
-    message = refusal(bomb_png(12_000, 10_000))
-
-    assert message.startswith("The image declares 12000\u00d710000 pixels (120 megapixels)")
-
-
-def test_pillow_bomb_warning_neither_escapes_nor_outlives_the_call() -> None:
-    # 96 MP: past Pillow's warning threshold but under our limit, so it is decoded (Pillow fills
-    # the rows missing from the short zlib stream). A warning turned error would be a refusal.
-    filters_before = list(warnings.filters)
-
-    result = encode_image_bytes(bomb_png(12_000, 8_000))
-
-    assert (result.original_width, result.original_height) == (12_000, 8_000)
-    assert (result.width, result.height) == (1024, 683)
-    assert warnings.filters == filters_before
-    with pytest.warns(Image.DecompressionBombWarning):
-        Image.open(BytesIO(bomb_png(12_000, 8_000))).close()
-
-
-def test_pixel_limit_is_configurable() -> None:
-    data = to_bytes(Image.new("RGB", (200, 200), GREY), "PNG")
-
-    message = refusal(data, EncodeOptions(max_pixels=10_000))
-
-    assert "200\u00d7200 pixels" in message
-    assert encode_image_bytes(data, EncodeOptions(max_pixels=40_000)).width == 200
-
-
-def test_files_over_the_byte_limit_are_refused_before_reading(tmp_path: Path) -> None:
-    data = to_bytes(photo_like(400, 300), "JPEG")
-    path = tmp_path / "big.jpg"
-    path.write_bytes(data)
-    small = EncodeOptions(max_input_bytes=len(data) - 1)
-
-    assert "images up to" in refusal(path, small)
-    assert "images up to" in refusal(data, small)
-    assert encode_image_file(path, EncodeOptions(max_input_bytes=len(data))).width == 400
-
-
-def test_payload_over_the_cap_suggests_a_smaller_side_or_a_link() -> None:
-    data = to_bytes(photo_like(1600, 1200, grain=0.5), "PNG")
-    unlimited = encode_image_bytes(data)
-
-    message = refusal(data, EncodeOptions(max_payload_chars=unlimited.payload_chars - 1))
-
-    assert "allowed inside a task" in message
-    assert "smaller maximum size than 1024 px" in message
-    assert "link" in message
-
-
-def test_missing_file_and_folder_are_refused(tmp_path: Path) -> None:
-    assert "no file" in refusal(tmp_path / "gone.jpg")
-    assert "is a folder" in refusal(tmp_path)
-
-
-def test_long_file_names_are_shortened_in_messages(tmp_path: Path) -> None:
-    message = refusal(tmp_path / ("x" * 5000))
-
-    assert "x" * 57 + "..." in message
-    assert len(message) < 200
-
-
-@pytest.mark.parametrize(
-    "options",
-    [{"max_side": 0}, {"max_side": 100_000}, {"jpeg_quality": 0}, {"jpeg_quality": 100}],
-)
-def test_options_out_of_range_are_refused(options: dict[str, int]) -> None:
-    with pytest.raises(ImageError):
-        EncodeOptions(**options)
-
-
-SMALL_JPEG = to_bytes(photo_like(120, 90), "JPEG", exif=exif_with(orientation=6, gps=True))
-SMALL_PNG = to_bytes(photo_like(120, 90).convert("RGBA"), "PNG")
-
-
-def encode_or_refuse(data: bytes) -> EncodedImage | str:
-    """The result, or the refusal message; any other exception fails the test."""
-    try:
-        return encode_image_bytes(data)
-    except ImageError as error:
-        return error.message
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    cuts=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), min_size=1, max_size=8),
-    length=st.integers(1, 10_000),
-)
-def test_damaged_files_never_escape_as_other_errors(
-    cuts: list[tuple[int, int]], length: int
-) -> None:
-    for source in (SMALL_JPEG, SMALL_PNG):
-        data = bytearray(source[:length])
-        for position, value in cuts:
-            data[position % len(data)] = value
-        outcome = encode_or_refuse(bytes(data))
-        if isinstance(outcome, str):
-            assert outcome
-        else:
-            assert output_image(outcome).size == (outcome.width, outcome.height)
-
-
-# --- inputs: links, data URLs, paths -------------------------------------------------------------
-
-
-def test_https_link_is_kept_as_a_link_with_a_public_notice() -> None:
-    result = prepare_image("  https://example.com/cats/tabby.jpg?size=large  ")
-
-    assert isinstance(result, ImageLink)
-    assert result.url == "https://example.com/cats/tabby.jpg?size=large"
-    assert result.value == result.url
-    assert len(result.notices) == 1
-    assert "anyone can see the link" in result.notices[0]
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "http://127.0.0.1:8000/a.png",
-        "http://localhost/a.png",
-        "http://192.168.1.20/a.png",
-        "http://nas.local/a.png",
-        "http://[::1]/a.png",
-        "http://printer/a.png",
-    ],
-)
-def test_local_links_are_accepted_with_a_warning(url: str) -> None:
-    result = validate_image_url(url)
-
-    assert any("can't reach" in notice for notice in result.notices)
-
-
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        ("ftp://example.com/a.jpg", "Links starting with “ftp:” can't be used"),
-        ("file:///home/me/a.jpg", "Links starting with “file:” can't be used"),
-        ("https://", "no website address"),
-        ("https://user:secret@example.com/a.jpg", "user name or password"),
-        ("https://token@example.com/a.jpg", "user name or password"),
-        ("https://example.com/my cat.jpg", "spaces or invisible characters"),
-        ("https://example.com:99999/a.jpg", "invalid port"),
-        ("https://exa_mple!.com/a.jpg", "not a valid website address"),
-        ("https://example.com/" + "a" * 3000, "links up to 2,048 characters"),
-    ],
-)
-def test_bad_links_are_refused(url: str, expected: str) -> None:
-    assert expected in refusal(url)
-
-
-def test_validate_image_url_refuses_other_schemes_directly() -> None:
-    with pytest.raises(ImageError, match="Only links starting with http"):
-        validate_image_url("javascript:alert(1)")
-
-
-def test_pasted_data_url_is_decoded_and_cleaned() -> None:
-    data = to_bytes(photo_like(1500, 1000), "JPEG", exif=exif_with(gps=True))
-    pasted = "data:image/jpeg;base64," + base64.b64encode(data).decode()
-
-    result = prepare_image(pasted)
-
-    assert isinstance(result, EncodedImage)
-    assert (result.width, result.height) == (1024, 683)
-    assert LOCATION_NOTICE in result.notices
-    assert_no_metadata(result)
-
-
-@pytest.mark.parametrize(
-    ("pasted", "expected"),
-    [
-        ("data:text/plain;base64,aGVsbG8=", "does not hold an image"),
-        ("data:image/png;base64,@@@not base64@@@", "base64 text is not valid"),
-    ],
-)
-def test_bad_data_urls_are_refused(pasted: str, expected: str) -> None:
-    assert expected in refusal(pasted)
-
-
-def test_paths_as_text_and_path_objects_and_bytes_all_work(tmp_path: Path) -> None:
-    path = save(cornered(300, 200), tmp_path / "pic.png", "PNG")
-
-    results = [prepare_image(str(path)), prepare_image(path), prepare_image(path.read_bytes())]
-
-    assert all(isinstance(result, EncodedImage) for result in results)
-    assert len({result.value for result in results}) == 1
-
-
-def test_file_whose_name_looks_like_a_scheme_is_read_as_a_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    save(cornered(30, 20), tmp_path / "beach:1.png", "PNG")
-    monkeypatch.chdir(tmp_path)
-
-    result = prepare_image("beach:1.png")
-
-    assert isinstance(result, EncodedImage)
-    assert (result.width, result.height) == (30, 20)
-    assert "Links starting with “beach:”" in refusal("beach:2.png")
-
-
-@settings(max_examples=200, deadline=None)
-@given(text=st.text(max_size=300))
-def test_any_text_is_a_link_or_a_plain_refusal(text: str) -> None:
-    with tempfile.TemporaryDirectory() as empty, contextlib.chdir(empty):
-        try:
-            outcome: ImageInput | str = prepare_image(text)
-        except ImageError as error:
-            outcome = error.message
-    if isinstance(outcome, str):
-        assert outcome
-    else:
-        assert isinstance(outcome, ImageLink)
-        assert outcome.url.lower().startswith(("http://", "https://"))
-
-
-def test_blank_text_is_refused() -> None:
-    assert "No image was given" in refusal("   ")
