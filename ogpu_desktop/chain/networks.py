@@ -147,7 +147,7 @@ def sandbox_network(info: Mapping[str, Any]) -> Network:
         chain_id=chain_id,
         rpc_url=rpc_url,
         contracts=contracts,
-        symbol="SGPU",
+        symbol="OGPU",
         abi_network="mainnet",
         explorer_base=None,
         pinning_url=_check_url(str(pinning), "pinning address") if pinning else "",
