@@ -121,17 +121,26 @@ class SandboxNode:
             return error_response(None, RpcError(-32600, "Invalid request"))
         request_id = item.get("id")
         params = item.get("params", [])
-        if not isinstance(params, list):
-            return error_response(request_id, RpcError(-32602, "Params must be a list"))
         try:
-            result = self.request(item["method"], *params)
+            if not isinstance(params, list):
+                raise RpcError(-32602, "Params must be a list")
+            result = self._answer(item["method"], params)
+            answer = {"jsonrpc": "2.0", "id": request_id, "result": result}
         except RpcError as exc:
-            return error_response(request_id, exc)
+            answer = error_response(request_id, exc)
+        return answer if "id" in item else None
+
+    def _answer(self, method: str, params: list[Json]) -> Json:
+        try:
+            return self.request(method, *params)
+        except RpcError:
+            raise
         except (ValidationError, ValueError, TypeError, KeyError, IndexError) as exc:
-            return error_response(request_id, RpcError(-32602, f"Invalid params: {exc}"))
-        if "id" not in item:
-            return None
-        return {"jsonrpc": "2.0", "id": request_id, "result": result}
+            raise RpcError(-32602, f"Invalid params: {exc}") from None
+        except Exception as exc:
+            # Whatever goes wrong, the client gets an answer rather than a dropped connection.
+            LOG.exception("JSON-RPC %s failed", method)
+            raise RpcError(-32603, f"Internal error: {exc}") from None
 
     # ----- method table --------------------------------------------------------------------
 
@@ -272,10 +281,35 @@ class SandboxNode:
     def _call(self, params: list[Json]) -> Json:
         self._catch_up_clock()
         transaction = transaction_request(params[0])
+        block = block_param(params, 1)
+        header = self._header(block)
+        transaction.setdefault("gas", header.gas_limit)
+        self._tester.validator.validate_inbound_transaction(transaction, txn_internal_type="call")
+        raw = self._tester.normalizer.normalize_inbound_transaction(transaction)
+        unsigned = self._backend._get_normalized_and_unsigned_evm_transaction(raw, block)
+        spoofed = SpoofTransaction(unsigned, from_=raw["from"])
+        state = self._backend.chain.get_vm(at_header=header).state
+        snapshot = state.snapshot()
         try:
-            return self._tester.call(transaction, block_param(params, 1))
-        except TransactionFailed as exc:
-            raise revert_error(exc) from None
+            # As on geth, a call needs no gas money: the sender is credited it for the call only.
+            _grant_gas_money(state, spoofed)
+            computation = state.apply_transaction(spoofed)
+        finally:
+            state.revert(snapshot)
+        if computation.is_error:
+            raise revert_error(TransactionFailed(computation.error)) from None
+        return "0x" + bytes(computation.output).hex()
+
+    def _header(self, block: int | str) -> Any:
+        chain = self._backend.chain
+        if block == "earliest":
+            return chain.get_canonical_block_header_by_number(0)
+        head = self._head_number()
+        if isinstance(block, int):
+            if block > head:
+                raise RpcError(-32000, f"Block {block} is not mined yet (head is {head})")
+            return chain.get_canonical_block_header_by_number(block)
+        return chain.get_canonical_block_header_by_number(head)
 
     def _estimate_gas(self, params: list[Json]) -> Json:
         self._catch_up_clock()
@@ -392,26 +426,36 @@ def _fast_gas_estimate(state: Any, transaction: Any) -> int:
 
     One run at the block gas limit gives the gas used (or the revert); the estimate is that plus
     room for the 63/64 rule of nested calls, checked by a second run. Should the check fail, the
-    exact binary search decides.
+    exact binary search decides. As on geth, the sender need not hold the gas money to estimate.
     """
-    at_limit = SpoofTransaction(transaction, gas=state.gas_limit, gas_price=0)
+    outer = state.snapshot()
+    try:
+        _grant_gas_money(state, transaction)
+        computation = _run_and_revert(state, SpoofTransaction(transaction, gas=state.gas_limit))
+        if computation.is_error:
+            raise computation.error
+        used = transaction.intrinsic_gas + computation.get_gas_used()
+        estimate = min(state.gas_limit, used * 110 // 100 + 10_000)
+        if not _run_and_revert(state, SpoofTransaction(transaction, gas=estimate)).is_error:
+            return int(estimate)
+        return int(binary_gas_search_exact(state, transaction))
+    finally:
+        state.revert(outer)
+
+
+def _run_and_revert(state: Any, transaction: Any) -> Any:
     snapshot = state.snapshot()
     try:
-        computation = state.apply_transaction(at_limit)
+        return state.apply_transaction(transaction)
     finally:
         state.revert(snapshot)
-    if computation.is_error:
-        raise computation.error
-    used = transaction.intrinsic_gas + computation.get_gas_used()
-    estimate = min(state.gas_limit, used * 110 // 100 + 10_000)
-    snapshot = state.snapshot()
-    try:
-        check = state.apply_transaction(SpoofTransaction(transaction, gas=estimate, gas_price=0))
-    finally:
-        state.revert(snapshot)
-    if not check.is_error:
-        return int(estimate)
-    return int(binary_gas_search_exact(state, transaction))
+
+
+def _grant_gas_money(state: Any, transaction: Any) -> None:
+    """Credit the sender the most gas could cost (callers revert the state afterwards)."""
+    fee = getattr(transaction, "max_fee_per_gas", None) or getattr(transaction, "gas_price", 0) or 0
+    allowance = state.gas_limit * max(int(fee), int(state.base_fee))
+    state.set_balance(transaction.sender, state.get_balance(transaction.sender) + allowance)
 
 
 class InProcessProvider(JSONBaseProvider):

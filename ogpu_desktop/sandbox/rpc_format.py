@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from eth.exceptions import Revert, VMError
 from eth_abi import abi
 from eth_abi.exceptions import DecodingError
 from eth_tester.exceptions import TransactionFailed
@@ -162,24 +163,34 @@ def error_response(request_id: Json, error: RpcError) -> dict[str, Json]:
 
 
 def revert_error(exc: TransactionFailed) -> RpcError:
-    """Turn an eth-tester failure into the standard ``execution reverted`` answer (code 3)."""
-    detail = exc.args[0] if exc.args else ""
-    while isinstance(detail, Exception) and detail.args:
+    """Turn an EVM failure into the standard ``execution reverted`` answer (code 3).
+
+    A revert keeps its raw data (``Error(string)`` or a custom error); any other failure, such as
+    running out of gas, is answered as a plain ``-32000`` error.
+    """
+    detail: object = exc
+    while (
+        isinstance(detail, Exception)
+        and not isinstance(detail, VMError)
+        and detail.args
+        and isinstance(detail.args[0], Exception)
+    ):
         detail = detail.args[0]
-    if isinstance(detail, bytes):
-        data = detail
+    if isinstance(detail, Revert):
+        raw = detail.args[0] if detail.args else b""
+        data = bytes(raw) if isinstance(raw, bytes | bytearray) else b""
         reason = ""
         if data[:4] == ERROR_SELECTOR:
             try:
                 reason = str(abi.decode(["string"], data[4:])[0])
             except DecodingError:
                 reason = ""
+    elif isinstance(detail, VMError):
+        return RpcError(-32000, f"execution failed: {detail}")
     else:
-        reason = str(detail)
-        if reason.startswith(("Revert(", "b'", 'b"')) or not reason:
-            reason, data = "", b""
-        else:
-            data = ERROR_SELECTOR + abi.encode(["string"], [reason])
+        text = detail.args[0] if isinstance(detail, Exception) and detail.args else detail
+        reason = str(text) if isinstance(text, str) else ""
+        data = ERROR_SELECTOR + abi.encode(["string"], [reason]) if reason else b""
     message = f"execution reverted: {reason}" if reason else "execution reverted"
     return RpcError(3, message, "0x" + data.hex())
 

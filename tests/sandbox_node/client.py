@@ -13,6 +13,7 @@ from eth_account.signers.local import LocalAccount
 from web3 import Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractFunction
+from web3.logs import DISCARD
 from web3.types import TxReceipt
 
 from ogpu_desktop.chain.abis import load_abi
@@ -101,7 +102,7 @@ class SandboxClient:
         receipt = self.send(
             self.controller.functions.publishTask((source, config, expiry, payment))
         )
-        events = self.nexus.events.TaskPublished().process_receipt(receipt)
+        events = self.nexus.events.TaskPublished().process_receipt(receipt, errors=DISCARD)
         assert len(events) == 1
         assert events[0]["address"] == self.nexus.address
         return str(events[0]["args"]["task"])
