@@ -7,13 +7,13 @@ import os
 import sys
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 #: When set to ``1``, the app prints one JSON line after the first paint and quits (for benchmarks).
 EXIT_AFTER_FIRST_PAINT_ENV = "OGPU_DESKTOP_EXIT_AFTER_FIRST_PAINT"
 
-#: Modules that take seconds to import and must not be loaded before the window is painted.
-HEAVY_MODULES = ("web3", "eth_account", "eth_tester", "vyper", "py_ecc")
+#: Modules that are slow to import and must not be loaded before the window is painted.
+HEAVY_MODULES = ("web3", "eth_account", "eth_tester", "vyper", "py_ecc", "PIL", "qasync")
 
 
 class FirstPaintWatcher(QObject):
@@ -49,10 +49,10 @@ def exit_after_first_paint_requested() -> bool:
     return os.environ.get(EXIT_AFTER_FIRST_PAINT_ENV) == "1"
 
 
-def report_first_paint_and_quit() -> None:
-    """Print the benchmark line and leave the event loop."""
-    line = {"event": "first_paint", "heavy_modules_loaded": loaded_heavy_modules()}
+def report_first_paint(painted: bool) -> None:
+    """Print the benchmark line: whether the window painted and what was imported by then."""
+    line = {
+        "event": "first_paint" if painted else "no_paint",
+        "heavy_modules_loaded": loaded_heavy_modules(),
+    }
     print(json.dumps(line), flush=True)
-    app = QApplication.instance()
-    if app is not None:
-        app.quit()

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
+import signal
 import sys
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from ogpu_desktop import APP_ID, APP_NAME, __version__
 from ogpu_desktop.config import AppPaths
 from ogpu_desktop.log import configure_logging
 from ogpu_desktop.ui.app_settings import AppSettings
-from ogpu_desktop.ui.asyncutils import set_default_error_sink
 from ogpu_desktop.ui.first_paint import (
     FirstPaintWatcher,
     exit_after_first_paint_requested,
-    report_first_paint_and_quit,
+    report_first_paint,
 )
 from ogpu_desktop.ui.launch_options import LaunchOptions
 from ogpu_desktop.ui.main_window import MainWindow
@@ -43,16 +43,39 @@ def build_window(options: LaunchOptions) -> MainWindow:
     paths.ensure()
     log_file = configure_logging(paths.log_dir)
     _log.info("Starting %s %s (log: %s)", APP_NAME, __version__, log_file)
-    window = MainWindow(paths, options, AppSettings(paths.config_dir))
-    set_default_error_sink(window)
-    return window
+    return MainWindow(paths, options, AppSettings(paths.config_dir), defer_compose=True)
+
+
+def paint_first(app: QApplication, window: MainWindow) -> bool:
+    """Show ``window`` and process events until it has painted; return whether it did."""
+    watcher = FirstPaintWatcher(window)
+    painted: list[bool] = []
+    watcher.first_painted.connect(lambda: painted.append(True))
+    window.show()
+    for _ in range(100):
+        app.processEvents()
+        if painted:
+            return True
+    return False
 
 
 def after_first_paint(window: MainWindow) -> None:
     """Start what may be slow once the user sees the window (services connect here)."""
-    _log.info("Window painted; services start now")
-    if exit_after_first_paint_requested():
-        report_first_paint_and_quit()
+    from ogpu_desktop.ui.asyncutils import set_default_error_sink  # noqa: PLC0415
+
+    set_default_error_sink(window)
+    window.load_deferred_pages()
+    _log.info("Window painted; pages loaded")
+
+
+def close_on_signals(window: MainWindow) -> None:
+    """Close the window (saving its state) on Ctrl+C or SIGTERM instead of dying mid-write."""
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: window.close())
+    # Python runs signal handlers only between bytecodes; a slow timer gives it the chance.
+    heartbeat = QTimer(window)
+    heartbeat.timeout.connect(lambda: None)
+    heartbeat.start(300)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -64,15 +87,21 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    import qasync  # noqa: PLC0415 - imported with Qt, only when the window is wanted
-
     app = create_application()
     window = build_window(options)
-    watcher = FirstPaintWatcher(window)
-    watcher.first_painted.connect(lambda: after_first_paint(window))
-    window.show()
+    # The window paints before asyncio, qasync and the task forms are imported.
+    painted = paint_first(app, window)
+    if exit_after_first_paint_requested():
+        report_first_paint(painted)
+        return 0 if painted else 1
+    import asyncio  # noqa: PLC0415 - only once the window is on screen
+
+    import qasync  # noqa: PLC0415
+
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    QTimer.singleShot(0, lambda: after_first_paint(window))
+    close_on_signals(window)
     with loop:
         code = loop.run_forever()
     return int(code) if isinstance(code, int) else 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -14,15 +16,19 @@ from PySide6.QtWidgets import (
 
 from ogpu_desktop import APP_NAME
 from ogpu_desktop.config import AppPaths
-from ogpu_desktop.domain.payload import TaskPayloads
 from ogpu_desktop.ui.app_settings import AppSettings
 from ogpu_desktop.ui.connection_status_bar import ConnectionStatusBar
 from ogpu_desktop.ui.diagnostics import diagnostics_text
 from ogpu_desktop.ui.help_menu import HelpMenu
 from ogpu_desktop.ui.launch_options import LaunchOptions
 from ogpu_desktop.ui.notice_banner import NoticeBanner
-from ogpu_desktop.ui.pages.compose_page import ComposePage
 from ogpu_desktop.ui.pages.placeholder_page import PlaceholderPage
+
+if TYPE_CHECKING:
+    from ogpu_desktop.domain.payload import TaskPayloads
+    from ogpu_desktop.ui.pages.compose_page import ComposePage
+
+COMPOSE_ROW = 0
 
 
 class MainWindow(QMainWindow):
@@ -32,9 +38,18 @@ class MainWindow(QMainWindow):
         paths: The profile's folders.
         options: The command-line choices.
         settings: The remembered window state.
+        defer_compose: Build the Compose page (task forms, image encoder) only when
+            :meth:`load_deferred_pages` is called, so the window can paint first.
     """
 
-    def __init__(self, paths: AppPaths, options: LaunchOptions, settings: AppSettings) -> None:
+    def __init__(
+        self,
+        paths: AppPaths,
+        options: LaunchOptions,
+        settings: AppSettings,
+        *,
+        defer_compose: bool = False,
+    ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
@@ -65,11 +80,14 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status_bar)
         self._add_menus()
         self._restore_state()
+        if not defer_compose:
+            self.load_deferred_pages()
 
     def _add_pages(self) -> None:
-        self.compose_page = ComposePage(self.settings.last_task_type(), self)
-        self.compose_page.task_type_changed.connect(self.settings.set_last_task_type)
-        self.compose_page.publish_requested.connect(self._publish_not_wired)
+        self._compose_page: ComposePage | None = None
+        self.compose_loading = PlaceholderPage(
+            "composePageLoading", "Compose", "The task forms are loading…", not_yet=False
+        )
         self.tasks_page = PlaceholderPage(
             "tasksPage",
             "Tasks",
@@ -87,7 +105,7 @@ class MainWindow(QMainWindow):
             "Choose the network, the pinning service, default payment and expiry, and the theme.",
         )
         for title, page in (
-            ("Compose", self.compose_page),
+            ("Compose", self.compose_loading),
             ("Tasks", self.tasks_page),
             ("Wallet", self.wallet_page),
             ("Settings", self.settings_page),
@@ -130,6 +148,30 @@ class MainWindow(QMainWindow):
         if not 0 <= index < self.navigation.count():
             index = 0
         self.navigation.setCurrentRow(index)
+
+    @property
+    def compose_page(self) -> ComposePage:
+        """The Compose page, built now if it was deferred."""
+        if self._compose_page is None:
+            self.load_deferred_pages()
+        assert self._compose_page is not None
+        return self._compose_page
+
+    def load_deferred_pages(self) -> None:
+        """Build the Compose page in place of its loading placeholder (once)."""
+        if self._compose_page is not None:
+            return
+        from ogpu_desktop.ui.pages.compose_page import ComposePage  # noqa: PLC0415 - after paint
+
+        page = ComposePage(self.settings.last_task_type(), self)
+        page.task_type_changed.connect(self.settings.set_last_task_type)
+        page.publish_requested.connect(self._publish_not_wired)
+        current = self.pages.currentIndex()
+        self.pages.insertWidget(COMPOSE_ROW, page)
+        self.pages.removeWidget(self.compose_loading)
+        self.compose_loading.deleteLater()
+        self.pages.setCurrentIndex(current)
+        self._compose_page = page
 
     def _publish_not_wired(self, payloads: TaskPayloads) -> None:
         # Replaced by the review-and-sign flow once the publish service is connected.

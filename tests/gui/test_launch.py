@@ -26,4 +26,4 @@ def test_app_paints_its_window_without_loading_web3(tmp_path: Path) -> None:
     assert line["event"] == "first_paint"
     assert line["heavy_modules_loaded"] == []
     assert (tmp_path / "profile" / "logs" / "ogpu-desktop.log").is_file()
-    assert (tmp_path / "profile" / "config" / "settings.ini").is_file()
+    assert (tmp_path / "profile" / "config").is_dir()

@@ -72,3 +72,20 @@ def test_geometry_and_page_are_remembered(qtbot: QtBot, profile: AppPaths) -> No
     assert second.size() == QSize(700, 510)
     assert second.pages.currentWidget() is second.settings_page
     assert (profile.config_dir / "settings.ini").is_file()
+
+
+def test_compose_page_is_built_after_the_first_paint_when_deferred(
+    qtbot: QtBot, profile: AppPaths
+) -> None:
+    window = MainWindow(
+        profile, LaunchOptions(), AppSettings(profile.config_dir), defer_compose=True
+    )
+    qtbot.addWidget(window)
+    window.show_page(1)
+    assert window.pages.widget(0).objectName() == "composePageLoading"
+    window.load_deferred_pages()
+    assert window.pages.widget(0) is window.compose_page
+    assert window.pages.count() == 4
+    assert window.pages.currentWidget() is window.tasks_page
+    window.show_page(0)
+    assert window.pages.currentWidget().objectName() == "composePage"

@@ -24,6 +24,7 @@ class VisualQuestionForm(TaskForm):
             label.setBuddy(self.cells[name].editor.control)
             column.addWidget(label)
             column.addWidget(self.cells[name])
+            column.addStretch(1)
             pair.addLayout(column, 2 if name == "image" else 1)
         self.layout_.addLayout(pair)
         rest = QFormLayout()

@@ -22,7 +22,7 @@ from ogpu_desktop.ui.forms.config_preview import preview_text
 from ogpu_desktop.ui.forms.task_forms import FormCheck, TaskForm, create_task_form
 
 IPFS_NOTICE = (
-    "Everything in a task (texts, images, links and arguments) is published on public IPFS "
+    "Public: everything in a task (texts, images, links and arguments) is published on IPFS "
     "and can be read by anyone, for good. Do not include private information."
 )
 INVALID_PREVIEW = "The form has problems; the task config appears here once they are fixed."
@@ -63,7 +63,7 @@ class ComposePage(QWidget):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.stack)
-        self.ipfs_notice = _plain_label("ipfsNotice", f"ⓘ {IPFS_NOTICE}", self)
+        self.ipfs_notice = _plain_label("ipfsNotice", IPFS_NOTICE, self)
 
         self._build_preview()
         self.summary = _plain_label("composeSummary", "", self)
@@ -105,6 +105,7 @@ class ComposePage(QWidget):
         self.preview.setReadOnly(True)
         self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.preview.setAccessibleName("Task config preview")
+        self.preview.setMaximumHeight(self.preview.fontMetrics().lineSpacing() * 14)
         self.preview.setVisible(False)
         self.preview_toggle.toggled.connect(self._toggle_preview)
 

@@ -13,10 +13,17 @@ class PlaceholderPage(QWidget):
         object_name: Stable object name of the page.
         title: Page title.
         description: What the page will offer once it is connected.
+        not_yet: Start the description with "Not available yet." (off for a loading page).
     """
 
     def __init__(
-        self, object_name: str, title: str, description: str, parent: QWidget | None = None
+        self,
+        object_name: str,
+        title: str,
+        description: str,
+        parent: QWidget | None = None,
+        *,
+        not_yet: bool = True,
     ) -> None:
         super().__init__(parent)
         self.setObjectName(object_name)
@@ -26,7 +33,7 @@ class PlaceholderPage(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         heading.setFont(font)
-        body = QLabel(f"Not available yet. {description}", self)
+        body = QLabel(f"Not available yet. {description}" if not_yet else description, self)
         body.setObjectName(f"{object_name}Description")
         body.setTextFormat(Qt.TextFormat.PlainText)
         body.setWordWrap(True)

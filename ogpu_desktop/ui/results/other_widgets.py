@@ -61,7 +61,7 @@ class RawJsonWidget(ResultWidget):
 
     def build(self) -> None:
         """Add the JSON text."""
-        box = plain_text_box(self.view.raw_json, self, monospace=True)
+        box = plain_text_box(self.view.raw_json, self, monospace=True, fit=False)
         box.setObjectName("rawJsonResult")
         self.layout_.addWidget(box)
 

@@ -20,16 +20,19 @@ def plain_label(text: str, parent: QWidget | None = None, *, wrap: bool = True) 
 
 
 def plain_text_box(
-    text: str, parent: QWidget | None = None, *, monospace: bool = False
+    text: str, parent: QWidget | None = None, *, monospace: bool = False, fit: bool = True
 ) -> QPlainTextEdit:
-    """Return a read-only plain-text box holding ``text``, tall enough for short texts."""
+    """Return a read-only plain-text box holding ``text``; ``fit`` sizes it to short texts."""
     box = QPlainTextEdit(parent)
     box.setReadOnly(True)
     box.setPlainText(text)
     if monospace:
         box.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
     lines = max(2, min(12, text.count("\n") + 1 + len(text) // 90))
-    box.setMinimumHeight(box.fontMetrics().lineSpacing() * (lines + 1))
+    if not fit:
+        return box
+    # Short texts get a box their size; long ones scroll inside twelve lines.
+    box.setFixedHeight(box.fontMetrics().lineSpacing() * (lines + 1) + 2 * box.frameWidth())
     return box
 
 

@@ -58,7 +58,7 @@ class ResultPanel(QWidget):
         self.rendered = QScrollArea(self)
         self.rendered.setObjectName("resultRendered")
         self.rendered.setWidgetResizable(True)
-        self.raw_box = plain_text_box("", self, monospace=True)
+        self.raw_box = plain_text_box("", self, monospace=True, fit=False)
         self.raw_box.setObjectName("resultRawJson")
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.rendered)

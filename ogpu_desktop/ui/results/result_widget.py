@@ -33,6 +33,7 @@ class ResultWidget(QWidget):
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
         self.build()
+        self.layout_.addStretch(1)
 
     def build(self) -> None:
         """Add the widgets that show :attr:`view`."""
