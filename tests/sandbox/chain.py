@@ -9,7 +9,6 @@ from typing import Any
 from eth_abi import decode
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
-from eth_tester.exceptions import TransactionFailed
 from eth_utils import keccak
 from web3 import Web3
 from web3.contract import Contract
@@ -60,7 +59,9 @@ class SandboxChain:
         advance_clock: Moves the chain's clock forward by a number of seconds and mines.
     """
 
-    def __init__(self, name: str, w3: Web3, advance_clock: Callable[[int], None]) -> None:
+    ClockMover = Callable[[int], None]
+
+    def __init__(self, name: str, w3: Web3, advance_clock: ClockMover) -> None:
         self.name = name
         self.w3 = w3
         self._advance_clock = advance_clock
@@ -137,8 +138,6 @@ class SandboxChain:
             call.call({"from": account.address, "value": value})
         except ContractLogicError as exc:
             return _reason_from_data(exc.data)
-        except TransactionFailed as exc:  # the in-process eth-tester provider raises this
-            return str(exc.args[0]).removeprefix("execution reverted: ")
         raise AssertionError(f"{call.fn_name} did not revert on {self.name}")
 
     def events(self, receipt: TxReceipt) -> list[Event]:
