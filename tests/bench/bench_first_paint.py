@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 EXIT_ENV = "OGPU_DESKTOP_EXIT_AFTER_FIRST_PAINT"
+ROOT = Path(__file__).resolve().parents[2]
 
 # A bare window that reports its first paint the same way the app does.
 BARE_WINDOW = """
@@ -47,7 +48,7 @@ app.exec()
 def _time_to_first_paint(command: list[str], env: dict[str, str]) -> float:
     """Start ``command`` and return milliseconds until it prints its first-paint line."""
     started = time.perf_counter()
-    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as process:
+    with subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True) as process:
         assert process.stdout is not None
         for line in process.stdout:
             if '"first_paint"' in line:
