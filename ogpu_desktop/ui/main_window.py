@@ -21,8 +21,10 @@ from ogpu_desktop.ui.connection_status_bar import ConnectionStatusBar
 from ogpu_desktop.ui.diagnostics import diagnostics_text
 from ogpu_desktop.ui.help_menu import HelpMenu
 from ogpu_desktop.ui.launch_options import LaunchOptions
+from ogpu_desktop.ui.models.task_table_model import TaskTableModel
 from ogpu_desktop.ui.notice_banner import NoticeBanner
 from ogpu_desktop.ui.pages.placeholder_page import PlaceholderPage
+from ogpu_desktop.ui.pages.tasks_page import TasksPage
 
 if TYPE_CHECKING:
     from ogpu_desktop.domain.payload import TaskPayloads
@@ -88,12 +90,8 @@ class MainWindow(QMainWindow):
         self.compose_loading = PlaceholderPage(
             "composePageLoading", "Compose", "The task forms are loading…", not_yet=False
         )
-        self.tasks_page = PlaceholderPage(
-            "tasksPage",
-            "Tasks",
-            "The tasks you published will be listed here with their status, a countdown to "
-            "expiry and their results.",
-        )
+        self.task_model = TaskTableModel(parent=self)
+        self.tasks_page = TasksPage(self.task_model, self)
         self.wallet_page = PlaceholderPage(
             "walletPage",
             "Wallet",
@@ -172,6 +170,7 @@ class MainWindow(QMainWindow):
         self.compose_loading.deleteLater()
         self.pages.setCurrentIndex(current)
         self._compose_page = page
+        self.task_model.start_countdown()
 
     def _publish_not_wired(self, payloads: TaskPayloads) -> None:
         # Replaced by the review-and-sign flow once the publish service is connected.

@@ -24,7 +24,7 @@ def test_navigation_lists_the_four_sections_and_switches_pages(main_window: Main
 
 
 def test_placeholder_pages_say_they_are_not_available(main_window: MainWindow) -> None:
-    for name in ("tasksPage", "walletPage", "settingsPage"):
+    for name in ("walletPage", "settingsPage"):
         description = main_window.findChild(QLabel, f"{name}Description")
         assert description is not None
         assert description.text().startswith("Not available yet.")
