@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ogpu_desktop.domain.amounts import format_amount
-from ogpu_desktop.domain.signing import TransactionSigner
+from ogpu_desktop.domain.signing import SignedTransaction, TransactionSigner
 from ogpu_desktop.errors import ValidationError
 from ogpu_desktop.services.session import ChainSession
 from ogpu_desktop.services.sources import checked_address
 from ogpu_desktop.services.tx_runner import transact
+from ogpu_desktop.store import JournalEntry
 
 TASK_NEW = 0
 TASK_STATUS_NAMES = {
@@ -121,3 +122,16 @@ class ActionService:
             self.session, signer, self.session.contracts.vault_withdraw(amount_wei),
             kind="withdraw", meta={"amount_wei": str(amount_wei)},
         )
+
+    def pending_transactions(self) -> list[JournalEntry]:
+        """Signed transactions not yet known to be mined or dropped, oldest nonce first."""
+        return list(self.session.store.journal.journal_open(self.session.chain_id))
+
+    async def speed_up(self, signer: TransactionSigner, tx_hash: str) -> SignedTransaction:
+        """Replace a pending transaction with the same one at a higher fee (same nonce).
+
+        Only on the user's request; never a cancelling transaction. The bump is 12.5 % plus
+        one wei on both fee fields (nodes require 10 %), and never below the current market.
+        """
+        async with self.session.send_lock:
+            return await self.session.journal.speed_up(tx_hash, signer)

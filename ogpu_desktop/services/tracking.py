@@ -69,6 +69,14 @@ class TaskUpdate:
 
 
 @dataclass(frozen=True)
+class TaskRow:
+    """A stored task with the status to display now."""
+
+    record: TaskRecord
+    display: DisplayStatus
+
+
+@dataclass(frozen=True)
 class TrackerHealth:
     """Whether polling works; ``retry_in_s`` is set while backing off after a failure."""
 
@@ -195,6 +203,13 @@ class TrackingService:
                 new_responses=tuple(new_responses.get(a, ())),
             )
             for a in sorted(touched)
+        ]
+
+    def task_rows(self, now: float | None = None) -> list[TaskRow]:
+        """Every stored task on this network, newest first, with its display status."""
+        return [
+            TaskRow(record, display_status(record.status, record.expiry_time, now))
+            for record in self.session.store.tasks.list_tasks(self.session.chain_id)
         ]
 
     async def reconcile(self) -> int:
