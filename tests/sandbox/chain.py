@@ -132,10 +132,13 @@ class SandboxChain:
         assert receipt["status"] == 1, f"{call.fn_name} reverted on {self.name}"
         return receipt
 
-    def revert_reason(self, account: LocalAccount, call: ContractFunction, value: int = 0) -> str:
+    def revert_reason(
+        self, account: LocalAccount | str, call: ContractFunction, value: int = 0
+    ) -> str:
         """Return the revert reason of ``call`` from ``account``; fail when it succeeds."""
+        sender = account if isinstance(account, str) else account.address
         try:
-            call.call({"from": account.address, "value": value})
+            call.call({"from": sender, "value": value})
         except ContractLogicError as exc:
             return _reason_from_data(exc.data)
         raise AssertionError(f"{call.fn_name} did not revert on {self.name}")

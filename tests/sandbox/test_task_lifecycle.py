@@ -401,11 +401,38 @@ def test_provider_mistakes_revert_in_plain_words(chain: SandboxChain) -> None:
     assert chain.revert_reason(
         provider, nexus.submitResponse((task, provider.address, "twice", 0))
     ) == "This provider has already responded to this task"
-    for call in (nexus.setTaskStatus(task, FINALIZED), nexus.emitTaskPublished(task, task)):
-        assert chain.revert_reason(provider, call) in {
-            "Only the protocol contracts can change a task's status",
-            "Only the Controller publishes tasks",
-        }
+
+
+def test_only_the_protocol_changes_tasks_responses_and_sources(chain: SandboxChain) -> None:
+    client, provider = funded_client(chain), chain.new_account()
+    task, _ = chain.publish(client, MANUAL_CONFIRMATION)
+    chain.attempt(provider, task)
+    response, _ = chain.respond(provider, task, "answer")
+    nexus = chain.nexus.functions
+    source = chain.sources[MANUAL_CONFIRMATION]
+    refused = {
+        nexus.setTaskStatus(task, FINALIZED): (
+            "Only the protocol contracts can change a task's status"
+        ),
+        nexus.emitTaskPublished(task, source): "Only the Controller publishes tasks",
+        nexus.setResponseStatus(response, CONFIRMED): "Only the Controller confirms responses",
+        chain.task(task).functions.setStatus(FINALIZED): "Only the Nexus can change a task",
+        chain.task(task).functions.setWinningProvider(provider.address): (
+            "Only the Nexus can change a task"
+        ),
+        chain.response(response).functions.confirm(): "Only the Nexus can confirm a response",
+        chain.source(source).functions.setStatus(1): "Only the Nexus can change a source",
+        chain.source(source).functions.publishTask(task): "Only the Nexus can change a source",
+    }
+    for call, reason in refused.items():
+        assert chain.revert_reason(client, call) == reason, call.fn_name
+    assert chain.revert_reason(chain.bank, nexus.setController(client.address)) == (
+        "The Nexus is already connected"
+    )
+    assert chain.revert_reason(
+        chain.bank, chain.vault.functions.setProtocol(task, task, task)
+    ) == "The vault is already connected"
+    assert chain.task(task).functions.getStatus().call() == RESPONDED
 
 
 def test_an_agent_acts_for_its_account(chain: SandboxChain) -> None:
