@@ -41,14 +41,14 @@ class _Panel(QWidget):
 
 async def _click_and_finish(panel: _Panel) -> None:
     panel.button.click()
-    for _ in range(100):
+    for _ in range(1000):
         if panel.enabled_while_running is not None:
             break
         await asyncio.sleep(0.01)
     assert panel.enabled_while_running is False
     assert not panel.button.isEnabled()
     panel.release.set()
-    for _ in range(100):
+    for _ in range(1000):
         if panel.button.isEnabled():
             break
         await asyncio.sleep(0.01)

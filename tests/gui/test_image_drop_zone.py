@@ -54,7 +54,8 @@ def _drop(zone: ImageDropZone, mime: QMimeData) -> bool:
 
 
 async def _settle(zone: ImageDropZone) -> None:
-    for _ in range(500):
+    # Up to 30 s on a busy machine; it returns as soon as the executor is done.
+    for _ in range(3000):
         if not zone.is_busy():
             return
         await asyncio.sleep(0.01)
