@@ -10,7 +10,7 @@ from typing import Any
 
 from eth_utils.address import is_address, to_checksum_address
 
-from ogpu_desktop.chain.errors import ChainError, FetchError
+from ogpu_desktop.chain.errors import ChainError, FetchError, RpcUnreachableError
 from ogpu_desktop.chain.metadata import read_metadata
 from ogpu_desktop.domain.source_terms import DeliveryMethod, SourceTerms
 from ogpu_desktop.errors import ValidationError
@@ -145,10 +145,13 @@ class SourceService:
             return SourceInfo.from_json(cached[0])
         try:
             (info,) = await self.read_onchain([address])
+        except RpcUnreachableError:
+            raise
         except ChainError as exc:
+            log.info("reading source %s failed: %s", address, exc.message)
             raise ChainError(
-                f"{address} does not look like a source on {self.session.network.name}: "
-                f"{exc.message}"
+                f"{address} does not look like a source on {self.session.network.name}: no "
+                "source contract answers at this address. Check the address and the network."
             ) from exc
         info = await self.with_metadata(info)
         self.session.store.misc.cache_source_info(self.session.chain_id, address, info.to_json())

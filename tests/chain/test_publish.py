@@ -6,9 +6,10 @@ import json
 
 import pytest
 
-from ogpu_desktop.chain.errors import PinError, TransactionRevertedError
+from ogpu_desktop.chain.errors import ChainError, PinError, TransactionRevertedError
 from ogpu_desktop.chain.ipfs import pin_json
 from ogpu_desktop.chain.transactions import dry_run
+from ogpu_desktop.errors import ValidationError
 from ogpu_desktop.services.actions import ActionService
 from ogpu_desktop.services.progress import PublishProgress, PublishStage
 from ogpu_desktop.services.publish import PublishService
@@ -194,3 +195,16 @@ async def test_pinning_5xx_is_retried_and_4xx_or_malformed_is_a_clear_error(
 async def test_pin_error_after_every_attempt_fails(session: ChainSession) -> None:
     with pytest.raises(PinError, match="after 2 tries"):
         await pin_json(session.http, "http://127.0.0.1:9/file/create", "{}", backoff=0.01)
+
+
+@pytest.mark.asyncio
+async def test_preview_explains_a_wrong_source_address(
+    session: ChainSession, protocol: ProtocolEnv
+) -> None:
+    service = PublishService(session)
+    with pytest.raises(ValidationError, match="not a valid source address"):
+        await service.preview([CONFIG], source="0x1234", payment_wei=MIN_PAYMENT,
+                              duration_s=600, sender=protocol.provider)
+    with pytest.raises(ChainError, match="does not look like a source"):
+        await service.preview([CONFIG], source="0x" + "77" * 20, payment_wei=MIN_PAYMENT,
+                              duration_s=600, sender=protocol.provider)
