@@ -12,7 +12,8 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -54,6 +55,7 @@ LOG = logging.getLogger(__name__)
 DEFAULT_CHAIN_ID = 1337
 """Chain ID used unless another is given: the usual local-development ID, no public network's."""
 PRIORITY_FEE_WEI = 10**9
+_SETUP_BACKDATE_S = 600
 _TIMESTAMP_LAG_S = 2
 """A read or write mines an empty block first when the head is older than this, so contract
 checks against ``block.timestamp`` see the wall clock even when the chain has been idle."""
@@ -80,9 +82,14 @@ class SandboxNode:
     def __init__(self, chain_id: int = DEFAULT_CHAIN_ID, accounts: int = 10) -> None:
         self.chain_id = chain_id
         self._lock = threading.RLock()
-        backend = PyEVMBackend(
-            genesis_state=PyEVMBackend.generate_genesis_state(num_accounts=accounts)
+        genesis = PyEVMBackend.generate_genesis_params(
+            overrides={"timestamp": int(time.time()) - _SETUP_BACKDATE_S}
         )
+        backend = PyEVMBackend(
+            genesis_parameters=genesis,
+            genesis_state=PyEVMBackend.generate_genesis_state(num_accounts=accounts),
+        )
+        self._follow_clock = True
         # eth-tester builds a fresh chain class per backend, so this sets the ID of this chain only.
         type(backend.chain).chain_id = chain_id
         type(backend.chain).gas_estimator = staticmethod(_fast_gas_estimate)
@@ -194,19 +201,37 @@ class SandboxNode:
     def _pending_base_fee(self) -> int:
         return int(self._tester.get_block_by_number("pending")["base_fee_per_gas"])
 
+    @contextmanager
+    def setting_up(self) -> Iterator[None]:
+        """Date the blocks mined inside one second apart, from a genesis in the past.
+
+        Timestamps must grow by a whole second per block, so a burst of blocks runs ahead of the
+        wall clock. The start-up burst (deployment, demo sources) is dated before the start
+        instead, and the chain clock agrees with the wall clock once the Sandbox is ready.
+        """
+        with self._lock:
+            self._follow_clock = False
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._follow_clock = True
+
     def _catch_up_clock(self) -> None:
         """Mine an empty block if the head is stale, and date the next block by the clock."""
-        if self._tester.get_block_by_number("latest")["timestamp"] < self._now() - _TIMESTAMP_LAG_S:
+        latest = int(self._tester.get_block_by_number("latest")["timestamp"])
+        if self._follow_clock and latest < self._now() - _TIMESTAMP_LAG_S:
             self._mine_block()
-        self._set_pending_timestamp(self._now())
+        self._date_pending_block()
 
-    def _set_pending_timestamp(self, timestamp: int) -> None:
+    def _date_pending_block(self) -> None:
         chain = self._backend.chain
         parent_ts = int(self._tester.get_block_by_number("latest")["timestamp"])
-        chain.header = chain.header.copy(timestamp=max(timestamp, parent_ts + 1))
+        target = self._now() if self._follow_clock else 0
+        chain.header = chain.header.copy(timestamp=max(target, parent_ts + 1))
 
     def _mine_block(self) -> None:
-        self._set_pending_timestamp(self._now())
+        self._date_pending_block()
         self._tester.mine_blocks(1)
         self._index_new_blocks()
 

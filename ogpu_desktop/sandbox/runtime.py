@@ -8,6 +8,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from web3 import Web3
+
 from ogpu_desktop.sandbox.demo_sources import (
     DELIVERY_CODES,
     DEMO_SOURCES,
@@ -77,21 +79,10 @@ class Sandbox:
         """Deploy, publish the demo sources, start serving and answering; return ``/info``."""
         w3 = in_process_web3(self.node)
         owner, faucet_account, *provider_accounts = self.node.accounts
-        deployment = deploy_protocol(w3, owner)
+        with self.node.setting_up():
+            deployment = deploy_protocol(w3, owner)
+            published = self._publish_demo_sources(w3, deployment, owner)
         self.deployment = deployment
-        published: dict[str, DemoSource] = {}
-        for source in DEMO_SOURCES:
-            address = publish_source(
-                w3,
-                deployment,
-                owner,
-                metadata_url=pin_metadata(self.store, source, self.base_url),
-                min_payment=MIN_PAYMENT_WEI,
-                max_expiry_duration=MAX_EXPIRY_DURATION_S,
-                delivery_method=DELIVERY_CODES[source.delivery],
-                environments=ENV_CPU | ENV_NVIDIA,
-            )
-            published[address] = source
         engine, notice = select_engine(
             self.options.engine, {s.pipeline: s.model for s in DEMO_SOURCES}
         )
@@ -132,6 +123,24 @@ class Sandbox:
         self.server.start()
         self.provider.start()
         return self._info
+
+    def _publish_demo_sources(
+        self, w3: Web3, deployment: Deployment, owner: str
+    ) -> dict[str, DemoSource]:
+        published: dict[str, DemoSource] = {}
+        for source in DEMO_SOURCES:
+            address = publish_source(
+                w3,
+                deployment,
+                owner,
+                metadata_url=pin_metadata(self.store, source, self.base_url),
+                min_payment=MIN_PAYMENT_WEI,
+                max_expiry_duration=MAX_EXPIRY_DURATION_S,
+                delivery_method=DELIVERY_CODES[source.delivery],
+                environments=ENV_CPU | ENV_NVIDIA,
+            )
+            published[address] = source
+        return published
 
     def stop(self) -> None:
         """Stop the provider and the server (safe to call more than once)."""

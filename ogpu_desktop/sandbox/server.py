@@ -7,8 +7,10 @@ answers ``{"link": ...}`` like the OGPU pinning service), ``GET /ipfs/<cid>``, `
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import socket
 import threading
 from collections.abc import Callable
 from http import HTTPStatus
@@ -97,6 +99,8 @@ class SandboxHttpServer(ThreadingHTTPServer):
         self.faucet = faucet
         self.info = info
         self._thread: threading.Thread | None = None
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
 
     @property
     def base_url(self) -> str:
@@ -112,11 +116,28 @@ class SandboxHttpServer(ThreadingHTTPServer):
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop serving and close the socket."""
+        """Stop serving, end open keep-alive connections and close the socket."""
         if self._thread is not None:
             self.shutdown()
             self._thread.join(timeout=5)
+        with self._connections_lock:
+            open_connections = list(self._connections)
+        for connection in open_connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
         self.server_close()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Remember the connection, so :meth:`stop` can end it, then serve it in a thread."""
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        """Forget and close a finished connection."""
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import requests
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
@@ -39,12 +40,27 @@ class SandboxClient:
     def __init__(self, info: dict[str, Any]) -> None:
         self.info = info
         self.http = httpx.Client(timeout=30)
-        self.w3 = Web3(Web3.HTTPProvider(info["rpc_url"], request_kwargs={"timeout": 30}))
+        self._session = requests.Session()
+        provider = Web3.HTTPProvider(
+            info["rpc_url"], request_kwargs={"timeout": 30}, session=self._session
+        )
+        self.w3 = Web3(provider)
         contracts = info["contracts"]
         self.nexus = self.official("Nexus", contracts["nexus"])
         self.controller = self.official("Controller", contracts["controller"])
         self.vault = self.official("Vault", contracts["vault"])
         self.account = self.new_account()
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self.http.close()
+        self._session.close()
+
+    def __enter__(self) -> SandboxClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def official(self, name: Any, address: str) -> Contract:
         """Return contract ``name`` at ``address`` bound with the official OGPU ABI."""

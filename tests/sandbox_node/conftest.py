@@ -97,9 +97,8 @@ def sandbox_process() -> Iterator[SandboxProcess]:
 @pytest.fixture(scope="session")
 def client(sandbox_process: SandboxProcess) -> Iterator[SandboxClient]:
     """A funded client of the session's Sandbox."""
-    sandbox_client = SandboxClient(sandbox_process.info)
-    yield sandbox_client
-    sandbox_client.http.close()
+    with SandboxClient(sandbox_process.info) as sandbox_client:
+        yield sandbox_client
 
 
 @contextmanager
