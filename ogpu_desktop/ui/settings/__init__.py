@@ -1,0 +1,1 @@
+"""The Settings page: network, pinning, defaults for new tasks, theme and notifications."""

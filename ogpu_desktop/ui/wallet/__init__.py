@@ -1,0 +1,1 @@
+"""The Wallet page and its dialogs (accounts, backups, balances, deposit and withdraw)."""

@@ -1,0 +1,230 @@
+"""Wallet and vault balances of the selected account, deposit and withdraw, and the faucet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ogpu_desktop.domain.amounts import format_amount, parse_amount
+from ogpu_desktop.errors import ValidationError
+from ogpu_desktop.ui.asyncutils import async_action
+from ogpu_desktop.ui.wallet.chain_link import VaultTransfer, WalletChainLink
+from ogpu_desktop.ui.wallet.dialog_base import plain_label
+from ogpu_desktop.ui.wallet.export_keystore_dialog import field_row
+from ogpu_desktop.ui.wallet.field_error import FieldError
+
+NOT_CONNECTED = "Not connected"
+NO_ACCOUNT = "Choose an account to see its balances."
+BLANK = "—"
+
+
+class BalancesPanel(QGroupBox):
+    """Shows real balances only: "Not connected" until the app wiring provides a network."""
+
+    funds_moved = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Balances", parent)
+        self.setObjectName("wallet.balances_group")
+        self._link: WalletChainLink | None = None
+        self._address: str | None = None
+        self.network_label = plain_label("wallet.network_label", NOT_CONNECTED, self)
+        self.wallet_balance_label = self._value_label("wallet.wallet_balance_label")
+        self.vault_available_label = self._value_label("wallet.vault_available_label")
+        self.escrowed_label = self._value_label("wallet.escrowed_label")
+        self.refresh_button = QPushButton("Refresh", self)
+        self.refresh_button.setObjectName("wallet.refresh_balances_button")
+        self.refresh_button.setToolTip("Read the balances from the network again")
+        self.refresh_button.clicked.connect(self.refresh)
+        self.faucet_button = QPushButton("Get test tokens", self)
+        self.faucet_button.setObjectName("wallet.faucet_button")
+        self.faucet_button.setToolTip("Ask the Sandbox faucet for free test tokens")
+        self.faucet_button.clicked.connect(self.request_test_tokens)
+
+        self.amount_edit = QLineEdit(self)
+        self.amount_edit.setObjectName("wallet.amount_edit")
+        self.amount_edit.setAccessibleName("Amount")
+        self.amount_edit.setPlaceholderText("Amount, such as 1.5")
+        self.amount_edit.setToolTip(
+            "Amount in whole tokens to deposit into or withdraw from the vault"
+        )
+        self.amount_error = FieldError("wallet.amount_error", self)
+        self.deposit_button = QPushButton("Deposit", self)
+        self.deposit_button.setObjectName("wallet.deposit_button")
+        self.deposit_button.setToolTip("Move the amount from the wallet into the vault")
+        self.deposit_button.clicked.connect(self.deposit)
+        self.withdraw_button = QPushButton("Withdraw", self)
+        self.withdraw_button.setObjectName("wallet.withdraw_button")
+        self.withdraw_button.setToolTip("Move the amount from the vault back to the wallet")
+        self.withdraw_button.clicked.connect(self.withdraw)
+        self.status_label = plain_label("wallet.balances_status_label", "", self)
+
+        figures = QFormLayout()
+        figures.addRow("Wallet:", self.wallet_balance_label)
+        figures.addRow("Vault, available:", self.vault_available_label)
+        figures.addRow("Vault, held for tasks:", self.escrowed_label)
+        top = QHBoxLayout()
+        top.addWidget(self.network_label, 1)
+        top.addWidget(self.faucet_button)
+        top.addWidget(self.refresh_button)
+        transfer = QHBoxLayout()
+        transfer.addWidget(field_row(self.amount_edit, self.amount_error, self), 1)
+        transfer.addWidget(self.deposit_button)
+        transfer.addWidget(self.withdraw_button)
+        column = QVBoxLayout(self)
+        column.addLayout(top)
+        column.addLayout(figures)
+        column.addLayout(transfer)
+        column.addWidget(self.status_label)
+        self._update_controls()
+
+    def _value_label(self, name: str) -> QLabel:
+        label = plain_label(name, BLANK, self)
+        label.setAccessibleName(name.rsplit(".", 1)[-1].replace("_label", "").replace("_", " "))
+        return label
+
+    # --- state ---------------------------------------------------------------------------
+
+    @property
+    def link(self) -> WalletChainLink | None:
+        """The network connection in use, if any."""
+        return self._link
+
+    def set_link(self, link: WalletChainLink | None) -> None:
+        """Use ``link`` for balances and actions (``None``: not connected)."""
+        self._link = link
+        self.status_label.clear()
+        self._update_controls()
+        self._reload()
+
+    def set_account(self, address: str | None) -> None:
+        """Show the balances of ``address``."""
+        if address != self._address:
+            self._address = address
+            self.status_label.clear()
+            self.amount_error.clear_message()
+            self._update_controls()
+            self._reload()
+
+    def _update_controls(self) -> None:
+        link, address = self._link, self._address
+        usable = link is not None and address is not None
+        self.network_label.setText(
+            NOT_CONNECTED if link is None else f"Network: {link.network_name}"
+        )
+        self.faucet_button.setVisible(link is not None and link.faucet is not None)
+        for widget in (
+            self.refresh_button, self.faucet_button, self.amount_edit, self.deposit_button,
+            self.withdraw_button,
+        ):
+            widget.setEnabled(usable)
+        if link is None:
+            self._show_figures(None)
+        elif address is None:
+            self._show_figures(None)
+            self.status_label.setText(NO_ACCOUNT)
+
+    def _show_figures(self, values: tuple[int, int, int] | None) -> None:
+        labels = (self.wallet_balance_label, self.vault_available_label, self.escrowed_label)
+        if values is None:
+            text = NOT_CONNECTED if self._link is None else BLANK
+            for label in labels:
+                label.setText(text)
+            return
+        symbol = self._link.symbol if self._link is not None else None
+        for label, wei in zip(labels, values, strict=True):
+            label.setText(format_amount(wei, symbol))
+            label.setToolTip(format_amount(wei, symbol))
+
+    def _reload(self) -> None:
+        if self._link is not None and self._address is not None:
+            self._show_figures(None)
+            self.refresh()
+
+    # --- actions -------------------------------------------------------------------------
+
+    @contextmanager
+    def _status(self, text: str) -> Iterator[None]:
+        """Show ``text`` while the block runs; clear it if the block fails."""
+        self.status_label.setText(text)
+        try:
+            yield
+        except BaseException:
+            self.status_label.clear()
+            raise
+
+    @async_action(trigger="refresh_button")
+    async def refresh(self) -> None:
+        """Read the balances of the account shown."""
+        link, address = self._link, self._address
+        if link is None or address is None:
+            return
+        with self._status("Reading the balances…"):
+            balances = await link.balances(address)
+        if (link, address) != (self._link, self._address):
+            return  # the account or network changed meanwhile: this answer is stale
+        self._show_figures((balances.wallet, balances.vault_available, balances.escrowed))
+        self.status_label.clear()
+
+    @async_action(trigger="faucet_button")
+    async def request_test_tokens(self) -> None:
+        """Ask the Sandbox faucet for test tokens for the account shown."""
+        link, address = self._link, self._address
+        if link is None or link.faucet is None or address is None:
+            return
+        with self._status("Asking the Sandbox faucet for test tokens…"):
+            tx_hash = await link.faucet(address)
+        self.status_label.setText(f"Test tokens sent (transaction {tx_hash}).")
+        self.funds_moved.emit()
+        await self.refresh()
+
+    @async_action(trigger="deposit_button")
+    async def deposit(self) -> None:
+        """Move the amount typed from the wallet into the vault."""
+        if self._link is not None:
+            await self._transfer(self._link.deposit, "Deposited {} into the vault.")
+
+    @async_action(trigger="withdraw_button")
+    async def withdraw(self) -> None:
+        """Move the amount typed from the vault back to the wallet."""
+        if self._link is not None:
+            await self._transfer(self._link.withdraw, "Withdrew {} from the vault.")
+
+    async def _transfer(self, action: VaultTransfer, done: str) -> None:
+        link, address = self._link, self._address
+        if link is None or address is None:
+            return
+        self.amount_error.clear_message()
+        try:
+            wei = parse_amount(self.amount_edit.text(), symbol=link.symbol, field="amount")
+        except ValidationError as error:
+            self.amount_error.show_message(error.message)
+            return
+        other = self.withdraw_button if action is link.withdraw else self.deposit_button
+        other.setEnabled(False)
+        try:
+            with self._status("Sending the transaction…"):
+                await action(address, wei)
+        except ValidationError as error:
+            if error.field != "amount":
+                raise
+            self.amount_error.show_message(error.message)
+            return
+        finally:
+            other.setEnabled(self._link is not None and self._address is not None)
+        self.amount_edit.clear()
+        self.status_label.setText(done.format(format_amount(wei, link.symbol)))
+        self.funds_moved.emit()
+        await self.refresh()

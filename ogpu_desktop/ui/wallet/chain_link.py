@@ -1,0 +1,54 @@
+"""What the Wallet page needs from a connected network; the app wiring plugs the services in."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+class BalancesLike(Protocol):
+    """Where an account's money is, in wei (``services.actions.Balances`` has this shape)."""
+
+    @property
+    def wallet(self) -> int:
+        """Native balance of the account."""
+
+    @property
+    def vault_available(self) -> int:
+        """Vault balance that new tasks can use and that can be withdrawn."""
+
+    @property
+    def escrowed(self) -> int:
+        """Vault balance held for published tasks not yet settled."""
+
+
+BalancesReader = Callable[[str], Awaitable[BalancesLike]]
+"""Reads the balances of an address."""
+
+VaultTransfer = Callable[[str, int], Awaitable[Any]]
+"""Deposits into, or withdraws from, the vault: (account address, amount in wei)."""
+
+FaucetRequest = Callable[[str], Awaitable[str]]
+"""Asks the Sandbox faucet for test tokens for an address; returns the transaction hash."""
+
+
+@dataclass(frozen=True)
+class WalletChainLink:
+    """The network the Wallet page shows balances of, and the actions it can take there.
+
+    Attributes:
+        network_name: Shown above the balances ("Sandbox (this computer)").
+        symbol: The network's token symbol, for amounts typed and shown.
+        balances: Reads the balances of an account.
+        deposit: Moves an amount from the account into its vault balance.
+        withdraw: Moves an amount of the available vault balance back to the account.
+        faucet: Test tokens (the Sandbox only); ``None`` hides the button.
+    """
+
+    network_name: str
+    symbol: str
+    balances: BalancesReader
+    deposit: VaultTransfer
+    withdraw: VaultTransfer
+    faucet: FaucetRequest | None = None

@@ -1,0 +1,249 @@
+"""Creates an account and shows its key once, until the user confirms keeping a backup."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFontDatabase, QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ogpu_desktop.errors import ValidationError
+from ogpu_desktop.ui.asyncutils import async_action
+from ogpu_desktop.ui.wallet.dialog_base import WalletDialog, plain_label
+from ogpu_desktop.ui.wallet.export_keystore_dialog import ExportKeystoreDialog, field_row
+from ogpu_desktop.ui.wallet.field_error import FieldError
+from ogpu_desktop.ui.wallet.secret_clipboard import secret_clipboard
+from ogpu_desktop.wallet import KeychainUnavailableError, NewAccount, Wallet
+from ogpu_desktop.wallet.blocking import run_blocking
+
+NAME = "wallet.new_account_dialog"
+KEY_WARNING = (
+    "This is the private key of your new account, shown only now. Write it down or keep it in "
+    "a password manager, or save an encrypted backup file. Anyone who has it can spend from "
+    "this account; without it, nobody (not even OGPU Desktop) can restore the account if this "
+    "computer is lost. Never share it."
+)
+SESSION_NOTE = (
+    "Session-only: this account is kept in memory and forgotten when the app quits. Keep a "
+    "backup to use it again."
+)
+CONFIRM_FIRST = "Tick “I have kept a backup of this key” first; the key is not shown again."
+
+
+class NewAccountDialog(WalletDialog):
+    """Step 1 names and creates the account; step 2 shows its key for the backup.
+
+    The key is read from the key store only to fill one read-only field; the field is cleared
+    when the dialog closes and the dialog deletes itself. It is never put in a signal.
+
+    Args:
+        wallet: Where the account is created.
+        parent: Parent widget.
+        session_only: Create a session-only account (no keychain).
+        pending: An account created earlier whose backup was not confirmed: go to step 2.
+    """
+
+    account_created = Signal(str)  # address
+    backup_confirmed = Signal(str)  # address
+    keychain_failed = Signal(str)  # the plain message
+
+    def __init__(
+        self,
+        wallet: Wallet,
+        parent: QWidget | None = None,
+        *,
+        session_only: bool = False,
+        pending: NewAccount | None = None,
+    ) -> None:
+        super().__init__(NAME, "New account", parent)
+        self._wallet = wallet
+        self._session_only = session_only
+        self._new: NewAccount | None = pending
+        self._confirmed = False
+        self.steps = QStackedWidget(self)
+        self.steps.addWidget(self._name_step())
+        self.steps.addWidget(self._backup_step())
+        self.body.addWidget(self.steps)
+        self.finish_layout([self.label_edit, self.cancel_button, self.backup_button])
+        self.finished.connect(self._forget_key)
+        if pending is not None:
+            self._show_backup_step()
+
+    def _name_step(self) -> QWidget:
+        step = QWidget(self)
+        self.label_edit = QLineEdit(step)
+        self.label_edit.setObjectName(f"{NAME}.label_edit")
+        self.label_edit.setAccessibleName("Account name")
+        self.label_edit.setPlaceholderText("Main account")
+        self.label_error = FieldError(f"{NAME}.label_error", step)
+        self.cancel_button = QPushButton("Cancel", step)
+        self.cancel_button.setObjectName(f"{NAME}.cancel_button")
+        self.cancel_button.clicked.connect(self.reject)
+        self.create_button = QPushButton("Create account", step)
+        self.create_button.setObjectName(f"{NAME}.create_button")
+        self.create_button.setDefault(True)
+        self.create_button.clicked.connect(self.create_account)
+        form = QFormLayout()
+        form.addRow("Name:", field_row(self.label_edit, self.label_error, step))
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.create_button)
+        column = QVBoxLayout(step)
+        column.addWidget(plain_label(
+            f"{NAME}.intro_label",
+            "A new account gets a fresh random key, kept in your system keychain."
+            if not self._session_only else SESSION_NOTE,
+            step,
+        ))
+        column.addLayout(form)
+        column.addStretch(1)
+        column.addLayout(buttons)
+        return step
+
+    def _backup_step(self) -> QWidget:
+        step = QWidget(self)
+        self.address_label = plain_label(f"{NAME}.address_label", "", step)
+        warning = plain_label(f"{NAME}.warning_label", KEY_WARNING, step)
+        warning.setStyleSheet("font-weight: bold;")
+        self.key_field = QLineEdit(step)
+        self.key_field.setObjectName(f"{NAME}.key_field")
+        self.key_field.setAccessibleName("Private key")
+        self.key_field.setReadOnly(True)
+        self.key_field.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.copy_key_button = QPushButton("Copy key", step)
+        self.copy_key_button.setObjectName(f"{NAME}.copy_key_button")
+        self.copy_key_button.setToolTip(
+            "Copy the key; the clipboard is cleared after a minute if it still holds it"
+        )
+        self.copy_key_button.clicked.connect(self._copy_key)
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.key_field, 1)
+        key_row.addWidget(self.copy_key_button)
+        self.backup_button = QPushButton("Save encrypted backup…", step)
+        self.backup_button.setObjectName(f"{NAME}.backup_button")
+        self.backup_button.clicked.connect(self._save_backup)
+        self.backup_note = plain_label(f"{NAME}.backup_note", "", step)
+        self.confirm_check = QCheckBox("I have kept a backup of this key", step)
+        self.confirm_check.setObjectName(f"{NAME}.confirm_check")
+        self.done_button = QPushButton("Done", step)
+        self.done_button.setObjectName(f"{NAME}.done_button")
+        self.done_button.setEnabled(False)
+        self.confirm_check.toggled.connect(self.done_button.setEnabled)
+        self.done_button.clicked.connect(self.confirm)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.confirm_check, 1)
+        buttons.addWidget(self.done_button)
+        column = QVBoxLayout(step)
+        column.addWidget(self.address_label)
+        column.addWidget(warning)
+        column.addLayout(key_row)
+        column.addWidget(self.backup_button)
+        column.addWidget(self.backup_note)
+        column.addStretch(1)
+        column.addLayout(buttons)
+        return step
+
+    @property
+    def new_account(self) -> NewAccount | None:
+        """The account created (or given), once there is one."""
+        return self._new
+
+    @async_action(trigger="create_button")
+    async def create_account(self) -> None:
+        """Create the account in the key store, then show its key."""
+        self.set_busy(True)
+        try:
+            self._new = await self._wallet.create_account_async(
+                self.label_edit.text(), session_only=self._session_only
+            )
+        except ValidationError as error:
+            self.label_error.show_message(error.message)
+            return
+        except KeychainUnavailableError as error:
+            self.keychain_failed.emit(error.message)
+            raise
+        finally:
+            self.set_busy(False)
+        self.account_created.emit(self._new.address)
+        await self._reveal()
+
+    async def _reveal(self) -> None:
+        assert self._new is not None
+        self._show_backup_step()
+        key = await self._new.reveal_key_async()
+        self.key_field.setText(key)
+        del key
+
+    def _show_backup_step(self) -> None:
+        assert self._new is not None
+        account = self._new.account
+        kind = "session-only" if account.is_session_only else "kept in your keychain"
+        self.address_label.setText(f"{account.label}: {account.address} ({kind})")
+        self.setWindowTitle(f"Back up {account.label}")
+        self.steps.setCurrentIndex(1)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        """Reveal the key of a pending account once the dialog is on screen."""
+        super().showEvent(event)
+        if self.steps.currentIndex() == 1 and not self.key_field.text() and not self._confirmed:
+            self.reveal_pending()
+
+    @async_action(trigger="copy_key_button")
+    async def reveal_pending(self) -> None:
+        """Read the key of an account created earlier and show it."""
+        await self._reveal()
+
+    def _copy_key(self) -> None:
+        if self.key_field.text():
+            secret_clipboard().copy(self.key_field.text())
+            seconds = secret_clipboard().clear_after_ms // 1000
+            self.backup_note.setText(
+                f"Key copied. The clipboard is cleared in {seconds} seconds if it still holds it."
+            )
+
+    def _save_backup(self) -> None:
+        assert self._new is not None
+        dialog = ExportKeystoreDialog(
+            self._wallet, self._new.account, self,
+            intro="Save an encrypted backup of the new key. You need the file and its password "
+            "to import the account again.",
+        )
+        dialog.exported.connect(
+            lambda path: self.backup_note.setText(f"Encrypted backup saved to {path}.")
+        )
+        dialog.open()
+
+    @async_action(trigger="done_button")
+    async def confirm(self) -> None:
+        """Record the confirmed backup and close; the key is not shown again."""
+        if self._new is None or not self.confirm_check.isChecked():
+            self.show_error(CONFIRM_FIRST)
+            return
+        self.set_busy(True)
+        try:
+            await run_blocking(self._new.confirm_backup)
+        finally:
+            self.set_busy(False)
+        self._confirmed = True
+        self.backup_confirmed.emit(self._new.address)
+        self.accept()
+
+    def reject(self) -> None:
+        """Stay open while the key is shown and no backup was confirmed."""
+        if self.steps.currentIndex() == 1 and not self._confirmed:
+            self.show_error(CONFIRM_FIRST)
+            return
+        super().reject()
+
+    def _forget_key(self) -> None:
+        self.key_field.clear()
+        self.key_field.setText("")
