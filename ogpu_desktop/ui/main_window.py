@@ -25,6 +25,8 @@ from ogpu_desktop.ui.models.task_table_model import TaskTableModel
 from ogpu_desktop.ui.notice_banner import NoticeBanner
 from ogpu_desktop.ui.pages.placeholder_page import PlaceholderPage
 from ogpu_desktop.ui.pages.tasks_page import TasksPage
+from ogpu_desktop.ui.settings.settings_page import SettingsPage
+from ogpu_desktop.ui.wallet.wallet_page import WalletPage
 
 if TYPE_CHECKING:
     from ogpu_desktop.domain.payload import TaskPayloads
@@ -92,16 +94,8 @@ class MainWindow(QMainWindow):
         )
         self.task_model = TaskTableModel(parent=self)
         self.tasks_page = TasksPage(self.task_model, self)
-        self.wallet_page = PlaceholderPage(
-            "walletPage",
-            "Wallet",
-            "Create or import an account, see the wallet and vault balances, deposit and withdraw.",
-        )
-        self.settings_page = PlaceholderPage(
-            "settingsPage",
-            "Settings",
-            "Choose the network, the pinning service, default payment and expiry, and the theme.",
-        )
+        self.wallet_page = WalletPage(self)
+        self.settings_page = SettingsPage(self.settings, self)
         for title, page in (
             ("Compose", self.compose_loading),
             ("Tasks", self.tasks_page),
