@@ -27,6 +27,7 @@ from ogpu_desktop.chain.rpc import RpcClient
 log = logging.getLogger(__name__)
 
 CHUNK_BLOCKS = 2_000
+MAX_CHUNKS_PER_POLL = 25  # catching up after a long pause is spread over several polls
 REORG_MARGIN = 6
 STATUS_BATCH = 200
 
@@ -98,6 +99,11 @@ def _decode(
     return event
 
 
+def high_needed(reached: int, cursor: int | None) -> bool:
+    """True while a poll has not yet read past the previous cursor."""
+    return cursor is not None and reached <= cursor
+
+
 class LogTracker:
     """Reads Nexus logs in chunks and decodes those about tracked tasks.
 
@@ -113,9 +119,11 @@ class LogTracker:
         *,
         chunk_blocks: int = CHUNK_BLOCKS,
         reorg_margin: int = REORG_MARGIN,
+        max_chunks: int = MAX_CHUNKS_PER_POLL,
     ) -> None:
         self.client = client
         self.chunk_blocks = chunk_blocks
+        self.max_chunks = max_chunks
         self.reorg_margin = reorg_margin
         self.nexus = client.network.contracts.nexus
 
@@ -140,8 +148,9 @@ class LogTracker:
             start_block: Where to start when there is no cursor (e.g. the oldest publish block).
 
         Returns:
-            The events in chain order; ``cursor`` is the head reached. When a chunk fails the
-            error propagates and the caller keeps its old cursor: nothing is skipped.
+            The events in chain order; ``cursor`` is the last block read (the head, unless
+            more than ``max_chunks`` chunks were needed: the next poll goes on from there).
+            When a chunk fails the error propagates and the caller keeps its old cursor.
         """
         head = await self.head()
         if cursor is None:
@@ -151,7 +160,10 @@ class LogTracker:
         events: list[TaskEvent] = []
         requests = 0
         low = first
-        while low <= head:
+        reached = first - 1 if cursor is None else max(cursor, first - 1)
+        # The re-read of the reorg margin never uses up the budget: a poll always gets past
+        # the old cursor when there are new blocks, so the cursor only moves forward.
+        while low <= head and (requests < self.max_chunks or high_needed(reached, cursor)):
             high = min(head, low + self.chunk_blocks - 1)
             logs = await self.get_logs(low, high)
             requests += 1
@@ -159,8 +171,9 @@ class LogTracker:
                 event = _decode(entry, tracked, responses)
                 if event is not None:
                     events.append(event)
+            reached = max(reached, high)
             low = high + 1
-        return PollResult(events, head, head, requests)
+        return PollResult(events, reached, head, requests)
 
     async def get_logs(self, low: int, high: int) -> list[Mapping[str, Any]]:
         """One ``eth_getLogs`` over the Nexus for the four tracked events in [low, high]."""

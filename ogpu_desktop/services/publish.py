@@ -11,6 +11,7 @@ from typing import Any
 from ogpu_desktop.chain.errors import (
     ChainError,
     ReceiptTimeoutError,
+    RpcUnreachableError,
     TransactionRevertedError,
 )
 from ogpu_desktop.chain.fees import quote_fees
@@ -37,7 +38,7 @@ from ogpu_desktop.services.publish_models import (
 from ogpu_desktop.services.session import ChainSession
 from ogpu_desktop.services.sources import SourceService, checked_address
 from ogpu_desktop.services.task_records import record_published_task
-from ogpu_desktop.services.tx_runner import CallQuote, sign_and_send
+from ogpu_desktop.services.tx_runner import CallQuote, sign_and_record
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,18 @@ log = logging.getLogger(__name__)
 PLACEHOLDER_CONFIG_URL = "https://ipfs.invalid/ipfs/" + "Q" * 170
 FALLBACK_GAS = 1_000_000  # shown only when the dry run fails and no estimate exists
 MAX_BATCH = 100
+UNSURE_SEND = (
+    "The network stopped answering while this task was being sent. It may still be published: "
+    "it is kept in the pending list and checked again (it is never sent as a second task)."
+)
+
+
+class _SendUnsureError(Exception):
+    """A journaled transaction whose broadcast could not be confirmed either way."""
+
+    def __init__(self, signed: SignedTransaction) -> None:
+        super().__init__(signed.tx_hash)
+        self.signed = signed
 
 
 class PublishService:
@@ -208,6 +221,10 @@ class _PublishRun:
             for index in range(total):
                 try:
                     signed, meta = await self._send_one(index, nonce + len(sent))
+                except _SendUnsureError as unsure:
+                    self._fail_from(index, UNSURE_SEND, state="pending",
+                                    tx_hash=unsure.signed.tx_hash)
+                    break
                 except UserFacingError as exc:
                     self._fail_from(index, exc.message)
                     break
@@ -219,10 +236,12 @@ class _PublishRun:
         self.timings["total"] = (time.perf_counter() - started) * 1000
         return PublishOutcome(tuple(self.outcomes[i] for i in range(total)), self.timings)
 
-    def _fail_from(self, index: int, message: str) -> None:
+    def _fail_from(
+        self, index: int, message: str, *, state: str = "failed", tx_hash: str | None = None
+    ) -> None:
         total = self.preview.count
-        self.outcomes[index] = TaskOutcome(index, "failed", message=message)
-        self.emit(PublishProgress(PublishStage.FAILED, index, total, message))
+        self.outcomes[index] = TaskOutcome(index, state, tx_hash=tx_hash, message=message)
+        self.emit(PublishProgress(PublishStage.FAILED, index, total, message, tx_hash))
         for later in range(index + 1, total):
             note = f"Not sent because task {index + 1} failed."
             self.outcomes[later] = TaskOutcome(later, "skipped", message=note)
@@ -251,9 +270,13 @@ class _PublishRun:
         }
         self.emit(PublishProgress(PublishStage.SIGN, index, total, "Signing"))
         quote = CallQuote(call, preview.gas_per_task, preview.fees)
-        signed = await sign_and_send(
+        signed = await sign_and_record(
             self.session, self.signer, quote, kind="publish", meta=meta, nonce=nonce
         )
+        try:
+            await self.session.journal.broadcast(signed)
+        except RpcUnreachableError as exc:
+            raise _SendUnsureError(signed) from exc
         self.timings["pin"] += (t1 - t0) * 1000
         self.timings["sign_send"] += (time.perf_counter() - t1) * 1000
         self.emit(PublishProgress(PublishStage.SEND, index, total, "Sent", signed.tx_hash))

@@ -69,7 +69,7 @@ async def check_native_funds(session: ChainSession, sender: str, needed_wei: int
     return balance
 
 
-async def sign_and_send(
+async def sign_and_record(
     session: ChainSession,
     signer: TransactionSigner,
     quote: CallQuote,
@@ -78,9 +78,9 @@ async def sign_and_send(
     meta: Mapping[str, Any],
     nonce: int | None = None,
 ) -> SignedTransaction:
-    """Sign ``quote.call``, write it to the journal, then broadcast it (no receipt wait).
+    """Sign ``quote.call`` and write it to the journal; it is not sent yet.
 
-    The caller must hold ``session.send_lock`` when ``nonce`` is None, so nonces stay unique.
+    The caller must hold ``session.send_lock`` until the broadcast, so nonces stay unique.
     """
     n = nonce if nonce is not None else await next_nonce(session.client, signer.address)
     tx = build_tx(
@@ -93,6 +93,20 @@ async def sign_and_send(
     )
     signed = await signer.sign_transaction(tx)
     session.journal.record(signed, kind, meta)
+    return signed
+
+
+async def sign_and_send(
+    session: ChainSession,
+    signer: TransactionSigner,
+    quote: CallQuote,
+    *,
+    kind: str,
+    meta: Mapping[str, Any],
+    nonce: int | None = None,
+) -> SignedTransaction:
+    """Sign, journal, then broadcast (no receipt wait); see :func:`sign_and_record`."""
+    signed = await sign_and_record(session, signer, quote, kind=kind, meta=meta, nonce=nonce)
     await session.journal.broadcast(signed)
     return signed
 

@@ -18,6 +18,7 @@ class RpcProxy:
         methods: How many times each JSON-RPC method was asked for (inside batches too).
         down: When True, every connection is closed without an answer (RPC unreachable).
         drop_response_to: Methods that are forwarded, but whose answer is never delivered.
+        fail_methods: Methods that are not forwarded at all (the connection is closed).
     """
 
     def __init__(self, upstream: str) -> None:
@@ -26,6 +27,7 @@ class RpcProxy:
         self.methods: Counter[str] = Counter()
         self.down = False
         self.drop_response_to: set[str] = set()
+        self.fail_methods: set[str] = set()
         self.dropped = 0
         self._lock = threading.Lock()
         proxy = self
@@ -43,6 +45,9 @@ class RpcProxy:
                     proxy.http_requests += 1
                     for call in calls:
                         proxy.methods[str(call.get("method"))] += 1
+                if any(c.get("method") in proxy.fail_methods for c in calls):
+                    self.close_connection = True
+                    return
                 req = urllib.request.Request(
                     proxy.upstream, data=body, headers={"Content-Type": "application/json"}
                 )

@@ -102,3 +102,34 @@ async def test_killed_between_send_and_receipt_records_the_task_on_next_start(
             await second.close()
     finally:
         rpc(protocol.anvil.url, "evm_setAutomine", [True])
+
+
+@pytest.mark.asyncio
+async def test_send_that_cannot_be_confirmed_is_kept_pending_and_recovered(
+    protocol: ProtocolEnv, store: Store, proxy: RpcProxy
+) -> None:
+    session = await ChainSession.open(protocol.network(proxy.url), store, timeout=5)
+    try:
+        signer = LocalTestSigner.random(protocol.anvil.chain_id)
+        fund(protocol.anvil, signer.address)
+        await ActionService(session).deposit(signer, 2 * MIN_PAYMENT)
+        service = PublishService(session)
+        configs = [CONFIG, {"function_name": "inference", "data": {"input": "second"}}]
+        preview = await service.preview(configs, source=protocol.manual_source,
+                                        payment_wei=MIN_PAYMENT, duration_s=600,
+                                        sender=signer.address)
+        before = await source_task_count(session, protocol.manual_source)
+        proxy.drop_response_to = {"eth_sendRawTransaction"}
+        proxy.fail_methods = {"eth_getTransactionByHash"}
+        outcome = await service.execute(preview, signer)
+        proxy.drop_response_to = set()
+        proxy.fail_methods = set()
+        assert [t.state for t in outcome.tasks] == ["pending", "skipped"]
+        assert "never sent as a second task" in outcome.tasks[0].message
+        report = await recover(session)
+        assert report.mined == (outcome.tasks[0].tx_hash,)
+        assert len(report.recovered_tasks) == 1
+        assert await source_task_count(session, protocol.manual_source) == before + 1
+        assert (await ActionService(session).balances(signer.address)).escrowed == MIN_PAYMENT
+    finally:
+        await session.close()

@@ -22,6 +22,7 @@ from ogpu_desktop.services.tracking import (
     display_status,
 )
 from ogpu_desktop.store import Store
+from tests.chain.anvil_node import rpc
 from tests.chain.conftest import fund
 from tests.chain.ipfs_server import IpfsServer
 from tests.chain.protocol_env import MIN_PAYMENT, ProtocolEnv
@@ -106,6 +107,34 @@ async def test_small_chunks_give_the_same_answer(
     record = session.store.tasks.get_task(session.chain_id, task)
     assert record is not None
     assert (record.status, record.attempt_count) == (1, 1)
+
+
+@pytest.mark.asyncio
+async def test_catching_up_is_spread_over_several_polls(
+    session: ChainSession, protocol: ProtocolEnv
+) -> None:
+    _, (task,) = await publish(session, protocol, protocol.manual_source)
+    protocol.attempt(task)
+    rpc(protocol.anvil.url, "anvil_mine", [hex(8)])
+    protocol.respond(task, "late answer")
+    tracking = TrackingService(session, chunk_blocks=2)
+    tracking.tracker.max_chunks = 2
+    tracking.tracker.reorg_margin = 1
+    nexus = session.network.contracts.nexus
+    cursors = []
+    for _ in range(40):
+        summary = await tracking.poll_once()
+        assert summary.log_requests <= 2
+        cursors.append(session.store.misc.get_cursor(session.chain_id, nexus))
+        record = session.store.tasks.get_task(session.chain_id, task)
+        assert record is not None
+        if record.status == 2:
+            break
+    assert cursors == sorted(cursors)
+    assert len(set(cursors)) >= 3
+    record = session.store.tasks.get_task(session.chain_id, task)
+    assert record is not None
+    assert (record.status, record.attempt_count) == (2, 1)
 
 
 @pytest.mark.asyncio
