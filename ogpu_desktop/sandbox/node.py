@@ -92,7 +92,10 @@ class SandboxNode:
         self._follow_clock = True
         # eth-tester builds a fresh chain class per backend, so this sets the ID of this chain only.
         type(backend.chain).chain_id = chain_id
+        # The class attribute covers chains rebuilt by a revert; the instance already took the
+        # default estimator when it was built.
         type(backend.chain).gas_estimator = staticmethod(_fast_gas_estimate)
+        backend.chain.gas_estimator = _fast_gas_estimate
         self._backend = backend
         self._tester = EthereumTester(backend=backend)
         self._time_offset = 0
@@ -367,7 +370,8 @@ class SandboxNode:
         ):
             raise RpcError(-32000, "The sender is not an unlocked account of this node")
         self._catch_up_clock()
-        transaction.setdefault("gas", self._tester.estimate_gas(transaction))
+        if "gas" not in transaction:
+            transaction["gas"] = self._tester.estimate_gas(transaction)
         try:
             tx_hash = self._tester.send_transaction(transaction)
         except ValidationError as exc:
