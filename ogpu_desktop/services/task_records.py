@@ -36,7 +36,7 @@ def record_published_task(
     now = int(time.time())
     pipeline = meta.get("pipeline")
     delivery = meta.get("delivery_method")
-    session.store.tasks.add_task(
+    session.store.tasks.add_task_and_rewind(
         TaskRecord(
             chain_id=session.chain_id,
             address=task,
@@ -54,6 +54,7 @@ def record_published_task(
             block_number=int(receipt["blockNumber"]),
             published_at=now,
             updated_at=now,
-        )
+        ),
+        session.network.contracts.nexus,
     )
     return task

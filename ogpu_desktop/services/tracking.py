@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -140,15 +140,16 @@ class TrackingService:
         cursor = store.misc.get_cursor(chain_id, self._nexus)
         if not open_tasks:
             head = await self.tracker.head()
-            store.tasks.apply_tracking(chain_id, statuses={}, attempts={}, responses=[],
-                                       cursor=(self._nexus, head))
+            store.tasks.apply_tracking(chain_id, statuses={}, cursor=(self._nexus, head))
             return PollSummary(0, 0, 0, head)
         starts = [t.block_number for t in open_tasks.values() if t.block_number is not None]
         responses = store.tasks.response_map(chain_id)
+        known = set(responses)  # before the poll adds the new ones
         result = await self.tracker.poll(
             cursor, open_tasks.keys(), responses, start_block=min(starts) if starts else None
         )
-        updates = self._apply(open_tasks, result.events, previous=cursor, cursor=result.cursor)
+        updates = self._apply(open_tasks, result.events, known_responses=known,
+                              cursor=result.cursor)
         for update in updates:
             self.updates.emit(update)
         return PollSummary(len(open_tasks), len(result.events), result.log_requests,
@@ -159,42 +160,45 @@ class TrackingService:
         tasks: Mapping[str, TaskRecord],
         events: Sequence[TaskEvent],
         *,
-        previous: int | None,
+        known_responses: Collection[str],
         cursor: int | None,
     ) -> list[TaskUpdate]:
-        """Fold events into the stored state. Events at or below ``previous`` were already
-        applied (the reorg margin re-reads them): statuses and responses are idempotent, and
-        only events in new blocks add attempts or announce responses."""
+        """Fold events into the stored state; every update is idempotent (see apply_tracking)."""
         chain_id = self.session.chain_id
         status = {a: t.status for a, t in tasks.items()}
-        attempts: dict[str, int] = {}
+        attempts: list[tuple[str, str, int]] = []
+        providers: dict[str, set[str]] = {}
         new_responses: dict[str, list[str]] = {}
         records: list[ResponseRecord] = []
         for ev in events:
             if ev.kind is NexusEvent.TASK_STATUS_CHANGED and ev.status is not None:
-                status[ev.task] = ev.status
+                status[ev.task] = max(status[ev.task], ev.status)
             elif ev.kind is NexusEvent.ATTEMPTED and ev.provider is not None:
-                if previous is None or ev.block_number > previous:
-                    attempts[ev.task] = attempts.get(ev.task, 0) + 1
-                if status[ev.task] == NEW:
-                    status[ev.task] = ATTEMPTED
+                attempts.append((ev.task, ev.provider, ev.block_number))
+                providers.setdefault(ev.task, set()).add(ev.provider)
+                status[ev.task] = max(status[ev.task], ATTEMPTED)
             elif ev.kind is NexusEvent.RESPONSE_SUBMITTED and ev.response is not None:
                 records.append(ResponseRecord(chain_id, ev.response, ev.task, None, None, 0,
                                               None, ev.block_number))
-                if previous is None or ev.block_number > previous:
+                if ev.response not in known_responses:
                     new_responses.setdefault(ev.task, []).append(ev.response)
-                if status[ev.task] in (NEW, ATTEMPTED):
-                    status[ev.task] = RESPONDED
+                status[ev.task] = max(status[ev.task], RESPONDED)
             elif ev.kind is NexusEvent.RESPONSE_STATUS_CHANGED and ev.response is not None:
                 records.append(ResponseRecord(chain_id, ev.response, ev.task, None, None,
                                               ev.status or 0, None, ev.block_number))
         changed_status = {a: s for a, s in status.items() if s != tasks[a].status}
-        counts = {a: tasks[a].attempt_count + n for a, n in attempts.items()}
-        self.session.store.tasks.apply_tracking(
-            chain_id, statuses=changed_status, attempts=counts, responses=records,
+        store = self.session.store.tasks
+        store.apply_tracking(
+            chain_id, statuses=changed_status, attempts=attempts, responses=records,
             cursor=(self._nexus, cursor) if cursor is not None else None,
         )
-        touched = set(changed_status) | set(counts) | set(new_responses)
+        touched = set(changed_status) | set(new_responses)
+        counts: dict[str, int] = {}
+        for address in set(providers):
+            fresh = store.get_task(chain_id, address)
+            counts[address] = fresh.attempt_count if fresh is not None else 0
+            if counts[address] != tasks[address].attempt_count:
+                touched.add(address)
         return [
             TaskUpdate(
                 task=a, status=status[a],
@@ -226,7 +230,7 @@ class TrackingService:
                                         list(open_tasks))
         changed = {a: s.status for a, s in states.items() if s.status != open_tasks[a].status}
         if changed:
-            store.tasks.apply_tracking(chain_id, statuses=changed, attempts={}, responses=[])
+            store.tasks.apply_tracking(chain_id, statuses=changed, exact=True)
             for address, value in changed.items():
                 task = open_tasks[address]
                 self.updates.emit(TaskUpdate(address, value,

@@ -84,4 +84,14 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (chain_id, address)
     );
     """,
+    # 2: attempts as (task, provider) pairs, so re-reading blocks never counts one twice.
+    """
+    CREATE TABLE attempts (
+        chain_id INTEGER NOT NULL,
+        task TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        block_number INTEGER NOT NULL,
+        PRIMARY KEY (chain_id, task, provider)
+    );
+    """,
 )

@@ -106,6 +106,31 @@ class TaskRepo:
         ).fetchone()
         return int(row[0])
 
+    def add_task_and_rewind(self, task: TaskRecord, nexus: str) -> None:
+        """Record a task and make sure the tracker reads its events from its publish block.
+
+        A task recorded late (found by journal recovery) may have been published before the
+        tracker's cursor; the cursor is moved back to just before it. Re-reading is harmless:
+        every tracker update is idempotent.
+        """
+        with self._db.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO tasks (chain_id, address, source, sender, config_url,"
+                " config_json, payment_wei, expiry_time, delivery_method, pipeline, status,"
+                " attempt_count, tx_hash, block_number, published_at, updated_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (task.chain_id, task.address, task.source, task.sender, task.config_url,
+                 task.config_json, str(task.payment_wei), task.expiry_time, task.delivery_method,
+                 task.pipeline, task.status, task.attempt_count, task.tx_hash, task.block_number,
+                 task.published_at, task.updated_at),
+            )
+            if task.block_number is not None:
+                conn.execute(
+                    "UPDATE tracker_cursor SET block_number=MIN(block_number, ?)"
+                    " WHERE chain_id=? AND nexus=?",
+                    (task.block_number - 1, task.chain_id, nexus),
+                )
+
     def update_tasks(self, chain_id: int, changes: Iterable[tuple[str, int, int | None]]) -> None:
         """Apply (address, status, attempt_count or None) updates in one transaction."""
         now = now_s()
@@ -122,27 +147,47 @@ class TaskRepo:
         chain_id: int,
         *,
         statuses: Mapping[str, int],
-        attempts: Mapping[str, int],
-        responses: Iterable[ResponseRecord],
+        attempts: Iterable[tuple[str, str, int]] = (),
+        responses: Iterable[ResponseRecord] = (),
         cursor: tuple[str, int] | None = None,
+        exact: bool = False,
     ) -> None:
-        """Apply one tracker poll atomically: statuses, attempt counts, responses and cursor.
+        """Apply one tracker poll atomically: statuses, attempts, responses and cursor.
 
-        The cursor only moves together with the updates it covers, so a crash in between
-        re-reads those blocks instead of losing them. Every update is idempotent.
+        Every part is idempotent, so blocks can be read again (reorg margin, a rewound cursor)
+        without counting anything twice. The cursor moves only together with the updates it
+        covers: a crash in between means those blocks are read again, never skipped.
+
+        Args:
+            statuses: task -> status. From events, a status never goes back (the protocol's
+                statuses only move forward); with ``exact`` (direct reads) it is set as given.
+            attempts: (task, provider, block) triples from ``Attempted`` events.
+            responses: Responses to insert or refresh.
+            cursor: (nexus, block) to store as the last fully read block.
         """
         now = now_s()
+        set_status = "?" if exact else "MAX(status, ?)"
         with self._db.transaction() as conn:
             for address, status in statuses.items():
                 conn.execute(
-                    "UPDATE tasks SET status=?, updated_at=? WHERE chain_id=? AND address=?",
+                    f"UPDATE tasks SET status={set_status}, updated_at=?"  # noqa: S608
+                    " WHERE chain_id=? AND address=?",
                     (status, now, chain_id, address),
                 )
-            for address, count in attempts.items():
+            touched: set[str] = set()
+            for task, provider, block in attempts:
                 conn.execute(
-                    "UPDATE tasks SET attempt_count=MAX(attempt_count, ?), updated_at=?"
+                    "INSERT OR IGNORE INTO attempts (chain_id, task, provider, block_number)"
+                    " VALUES (?,?,?,?)",
+                    (chain_id, task, provider, block),
+                )
+                touched.add(task)
+            for task in touched:
+                conn.execute(
+                    "UPDATE tasks SET attempt_count=MAX(attempt_count, (SELECT COUNT(*) FROM"
+                    " attempts WHERE chain_id=? AND task=?)), updated_at=?"
                     " WHERE chain_id=? AND address=?",
-                    (count, now, chain_id, address),
+                    (chain_id, task, now, chain_id, task),
                 )
             self._upsert_responses(conn, responses, now)
             if cursor is not None:

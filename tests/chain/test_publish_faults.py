@@ -6,10 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 
+from ogpu_desktop.chain.contracts import task_published_in
 from ogpu_desktop.services.actions import ActionService
 from ogpu_desktop.services.publish import PublishService
 from ogpu_desktop.services.recovery import recover
 from ogpu_desktop.services.session import ChainSession
+from ogpu_desktop.services.tracking import TrackingService
 from ogpu_desktop.store import Store
 from tests.chain.anvil_node import rpc
 from tests.chain.conftest import fund
@@ -89,9 +91,20 @@ async def test_killed_between_send_and_receipt_records_the_task_on_next_start(
             assert report.pending == (task.tx_hash,)
             assert report.recovered_tasks == ()
             rpc(protocol.anvil.url, "evm_mine")
+            rpc(protocol.anvil.url, "evm_setAutomine", [True])
+            receipt = await second.client.w3.eth.get_transaction_receipt(task.tx_hash)  # type: ignore[arg-type]
+            published = task_published_in(receipt, second.network.contracts.nexus)[0][0]
+            protocol.attempt(published)  # a provider starts before the app is back
+            tracking = TrackingService(second)
+            await tracking.poll_once()  # no task known yet: the cursor moves past all this
             report = await recover(second)
             assert report.mined == (task.tx_hash,)
             (address,) = report.recovered_tasks
+            assert address == published
+            await tracking.poll_once()  # the cursor was rewound: the attempt is seen
+            seen = store.tasks.get_task(second.chain_id, address)
+            assert seen is not None
+            assert (seen.status, seen.attempt_count) == (1, 1)
             record = store.tasks.get_task(second.chain_id, address)
             assert record is not None
             assert record.config_json == preview.config_texts[0]

@@ -114,3 +114,45 @@ def test_journal_cursor_address_book_and_caches(store: Store) -> None:
     result = store.misc.get_result(TESTNET_ID, "0xresp")
     assert result is not None
     assert result.raw == '{"result": 1}'
+
+
+def test_tracking_updates_are_idempotent_and_statuses_never_go_back(store: Store) -> None:
+    store.tasks.add_task(_task())
+    address = "0x" + "ab" * 20
+    attempts = [(address, "0xP1", 10), (address, "0xP2", 11)]
+    for _ in range(3):  # the same blocks read three times
+        store.tasks.apply_tracking(TESTNET_ID, statuses={address: 2}, attempts=attempts)
+    store.tasks.apply_tracking(TESTNET_ID, statuses={address: 1})  # an older event re-read
+    got = store.tasks.get_task(TESTNET_ID, address)
+    assert got is not None
+    assert (got.status, got.attempt_count) == (2, 2)
+    store.tasks.apply_tracking(TESTNET_ID, statuses={address: 4}, exact=True)
+    got = store.tasks.get_task(TESTNET_ID, address)
+    assert got is not None
+    assert got.status == 4
+
+
+def test_a_late_recorded_task_rewinds_the_tracker_cursor(store: Store) -> None:
+    store.misc.set_cursor(TESTNET_ID, "0xN", 500)
+    store.tasks.add_task_and_rewind(_task(), "0xN")  # published at block 7
+    assert store.misc.get_cursor(TESTNET_ID, "0xN") == 6
+    store.tasks.add_task_and_rewind(_task("0x" + "cc" * 20), "0xN")
+    assert store.misc.get_cursor(TESTNET_ID, "0xN") == 6
+
+
+def test_migrating_a_version_one_database_keeps_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.executescript(MIGRATIONS[0] + "\nPRAGMA user_version=1;")
+    conn.execute(
+        "INSERT INTO tracker_cursor (chain_id, nexus, block_number) VALUES (?, 'n', 42)",
+        (TESTNET_ID,),
+    )
+    conn.commit()
+    conn.close()
+    store = Store(path)
+    try:
+        assert store.db.schema_version == len(MIGRATIONS) == 2
+        assert store.misc.get_cursor(TESTNET_ID, "n") == 42
+    finally:
+        store.close()
