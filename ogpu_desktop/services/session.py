@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 import httpx
 
 from ogpu_desktop.chain.contracts import Contracts
+from ogpu_desktop.chain.errors import RpcUnreachableError
 from ogpu_desktop.chain.journal import TxJournal
-from ogpu_desktop.chain.networks import Network
+from ogpu_desktop.chain.networks import Network, sandbox_network
 from ogpu_desktop.chain.rpc import DEFAULT_TIMEOUT_S, RpcClient
 from ogpu_desktop.store import Store
 
@@ -30,6 +31,7 @@ class ChainSession:
     http: httpx.AsyncClient
     journal: TxJournal
     send_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    owns_http: bool = True
 
     @classmethod
     async def open(
@@ -54,7 +56,27 @@ class ChainSession:
             store=store,
             http=http or httpx.AsyncClient(),
             journal=TxJournal(client, store.journal),
+            owns_http=http is None,
         )
+
+    @classmethod
+    async def open_sandbox(cls, info_url: str, store: Store) -> ChainSession:
+        """Connect to a running Sandbox through its ``/info`` document.
+
+        Raises:
+            RpcUnreachableError: The Sandbox does not answer.
+            ValidationError: Its description is incomplete.
+        """
+        async with httpx.AsyncClient() as http:
+            try:
+                answer = await http.get(info_url, timeout=10.0)
+                answer.raise_for_status()
+                info = answer.json()
+            except (httpx.HTTPError, ValueError) as exc:
+                raise RpcUnreachableError(info_url, f"no Sandbox description ({exc})") from exc
+        if not isinstance(info, dict):
+            raise RpcUnreachableError(info_url, "the Sandbox description is not a JSON object")
+        return await cls.open(sandbox_network(info), store)
 
     @property
     def chain_id(self) -> int:
@@ -62,6 +84,10 @@ class ChainSession:
         return self.network.chain_id
 
     async def close(self) -> None:
-        """Close the RPC and HTTP connections (the store stays open: the app owns it)."""
+        """Close the RPC connection and, if this session made it, the HTTP client.
+
+        The store stays open: the app owns it.
+        """
         await self.client.close()
-        await self.http.aclose()
+        if self.owns_http:
+            await self.http.aclose()

@@ -94,6 +94,19 @@ async def wait_for_status(tracking: TrackingService, session: ChainSession, task
 
 
 @pytest.mark.asyncio
+async def test_connecting_through_the_info_document(
+    sandbox: dict[str, Any], store: Store
+) -> None:
+    session = await ChainSession.open_sandbox(sandbox["rpc_url"] + "/info", store)
+    try:
+        assert session.chain_id == sandbox["chain_id"]
+        assert session.network.contracts.nexus == sandbox["contracts"]["nexus"]
+        assert session.network.pinning_url == sandbox["pinning_url"]
+    finally:
+        await session.close()
+
+
+@pytest.mark.asyncio
 async def test_sandbox_description_and_source_discovery(
     sandbox: dict[str, Any], sbx_session: ChainSession
 ) -> None:
