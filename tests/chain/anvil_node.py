@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import time
 import urllib.request
+from contextlib import ExitStack
 from dataclasses import dataclass
-from pathlib import Path
 
-import pytest
+from tests.helpers.anvil import running_anvil
 
 
 def free_port() -> int:
@@ -36,46 +33,18 @@ def rpc(url: str, method: str, params: list[object] | None = None) -> object:
 
 @dataclass
 class AnvilNode:
-    """A running anvil process."""
+    """A running anvil process (started by the shared ``tests.helpers.anvil`` helper)."""
 
     url: str
     chain_id: int
-    process: subprocess.Popen[bytes]
+    _stack: ExitStack
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-
-def anvil_binary() -> Path:
-    """The anvil binary from OGPU_TEST_ANVIL, or skip the test."""
-    value = os.environ.get("OGPU_TEST_ANVIL")
-    if not value:
-        pytest.skip("OGPU_TEST_ANVIL is not set: these tests need the anvil binary")
-    return Path(value)
+        self._stack.close()
 
 
 def start_anvil(chain_id: int = 31337, extra: list[str] | None = None) -> AnvilNode:
-    """Start anvil bound to 127.0.0.1 on a free port and wait until it answers."""
-    binary = anvil_binary()
-    port = free_port()
-    args = [str(binary), "--host", "127.0.0.1", "--port", str(port), "--chain-id", str(chain_id)]
-    proc = subprocess.Popen(
-        [*args, *(extra or [])], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            rpc(url, "eth_chainId")
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError("anvil did not start") from None
-            time.sleep(0.05)
-    return AnvilNode(url, chain_id, proc)
+    """Start anvil on 127.0.0.1 (a port it picks) with ``chain_id``; stop it with ``stop()``."""
+    stack = ExitStack()
+    node = stack.enter_context(running_anvil("--chain-id", str(chain_id), *(extra or [])))
+    return AnvilNode(node.rpc_url, chain_id, stack)
