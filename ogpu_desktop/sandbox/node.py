@@ -8,16 +8,13 @@ the faucet share one chain.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from eth.estimators.gas import binary_gas_search_exact
 from eth.vm.spoof import SpoofTransaction
 from eth_tester import EthereumTester, PyEVMBackend
 from eth_tester.exceptions import (
@@ -27,11 +24,10 @@ from eth_tester.exceptions import (
     ValidationError,
 )
 from eth_utils.address import to_checksum_address
-from web3 import Web3
-from web3.providers import JSONBaseProvider
-from web3.types import RPCEndpoint, RPCResponse
 
 from ogpu_desktop import __version__
+from ogpu_desktop.sandbox.gas import fast_gas_estimate, grant_gas_money
+from ogpu_desktop.sandbox.log_index import LogIndex
 from ogpu_desktop.sandbox.rpc_format import (
     Json,
     RpcError,
@@ -45,7 +41,6 @@ from ogpu_desktop.sandbox.rpc_format import (
     revert_error,
     strip0x,
     to_json,
-    topics_match,
     transaction_json,
     transaction_request,
 )
@@ -61,14 +56,6 @@ _TIMESTAMP_LAG_S = 2
 checks against ``block.timestamp`` see the wall clock even when the chain has been idle."""
 
 Method = Callable[[list[Json]], Json]
-
-
-@dataclass(frozen=True)
-class _LogEntry:
-    block_number: int
-    address: str
-    topics: tuple[str, ...]
-    json: dict[str, Json]
 
 
 class SandboxNode:
@@ -94,13 +81,12 @@ class SandboxNode:
         type(backend.chain).chain_id = chain_id
         # The class attribute covers chains rebuilt by a revert; the instance already took the
         # default estimator when it was built.
-        type(backend.chain).gas_estimator = staticmethod(_fast_gas_estimate)
-        backend.chain.gas_estimator = _fast_gas_estimate
+        type(backend.chain).gas_estimator = staticmethod(fast_gas_estimate)
+        backend.chain.gas_estimator = fast_gas_estimate
         self._backend = backend
         self._tester = EthereumTester(backend=backend)
         self._time_offset = 0
-        self._logs: list[_LogEntry] = []
-        self._indexed_height = 0
+        self._logs = LogIndex()
         self.genesis_hash: str = self._tester.get_block_by_number(0)["hash"]
         self.accounts: tuple[str, ...] = tuple(
             to_checksum_address(a) for a in self._tester.get_accounts()
@@ -259,8 +245,7 @@ class SandboxNode:
         except Exception:
             return False
         height = self._head_number()
-        self._logs = [entry for entry in self._logs if entry.block_number <= height]
-        self._indexed_height = height
+        self._logs.truncate(height)
         return True
 
     def _get_block_by_number(self, params: list[Json]) -> Json:
@@ -320,7 +305,7 @@ class SandboxNode:
         snapshot = state.snapshot()
         try:
             # As on geth, a call needs no gas money: the sender is credited it for the call only.
-            _grant_gas_money(state, spoofed)
+            grant_gas_money(state, spoofed)
             computation = state.apply_transaction(spoofed)
         finally:
             state.revert(snapshot)
@@ -414,21 +399,13 @@ class SandboxNode:
 
     def _index_new_blocks(self) -> None:
         head = self._head_number()
-        for number in range(self._indexed_height + 1, head + 1):
+        for number in range(self._logs.height + 1, head + 1):
             block = self._tester.get_block_by_number(number)
             for tx_hash in block["transactions"]:
                 receipt = self._tester.get_transaction_receipt(tx_hash)
                 for log in receipt["logs"]:
-                    as_json = to_json(log)
-                    self._logs.append(
-                        _LogEntry(
-                            number,
-                            str(as_json["address"]).lower(),
-                            tuple(str(t).lower() for t in as_json["topics"]),
-                            as_json,
-                        )
-                    )
-        self._indexed_height = max(self._indexed_height, head)
+                    self._logs.add(number, to_json(log))
+        self._logs.height = max(self._logs.height, head)
 
     def _get_logs(self, params: list[Json]) -> Json:
         query = params[0] if params else {}
@@ -439,75 +416,6 @@ class SandboxNode:
         else:
             low = log_bound(query.get("fromBlock", "latest"), head)
             high = log_bound(query.get("toBlock", "latest"), head)
-        addresses = address_set(query.get("address"))
-        topics = query.get("topics") or []
-        return [
-            dict(entry.json)
-            for entry in self._logs
-            if low <= entry.block_number <= high
-            and (addresses is None or entry.address in addresses)
-            and topics_match(entry.topics, topics)
-        ]
-
-
-def _fast_gas_estimate(state: Any, transaction: Any) -> int:
-    """Estimate gas with two executions instead of py-evm's ~25-step binary search.
-
-    One run at the block gas limit gives the gas used (or the revert); the estimate is that plus
-    room for the 63/64 rule of nested calls, checked by a second run. Should the check fail, the
-    exact binary search decides. As on geth, the sender need not hold the gas money to estimate.
-    """
-    outer = state.snapshot()
-    try:
-        _grant_gas_money(state, transaction)
-        computation = _run_and_revert(state, SpoofTransaction(transaction, gas=state.gas_limit))
-        if computation.is_error:
-            raise computation.error
-        used = transaction.intrinsic_gas + computation.get_gas_used()
-        estimate = min(state.gas_limit, used * 110 // 100 + 10_000)
-        if not _run_and_revert(state, SpoofTransaction(transaction, gas=estimate)).is_error:
-            return int(estimate)
-        return int(binary_gas_search_exact(state, transaction))
-    finally:
-        state.revert(outer)
-
-
-def _run_and_revert(state: Any, transaction: Any) -> Any:
-    snapshot = state.snapshot()
-    try:
-        return state.apply_transaction(transaction)
-    finally:
-        state.revert(snapshot)
-
-
-def _grant_gas_money(state: Any, transaction: Any) -> None:
-    """Credit the sender the most gas could cost (callers revert the state afterwards)."""
-    fee = getattr(transaction, "max_fee_per_gas", None) or getattr(transaction, "gas_price", 0) or 0
-    allowance = state.gas_limit * max(int(fee), int(state.base_fee))
-    state.set_balance(transaction.sender, state.get_balance(transaction.sender) + allowance)
-
-
-class InProcessProvider(JSONBaseProvider):
-    """A web3 provider that hands JSON-RPC requests to a :class:`SandboxNode` in this process.
-
-    Requests and answers go through the same JSON encoding as over HTTP, so code using it sees
-    exactly what an HTTP client sees, without a socket.
-    """
-
-    def __init__(self, node: SandboxNode) -> None:
-        super().__init__()
-        self._node = node
-
-    def make_request(self, method: RPCEndpoint, params: Any) -> RPCResponse:
-        """Encode the request as JSON, let the node answer it, and return the decoded answer."""
-        payload = json.loads(self.encode_rpc_request(method, params))
-        return cast(RPCResponse, self._node.handle(payload))
-
-    def is_connected(self, show_traceback: bool = False) -> bool:
-        """Always true: the node lives in this process."""
-        return True
-
-
-def in_process_web3(node: SandboxNode) -> Web3:
-    """Return a synchronous Web3 connected to ``node`` without HTTP."""
-    return Web3(InProcessProvider(node))
+        return self._logs.query(
+            low, high, address_set(query.get("address")), query.get("topics") or []
+        )

@@ -105,18 +105,6 @@ def address_set(value: Json) -> set[str] | None:
     return {str(v).lower() for v in value}
 
 
-def topics_match(log_topics: tuple[str, ...], wanted: list[Json]) -> bool:
-    for position, choice in enumerate(wanted):
-        if choice is None:
-            continue
-        if position >= len(log_topics):
-            return False
-        options = {choice.lower()} if isinstance(choice, str) else {str(c).lower() for c in choice}
-        if options and log_topics[position] not in options:
-            return False
-    return True
-
-
 def to_json(value: Json) -> Json:
     if isinstance(value, bool) or value is None or isinstance(value, float | str):
         return value

@@ -22,7 +22,8 @@ from ogpu_desktop.sandbox.demo_sources import (
 )
 from ogpu_desktop.sandbox.deploy import Deployment, deploy_protocol, publish_source
 from ogpu_desktop.sandbox.engines import select_engine
-from ogpu_desktop.sandbox.node import DEFAULT_CHAIN_ID, SandboxNode, in_process_web3
+from ogpu_desktop.sandbox.in_process import in_process_web3
+from ogpu_desktop.sandbox.node import DEFAULT_CHAIN_ID, SandboxNode
 from ogpu_desktop.sandbox.pinning import PinStore
 from ogpu_desktop.sandbox.provider import SandboxProvider
 from ogpu_desktop.sandbox.server import Faucet, SandboxHttpServer

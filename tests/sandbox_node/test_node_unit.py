@@ -8,7 +8,8 @@ import pytest
 from eth_account import Account
 from eth_utils import keccak
 
-from ogpu_desktop.sandbox.node import SandboxNode, in_process_web3
+from ogpu_desktop.sandbox.in_process import in_process_web3
+from ogpu_desktop.sandbox.node import SandboxNode
 from ogpu_desktop.sandbox.rpc_format import RpcError
 
 # A contract whose runtime emits LOG1 with topic0 = calldata word 0 and reverts on empty calldata.
