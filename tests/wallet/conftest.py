@@ -1,7 +1,7 @@
 """Fixtures for the wallet tests: a real Secret Service (gnome-keyring), isolated per test.
 
 Tests marked ``keychain`` skip when no unlocked Secret Service is reachable, and fail instead
-when ``OGPU_REQUIRE_KEYCHAIN=1`` (as ``scripts/test`` sets it), so CI cannot pass by skipping.
+when ``OGPU_REQUIRE_KEYCHAIN=1`` (see :mod:`tests.helpers.keychain`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import os
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
-from functools import cache
 from pathlib import Path
 
 import keyring
@@ -21,49 +20,14 @@ import keyring.errors
 import pytest
 
 from ogpu_desktop.wallet import KeyringKeyStore, Wallet
+from tests.helpers.keychain import require_keychain
 
 TEST_KEYRING_PASSWORD = os.environ.get("OGPU_TEST_KEYRING_PASSWORD", "ogpu-test-keyring")
-HOW_TO_RUN = (
-    "run the tests inside `dbus-run-session` with an unlocked gnome-keyring and temporary "
-    "HOME/XDG folders, as scripts/test does"
-)
-
-
-@cache
-def secret_service_problem() -> str | None:
-    """Return why no unlocked Secret Service can be used, or ``None`` when one can."""
-    # Imported here: SecretStorage exists on Linux only.
-    try:
-        import secretstorage  # noqa: PLC0415
-        from keyring.backends.SecretService import Keyring as SecretServiceKeyring  # noqa: PLC0415
-    except ImportError as exc:
-        return f"SecretStorage is not installed ({exc})"
-    backend = keyring.get_keyring()
-    if not isinstance(backend, SecretServiceKeyring):
-        kind = f"{type(backend).__module__}.{type(backend).__name__}"
-        return f"keyring chose {kind}, not the Secret Service; {HOW_TO_RUN}"
-    try:
-        connection = secretstorage.dbus_init()
-        try:
-            if secretstorage.get_default_collection(connection).is_locked():
-                return f"the default Secret Service collection is locked; {HOW_TO_RUN}"
-        finally:
-            connection.close()
-    except secretstorage.exceptions.SecretStorageException as exc:
-        return f"the Secret Service cannot be reached ({exc}); {HOW_TO_RUN}"
-    return None
 
 
 @pytest.fixture(autouse=True)
 def _require_keychain(request: pytest.FixtureRequest) -> None:
-    if request.node.get_closest_marker("keychain") is None:
-        return
-    problem = secret_service_problem()
-    if problem is None:
-        return
-    if os.environ.get("OGPU_REQUIRE_KEYCHAIN") == "1":
-        pytest.fail(f"OGPU_REQUIRE_KEYCHAIN=1 but no keychain: {problem}")
-    pytest.skip(f"no Secret Service keychain: {problem}")
+    require_keychain(request)
 
 
 def home_is_temporary() -> bool:

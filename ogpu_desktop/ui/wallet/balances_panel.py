@@ -168,15 +168,18 @@ class BalancesPanel(QGroupBox):
     @async_action(trigger="refresh_button")
     async def refresh(self) -> None:
         """Read the balances of the account shown."""
+        with self._status("Reading the balances…"):
+            await self._read_balances()
+        self.status_label.clear()
+
+    async def _read_balances(self) -> None:
         link, address = self._link, self._address
         if link is None or address is None:
             return
-        with self._status("Reading the balances…"):
-            balances = await link.balances(address)
+        balances = await link.balances(address)
         if (link, address) != (self._link, self._address):
             return  # the account or network changed meanwhile: this answer is stale
         self._show_figures((balances.wallet, balances.vault_available, balances.escrowed))
-        self.status_label.clear()
 
     @async_action(trigger="faucet_button")
     async def request_test_tokens(self) -> None:
@@ -188,7 +191,7 @@ class BalancesPanel(QGroupBox):
             tx_hash = await link.faucet(address)
         self.status_label.setText(f"Test tokens sent (transaction {tx_hash}).")
         self.funds_moved.emit()
-        await self.refresh()
+        await self._read_balances()
 
     @async_action(trigger="deposit_button")
     async def deposit(self) -> None:
@@ -227,4 +230,4 @@ class BalancesPanel(QGroupBox):
         self.amount_edit.clear()
         self.status_label.setText(done.format(format_amount(wei, link.symbol)))
         self.funds_moved.emit()
-        await self.refresh()
+        await self._read_balances()

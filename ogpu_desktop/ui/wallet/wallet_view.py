@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
@@ -55,6 +56,7 @@ class WalletView(QWidget):
         self.wallet = wallet
         self.session_only = False
         self._known_active = wallet.active_address
+        self.keychain_checked = False
         self.message_banner = NoticeBanner(self)
         self.message_banner.setObjectName("wallet.message_banner")
         self.keychain_banner = KeychainBanner(self)
@@ -214,8 +216,9 @@ class WalletView(QWidget):
     async def check_keychain(self) -> None:
         """Ask (without a prompt, off the UI thread) whether the keychain can be used."""
         problem = await run_blocking(self.wallet.keychain_problem)
-        if problem is not None:
+        if problem is not None and shiboken6.isValid(self.keychain_banner):
             self.show_keychain_problem(problem.message)
+        self.keychain_checked = True
 
     def copy_address(self) -> None:
         """Copy the selected account's address."""
@@ -297,4 +300,5 @@ class WalletView(QWidget):
         if account is None:
             return
         await run_blocking(self.wallet.set_active, account.address)
-        self.refresh_accounts()
+        if shiboken6.isValid(self.account_list):  # the page may have closed meanwhile
+            self.refresh_accounts()
