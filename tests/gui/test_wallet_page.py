@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
+import threading
 import uuid
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import keyring
@@ -20,6 +22,7 @@ from pytestqt.qtbot import QtBot
 from ogpu_desktop.services.actions import Balances
 from ogpu_desktop.ui.wallet.chain_link import WalletChainLink
 from ogpu_desktop.ui.wallet.export_keystore_dialog import ExportKeystoreDialog
+from ogpu_desktop.ui.wallet.faucet_client import FaucetError, faucet_request
 from ogpu_desktop.ui.wallet.import_account_dialog import KEYSTORE_TAB, ImportAccountDialog
 from ogpu_desktop.ui.wallet.new_account_dialog import CONFIRM_FIRST, NewAccountDialog
 from ogpu_desktop.ui.wallet.remove_account_dialog import RemoveAccountDialog
@@ -373,3 +376,40 @@ async def test_accounts_created_with_a_working_keychain_are_kept_there(
     finally:
         with contextlib.suppress(keyring.errors.KeyringError):
             keyring.get_keyring().delete_password(store.service, "account-keys")
+
+
+class _FaucetHandler(BaseHTTPRequestHandler):
+    """Answers like the Sandbox faucet: a hash for a 0x address, a plain error otherwise."""
+
+    def do_POST(self) -> None:
+        request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        address = request.get("address", "")
+        if address.startswith("0x") and len(address) == 42:
+            status, answer = 200, {"tx_hash": "0x" + "ab" * 32}
+        else:
+            status, answer = 400, {"error": "The address is not a valid 0x… account address."}
+        body = json.dumps(answer).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Stay quiet."""
+
+
+@pytest.mark.asyncio
+async def test_the_faucet_request_posts_the_address_and_reads_the_answer() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _FaucetHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        request = faucet_request(f"http://127.0.0.1:{server.server_address[1]}/faucet")
+        assert await request(EthAccount.from_key(KEY).address) == "0x" + "ab" * 32
+        with pytest.raises(FaucetError, match="refused: The address is not a valid"):
+            await request("nobody")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
