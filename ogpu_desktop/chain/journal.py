@@ -1,8 +1,4 @@
-"""The pending-transaction journal logic: record before sending, reconcile on start, speed up.
-
-Persistence is behind :class:`JournalBook` (the store implements it), so this module decides
-*what* to record and *when*, and never how.
-"""
+"""The pending-transaction journal logic: record before sending, reconcile on start, speed up."""
 
 from __future__ import annotations
 
@@ -85,6 +81,9 @@ MinedHook = Callable[[JournalRecord, Mapping[str, Any]], Awaitable[None]]
 
 class TxJournal:
     """Sends transactions through the journal and reconciles it with the chain.
+
+    Persistence is behind :class:`JournalBook` (the store implements it), so this module decides
+    *what* to record and *when*, and never how.
 
     Args:
         client: Connection to the network.

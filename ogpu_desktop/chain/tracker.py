@@ -1,9 +1,4 @@
-"""Follow many tasks with one ``eth_getLogs`` per poll over the Nexus, plus batched status reads.
-
-No Nexus event is indexed, so the node can only filter by emitter and topic0: the logs of every
-task on the network arrive, and those of the tracked tasks are picked out locally. The cost per
-poll depends on network activity, never on how many tasks are tracked.
-"""
+"""Follow many tasks with one ``eth_getLogs`` per poll over the Nexus, plus batched status reads."""
 
 from __future__ import annotations
 
@@ -106,6 +101,10 @@ def high_needed(reached: int, cursor: int | None) -> bool:
 
 class LogTracker:
     """Reads Nexus logs in chunks and decodes those about tracked tasks.
+
+    No Nexus event is indexed, so the node can only filter by emitter and topic0: the logs of every
+    task on the network arrive, and those of the tracked tasks are picked out locally. The cost per
+    poll depends on network activity, never on how many tasks are tracked.
 
     Args:
         client: Connection to the network.

@@ -1,8 +1,4 @@
-"""Follow every open task live: one log query per poll, periodic batched reconciliation.
-
-Store writes happen on the event-loop thread: one small transaction per poll (see
-``ogpu_desktop.store.database`` for why that is cheaper than a thread hop).
-"""
+"""Follow every open task live: one log query per poll, periodic batched reconciliation."""
 
 from __future__ import annotations
 
@@ -97,6 +93,9 @@ class PollSummary:
 
 class TrackingService:
     """Polls the Nexus for all open tasks at once and keeps the store up to date.
+
+    Store writes happen on the event-loop thread: one small transaction per poll (see
+    ``ogpu_desktop.store.database`` for why that is cheaper than a thread hop).
 
     Args:
         session: The open network session.

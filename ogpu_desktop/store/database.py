@@ -1,14 +1,4 @@
-"""The SQLite file: opening it durably, migrating it, and one-transaction-per-write helpers.
-
-Durability: WAL with ``synchronous=FULL``. In WAL mode ``NORMAL`` already survives the app being
-killed, but a power cut can lose the last commits; the transaction journal must survive that too
-(a signed transaction that was sent but forgotten could lead to a second task), and the app writes
-rarely (a transaction, a poll cursor), so the extra fsync per commit costs nothing noticeable.
-
-Blocking: every call is one short transaction on a local file (well under a millisecond besides
-the fsync), so services call the store directly on the event-loop thread instead of paying a
-thread hop per call; the connection is therefore used from one thread only.
-"""
+"""The SQLite file: opened durably, migrated, and written one transaction per change."""
 
 from __future__ import annotations
 
@@ -35,6 +25,16 @@ def now_s() -> int:
 
 class Database:
     """An open, migrated SQLite database.
+
+    Durability: WAL with ``synchronous=FULL``. In WAL mode ``NORMAL`` already survives the app
+    being killed, but a power cut can lose the last commits; the transaction journal must survive
+    that too (a signed transaction that was sent but forgotten could lead to a second task), and
+    the app writes rarely (a transaction, a poll cursor), so the extra fsync per commit costs
+    nothing noticeable.
+
+    Blocking: every call is one short transaction on a local file (well under a millisecond
+    besides the fsync), so services call the store directly on the event-loop thread instead of
+    paying a thread hop per call; the connection is therefore used from one thread only.
 
     Args:
         path: The database file; its folder is created if needed. ``:memory:`` works for tests.
