@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import signal
 import socket
@@ -50,7 +51,10 @@ def test_info_is_also_served_and_names_the_real_genesis(sandbox_process: Sandbox
 
 
 def test_each_run_is_a_new_chain_identity(sandbox_process: SandboxProcess) -> None:
-    with running_sandbox("--chain-id", "4242") as other:
+    with running_sandbox("--chain-id", "4242", "--engine", "transformers") as other:
+        if importlib.util.find_spec("transformers") is None:
+            assert other.info["engine"] == "builtin"
+            assert "built-in engine instead" in other.stderr()
         assert other.info["chain_id"] == 4242
         assert other.info["run_id"] != sandbox_process.info["run_id"]
         assert other.info["genesis_hash"] != sandbox_process.info["genesis_hash"]
