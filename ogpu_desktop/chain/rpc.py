@@ -55,10 +55,7 @@ def translate(exc: BaseException, url: str, action: str) -> ChainError:
     if isinstance(exc, ContractLogicError):
         return TransactionRevertedError(action, revert_reason(exc))
     if isinstance(exc, _UNREACHABLE):
-        reason = str(exc) or type(exc).__name__
-        if isinstance(exc, TimeoutError | TimeExhausted):
-            reason = "no answer in time"
-        return RpcUnreachableError(url, reason)
+        return RpcUnreachableError(url, _reason(exc))
     message = exc.message if isinstance(exc, Web3RPCError) else str(exc)
     lowered = message.lower()
     for needle, kind, explanation in _NODE_REFUSALS:
@@ -86,6 +83,19 @@ _NODE_REFUSALS: tuple[tuple[str, type[ChainError], str], ...] = (
         "the node wants a higher fee to replace the pending transaction.",
     ),
 )
+
+
+def _reason(exc: BaseException) -> str:
+    """Why a connection failed, in a few plain words."""
+    if isinstance(exc, TimeoutError | TimeExhausted | aiohttp.ServerTimeoutError):
+        return "no answer in time"
+    if isinstance(exc, aiohttp.ClientResponseError):
+        return f"the server answered HTTP {exc.status}"
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return "the connection was refused or the host is unknown"
+    if isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError):
+        return "the connection was closed before an answer arrived"
+    return str(exc) or type(exc).__name__
 
 
 @asynccontextmanager

@@ -81,5 +81,7 @@ async def test_unreachable_rpc_is_reported_in_plain_words(anvil: AnvilNode) -> N
     url = f"http://127.0.0.1:{free_port()}"
     with pytest.raises(RpcUnreachableError) as info:
         await RpcClient.connect(replace(anvil_network(anvil), rpc_url=url), timeout=3)
-    assert info.value.message.startswith(f"Cannot reach {url}: ")
+    assert info.value.message == (
+        f"Cannot reach {url}: the connection was refused or the host is unknown"
+    )
     assert isinstance(info.value, UserFacingError)
