@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -53,6 +53,24 @@ class BalancesPanel(QGroupBox):
         self.faucet_button.setToolTip("Ask the Sandbox faucet for free test tokens")
         self.faucet_button.clicked.connect(self.request_test_tokens)
 
+        self.status_label = plain_label("wallet.balances_status_label", "", self)
+
+        figures = QFormLayout()
+        figures.addRow("Wallet:", self.wallet_balance_label)
+        figures.addRow("Vault, available:", self.vault_available_label)
+        figures.addRow("Vault, held for tasks:", self.escrowed_label)
+        top = QHBoxLayout()
+        top.addWidget(self.network_label, 1)
+        top.addWidget(self.faucet_button)
+        top.addWidget(self.refresh_button)
+        column = QVBoxLayout(self)
+        column.addLayout(top)
+        column.addLayout(figures)
+        column.addLayout(self._transfer_row())
+        column.addWidget(self.status_label)
+        self._update_controls()
+
+    def _transfer_row(self) -> QHBoxLayout:
         self.amount_edit = QLineEdit(self)
         self.amount_edit.setObjectName("wallet.amount_edit")
         self.amount_edit.setAccessibleName("Amount")
@@ -69,29 +87,20 @@ class BalancesPanel(QGroupBox):
         self.withdraw_button.setObjectName("wallet.withdraw_button")
         self.withdraw_button.setToolTip("Move the amount from the vault back to the wallet")
         self.withdraw_button.clicked.connect(self.withdraw)
-        self.status_label = plain_label("wallet.balances_status_label", "", self)
-
-        figures = QFormLayout()
-        figures.addRow("Wallet:", self.wallet_balance_label)
-        figures.addRow("Vault, available:", self.vault_available_label)
-        figures.addRow("Vault, held for tasks:", self.escrowed_label)
-        top = QHBoxLayout()
-        top.addWidget(self.network_label, 1)
-        top.addWidget(self.faucet_button)
-        top.addWidget(self.refresh_button)
         transfer = QHBoxLayout()
+        self.amount_edit.setMinimumWidth(200)
         transfer.addWidget(field_row(self.amount_edit, self.amount_error, self), 1)
-        transfer.addWidget(self.deposit_button)
-        transfer.addWidget(self.withdraw_button)
-        column = QVBoxLayout(self)
-        column.addLayout(top)
-        column.addLayout(figures)
-        column.addLayout(transfer)
-        column.addWidget(self.status_label)
-        self._update_controls()
+        transfer.addWidget(self.deposit_button, 0, Qt.AlignmentFlag.AlignTop)
+        transfer.addWidget(self.withdraw_button, 0, Qt.AlignmentFlag.AlignTop)
+        transfer.addStretch(1)
+        return transfer
 
     def _value_label(self, name: str) -> QLabel:
         label = plain_label(name, BLANK, self)
+        font = label.font()
+        font.setBold(True)
+        label.setFont(font)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         label.setAccessibleName(name.rsplit(".", 1)[-1].replace("_label", "").replace("_", " "))
         return label
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QDialog, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from ogpu_desktop.ui.wallet.field_error import FieldError
@@ -36,7 +36,7 @@ class WalletDialog(QDialog):
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(560)
         self.body = QVBoxLayout(self)
         self.error_label = FieldError(f"{name}.error_label", self)
         self.busy_bar = QProgressBar(self)
@@ -66,6 +66,21 @@ class WalletDialog(QDialog):
             widget.setEnabled(not busy)
         if busy:
             self.error_label.clear_message()
+
+    def event(self, event: QEvent) -> bool:
+        """Grow taller when wrapped messages need more room, instead of clipping them."""
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:
+            layout = self.body
+            minimum = layout.totalMinimumSize()
+            width = max(self.width(), minimum.width())
+            needed = (
+                layout.totalHeightForWidth(width) if layout.hasHeightForWidth()
+                else minimum.height()
+            )
+            if needed > self.height() or width > self.width():
+                self.resize(width, max(needed, self.height()))
+        return handled
 
     def is_busy(self) -> bool:
         """Whether slow work is running (the dialog cannot be closed meanwhile)."""

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -68,10 +67,11 @@ class NewAccountDialog(WalletDialog):
         self._session_only = session_only
         self._new: NewAccount | None = pending
         self._confirmed = False
-        self.steps = QStackedWidget(self)
-        self.steps.addWidget(self._name_step())
-        self.steps.addWidget(self._backup_step())
-        self.body.addWidget(self.steps)
+        self.name_step = self._name_step()
+        self.backup_step = self._backup_step()
+        self.backup_step.hide()
+        self.body.addWidget(self.name_step)
+        self.body.addWidget(self.backup_step)
         self.finish_layout([self.label_edit, self.cancel_button, self.backup_button])
         self.finished.connect(self._forget_key)
         if pending is not None:
@@ -119,6 +119,8 @@ class NewAccountDialog(WalletDialog):
         self.key_field.setAccessibleName("Private key")
         self.key_field.setReadOnly(True)
         self.key_field.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        # Wide enough for the whole key ("0x" and 64 digits) at once.
+        self.key_field.setMinimumWidth(self.key_field.fontMetrics().horizontalAdvance("0" * 68))
         self.copy_key_button = QPushButton("Copy key", step)
         self.copy_key_button.setObjectName(f"{NAME}.copy_key_button")
         self.copy_key_button.setToolTip(
@@ -189,12 +191,13 @@ class NewAccountDialog(WalletDialog):
         kind = "session-only" if account.is_session_only else "kept in your keychain"
         self.address_label.setText(f"{account.label}: {account.address} ({kind})")
         self.setWindowTitle(f"Back up {account.label}")
-        self.steps.setCurrentIndex(1)
+        self.name_step.hide()
+        self.backup_step.show()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         """Reveal the key of a pending account once the dialog is on screen."""
         super().showEvent(event)
-        if self.steps.currentIndex() == 1 and not self.key_field.text() and not self._confirmed:
+        if self.backup_step.isVisibleTo(self) and not self.key_field.text() and not self._confirmed:
             self.reveal_pending()
 
     @async_action(trigger="copy_key_button")
@@ -239,7 +242,7 @@ class NewAccountDialog(WalletDialog):
 
     def reject(self) -> None:
         """Stay open while the key is shown and no backup was confirmed."""
-        if self.steps.currentIndex() == 1 and not self._confirmed:
+        if self.backup_step.isVisibleTo(self) and not self._confirmed:
             self.show_error(CONFIRM_FIRST)
             return
         super().reject()
