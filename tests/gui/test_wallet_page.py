@@ -413,3 +413,41 @@ async def test_the_faucet_request_posts_the_address_and_reads_the_answer() -> No
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@pytest.mark.asyncio
+async def test_a_keychain_failure_during_create_brings_the_offer_back(
+    qtbot: QtBot, wallet: Wallet
+) -> None:
+    _page, view = await wallet_page(qtbot, wallet)
+    view.keychain_banner.hide()
+    view.create_button.click()
+    dialog = await open_dialog(view, NewAccountDialog)
+    dialog.create_button.click()
+    await wait_for(dialog.error_label.message, "the dialog's message")
+    assert dialog.error_label.message() == NO_KEYCHAIN_MESSAGE
+    assert view.keychain_banner.message() == NO_KEYCHAIN_MESSAGE
+    assert view.keychain_banner.session_button.isVisible()
+    assert wallet.accounts() == ()
+    dialog.reject()
+    await settle()
+
+
+@pytest.mark.asyncio
+async def test_an_account_whose_backup_was_not_confirmed_can_show_its_key_again(
+    qtbot: QtBot, wallet: Wallet
+) -> None:
+    new = wallet.create_account("Unsaved", session_only=True)
+    _page, view = await wallet_page(qtbot, wallet)
+    assert "backup not confirmed" in view.kind_label.text()
+    assert view.backup_button.isVisible()
+    view.backup_button.click()
+    dialog = await open_dialog(view, NewAccountDialog)
+    await wait_for(dialog.key_field.text, "the key")
+    assert EthAccount.from_key(dialog.key_field.text()).address == new.address
+    dialog.confirm_check.setChecked(True)
+    dialog.done_button.click()
+    await wait_for(lambda: is_closed(dialog), "the dialog to close")
+    await settle()
+    assert wallet.account(new.address).backup_confirmed
+    assert not view.backup_button.isVisible()
