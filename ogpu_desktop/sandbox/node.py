@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from eth.exceptions import VMError
 from eth.vm.spoof import SpoofTransaction
 from eth_tester import EthereumTester, PyEVMBackend
 from eth_tester.exceptions import (
@@ -51,9 +52,6 @@ DEFAULT_CHAIN_ID = 1337
 """Chain ID used unless another is given: the usual local-development ID, no public network's."""
 PRIORITY_FEE_WEI = 10**9
 _SETUP_BACKDATE_S = 600
-_TIMESTAMP_LAG_S = 2
-"""A read or write mines an empty block first when the head is older than this, so contract
-checks against ``block.timestamp`` see the wall clock even when the chain has been idle."""
 
 Method = Callable[[list[Json]], Json]
 
@@ -206,13 +204,6 @@ class SandboxNode:
             with self._lock:
                 self._follow_clock = True
 
-    def _catch_up_clock(self) -> None:
-        """Mine an empty block if the head is stale, and date the next block by the clock."""
-        latest = int(self._tester.get_block_by_number("latest")["timestamp"])
-        if self._follow_clock and latest < self._now() - _TIMESTAMP_LAG_S:
-            self._mine_block()
-        self._date_pending_block()
-
     def _date_pending_block(self) -> None:
         chain = self._backend.chain
         parent_ts = int(self._tester.get_block_by_number("latest")["timestamp"])
@@ -292,16 +283,7 @@ class SandboxNode:
     # ----- calls and transactions ----------------------------------------------------------
 
     def _call(self, params: list[Json]) -> Json:
-        self._catch_up_clock()
-        transaction = transaction_request(params[0])
-        block = block_param(params, 1)
-        header = self._header(block)
-        transaction.setdefault("gas", header.gas_limit)
-        self._tester.validator.validate_inbound_transaction(transaction, txn_internal_type="call")
-        raw = self._tester.normalizer.normalize_inbound_transaction(transaction)
-        unsigned = self._backend._get_normalized_and_unsigned_evm_transaction(raw, block)
-        spoofed = SpoofTransaction(unsigned, from_=raw["from"])
-        state = self._backend.chain.get_vm(at_header=header).state
+        state, spoofed = self._simulation(params)
         snapshot = state.snapshot()
         try:
             # As on geth, a call needs no gas money: the sender is credited it for the call only.
@@ -313,6 +295,33 @@ class SandboxNode:
             raise revert_error(TransactionFailed(computation.error)) from None
         return "0x" + bytes(computation.output).hex()
 
+    def _estimate_gas(self, params: list[Json]) -> Json:
+        state, spoofed = self._simulation(params, keep_gas=False)
+        try:
+            return hex(fast_gas_estimate(state, spoofed))
+        except VMError as exc:
+            raise revert_error(TransactionFailed(exc)) from None
+        except ValidationError as exc:
+            raise RpcError(-32000, plain_validation_message(str(exc))) from None
+
+    def _simulation(self, params: list[Json], *, keep_gas: bool = True) -> tuple[Any, Any]:
+        """Return the EVM state and the transaction to simulate ``params`` (call object, block).
+
+        On the latest block the simulation is dated now, as the next block will be, so contract
+        checks on ``block.timestamp`` (expiry) agree with what a transaction sent now would see,
+        however long the chain has been idle.
+        """
+        transaction = transaction_request(params[0])
+        block = block_param(params, 1)
+        header = self._header(block)
+        if not keep_gas or "gas" not in transaction:
+            transaction["gas"] = header.gas_limit
+        self._tester.validator.validate_inbound_transaction(transaction, txn_internal_type="call")
+        raw = self._tester.normalizer.normalize_inbound_transaction(transaction)
+        unsigned = self._backend._get_normalized_and_unsigned_evm_transaction(raw, block)
+        spoofed = SpoofTransaction(unsigned, from_=raw["from"])
+        return self._backend.chain.get_vm(at_header=header).state, spoofed
+
     def _header(self, block: int | str) -> Any:
         chain = self._backend.chain
         if block == "earliest":
@@ -322,23 +331,15 @@ class SandboxNode:
             if block > head:
                 raise RpcError(-32000, f"Block {block} is not mined yet (head is {head})")
             return chain.get_canonical_block_header_by_number(block)
-        return chain.get_canonical_block_header_by_number(head)
-
-    def _estimate_gas(self, params: list[Json]) -> Json:
-        self._catch_up_clock()
-        transaction = transaction_request(params[0])
-        transaction.pop("gas", None)
-        try:
-            return hex(self._tester.estimate_gas(transaction, block_param(params, 1)))
-        except TransactionFailed as exc:
-            raise revert_error(exc) from None
-        except ValidationError as exc:
-            raise RpcError(-32000, plain_validation_message(str(exc))) from None
+        latest = chain.get_canonical_block_header_by_number(head)
+        if not self._follow_clock:
+            return latest
+        return latest.copy(timestamp=max(self._now(), latest.timestamp + 1))
 
     def _send_raw_transaction(self, params: list[Json]) -> Json:
         raw = bytes.fromhex(strip0x(params[0]))
         self._check_chain_id(raw)
-        self._catch_up_clock()
+        self._date_pending_block()
         try:
             tx_hash = self._tester.send_raw_transaction("0x" + raw.hex())
         except (ValidationError, Exception) as exc:
@@ -354,7 +355,7 @@ class SandboxNode:
             to_checksum_address(transaction["from"]) not in self.accounts
         ):
             raise RpcError(-32000, "The sender is not an unlocked account of this node")
-        self._catch_up_clock()
+        self._date_pending_block()
         if "gas" not in transaction:
             transaction["gas"] = self._tester.estimate_gas(transaction)
         try:

@@ -101,9 +101,23 @@ def test_blocks_mined_while_setting_up_are_dated_in_the_past() -> None:
                 "from": node.accounts[0], "to": node.accounts[1], "value": "0x1",
             })
     assert int(node.request("eth_getBlockByNumber", "latest", False)["timestamp"], 16) < time.time()
-    node.request("eth_call", {"to": node.accounts[1]})
+    node.request("eth_sendTransaction", {
+        "from": node.accounts[0], "to": node.accounts[1], "value": "0x1",
+    })
     latest = int(node.request("eth_getBlockByNumber", "latest", False)["timestamp"], 16)
     assert latest >= int(time.time()) - 1
+
+
+def test_calls_on_an_idle_chain_see_the_current_time(node: SandboxNode) -> None:
+    # TIMESTAMP PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN, run as init code of a call without "to".
+    code = "0x4260005260206000f3"
+    wall = int(time.time())
+    node.request("evm_increaseTime", hex(100))
+    seen = int(node.request("eth_call", {"data": code}), 16)
+    assert seen >= wall + 100
+    head = node.request("eth_blockNumber")
+    node.request("eth_estimateGas", {"data": code})
+    assert node.request("eth_blockNumber") == head
 
 
 def test_snapshot_and_revert(node: SandboxNode) -> None:
