@@ -10,6 +10,7 @@
 #   pip install -e '.[packaging]'      (PYTHON=/path/to/python to choose another interpreter)
 # OGPU_DESKTOP_SCREENSHOTS_URL: base URL where docs/screenshots/ is published, written into the
 # AppStream metadata of the tarball (default: the URL already in the metainfo file).
+# The folders build/ and dist/ are outputs only; neither is committed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -20,7 +21,7 @@ bundle_only=0
 for arg in "$@"; do
   case $arg in
     --bundle-only) bundle_only=1 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "Unknown option: $arg" >&2; exit 2 ;;
   esac
 done
@@ -52,21 +53,7 @@ if [ "$bundle_only" = 1 ] || [ "$(uname -s)" != Linux ]; then
 fi
 
 echo "== Linux tarball"
-name="ogpu-desktop-$version-linux-$(uname -m)"
-stage="build/tarball/$name"
-rm -rf "build/tarball"
-mkdir -p "$stage/share/applications" "$stage/share/metainfo" "$stage/share/icons"
-cp -R "$bundle" "$stage/app"
-cp packaging/linux/install.sh packaging/linux/uninstall.sh packaging/linux/INSTALL.txt "$stage/"
-chmod 755 "$stage/install.sh" "$stage/uninstall.sh"
-cp "packaging/linux/$app_id.desktop" "$stage/share/applications/"
-cp -R build/icons/hicolor "$stage/share/icons/"
-metainfo="$stage/share/metainfo/$app_id.metainfo.xml"
-cp "packaging/linux/$app_id.metainfo.xml" "$metainfo"
-if [ -n "${OGPU_DESKTOP_SCREENSHOTS_URL:-}" ]; then
-  sed -i "s|<image>[^<]*/docs/screenshots/|<image>${OGPU_DESKTOP_SCREENSHOTS_URL%/}/|" "$metainfo"
-fi
-tarball="dist/$name.tar.gz"
-tar -C build/tarball --owner=0 --group=0 --numeric-owner -czf "$tarball" "$name"
-echo "tarball: $tarball ($(du -h "$tarball" | cut -f1))"
+tarball=$(bash packaging/linux/make_tarball.sh "$bundle" build/icons dist \
+  "ogpu-desktop-$version-linux-$(uname -m)")
+echo "tarball: ${tarball#"$root"/} ($(du -h "$tarball" | cut -f1))"
 echo "done in $(( $(date +%s) - started )) s"

@@ -1,0 +1,1 @@
+"""Tests of the packaging files: bundle spec, icons, desktop integration, install scripts."""
