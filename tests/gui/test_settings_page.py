@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication
@@ -18,6 +16,7 @@ from ogpu_desktop.ui.settings.preferences import CustomNetwork, Preferences, The
 from ogpu_desktop.ui.settings.settings_page import FIX_FIELDS_MESSAGE, SettingsPage
 from ogpu_desktop.ui.settings.theme import apply_theme
 from tests.gui.wallet_helpers import settle, wait_for
+from tests.gui.wallet_http import serve_json
 
 SANDBOX_CHAIN_ID = 1337
 CONTRACTS = {
@@ -28,39 +27,21 @@ CONTRACTS = {
 }
 
 
-class _ChainIdHandler(BaseHTTPRequestHandler):
-    """Answers JSON-RPC ``eth_chainId`` like a node of chain 1337."""
-
-    def do_POST(self) -> None:
-        request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        if request.get("method") == "eth_chainId":
-            answer = {"jsonrpc": "2.0", "id": request["id"], "result": hex(SANDBOX_CHAIN_ID)}
-        else:
-            answer = {
-                "jsonrpc": "2.0", "id": request.get("id"),
-                "error": {"code": -32601, "message": "method not found"},
-            }
-        body = json.dumps(answer).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Stay quiet."""
+def chain_id_answer(request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """JSON-RPC like a node of chain 1337 that knows only ``eth_chainId``."""
+    if request.get("method") == "eth_chainId":
+        return 200, {"jsonrpc": "2.0", "id": request["id"], "result": hex(SANDBOX_CHAIN_ID)}
+    return 200, {
+        "jsonrpc": "2.0", "id": request.get("id"),
+        "error": {"code": -32601, "message": "method not found"},
+    }
 
 
 @pytest.fixture
 def rpc_url() -> Iterator[str]:
     """A real JSON-RPC endpoint over HTTP on 127.0.0.1 that serves chain 1337."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _ChainIdHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serve_json(chain_id_answer) as url:
+        yield url
 
 
 @pytest.fixture

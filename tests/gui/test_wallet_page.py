@@ -5,10 +5,8 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
-import threading
 import uuid
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import keyring
@@ -28,18 +26,19 @@ from ogpu_desktop.ui.wallet.new_account_dialog import CONFIRM_FIRST, NewAccountD
 from ogpu_desktop.ui.wallet.remove_account_dialog import RemoveAccountDialog
 from ogpu_desktop.ui.wallet.rename_account_dialog import RenameAccountDialog
 from ogpu_desktop.ui.wallet.secret_clipboard import secret_clipboard
-from ogpu_desktop.ui.wallet.wallet_page import WalletPage
-from ogpu_desktop.ui.wallet.wallet_view import WalletView
 from ogpu_desktop.wallet import KeyringKeyStore, Wallet, WalletError
 from ogpu_desktop.wallet.errors import NO_KEYCHAIN_MESSAGE
 from tests.gui.wallet_helpers import (
+    import_hex,
     is_closed,
     open_dialog,
+    session_view,
     settle,
     texts_in_line_edits,
     wait_for,
     wallet_page,
 )
+from tests.gui.wallet_http import serve_json
 from tests.helpers.keychain import require_keychain
 
 PASSWORD = "correct horse battery"
@@ -67,24 +66,6 @@ def no_keychain() -> Iterator[None]:
 def wallet(tmp_path: Path, no_keychain: None) -> Wallet:
     """A real wallet on a temporary profile, on a computer without a keychain."""
     return Wallet.for_config_dir(tmp_path / "profile" / "config")
-
-
-async def session_view(qtbot: QtBot, wallet: Wallet) -> tuple[WalletPage, WalletView]:
-    """The page after the user accepted session-only accounts."""
-    page, view = await wallet_page(qtbot, wallet)
-    view.keychain_banner.session_button.click()
-    assert view.session_only
-    return page, view
-
-
-async def import_hex(view: WalletView, key: str, label: str = "") -> ImportAccountDialog:
-    view.import_button.click()
-    dialog = await open_dialog(view, ImportAccountDialog)
-    dialog.label_edit.setText(label)
-    dialog.hex_edit.setText(key)
-    dialog.import_button.click()
-    await settle()
-    return dialog
 
 
 @pytest.mark.asyncio
@@ -378,41 +359,21 @@ async def test_accounts_created_with_a_working_keychain_are_kept_there(
             keyring.get_keyring().delete_password(store.service, "account-keys")
 
 
-class _FaucetHandler(BaseHTTPRequestHandler):
-    """Answers like the Sandbox faucet: a hash for a 0x address, a plain error otherwise."""
-
-    def do_POST(self) -> None:
-        request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        address = request.get("address", "")
-        if address.startswith("0x") and len(address) == 42:
-            status, answer = 200, {"tx_hash": "0x" + "ab" * 32}
-        else:
-            status, answer = 400, {"error": "The address is not a valid 0x… account address."}
-        body = json.dumps(answer).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Stay quiet."""
+def faucet_answer(request: dict[str, object]) -> tuple[int, dict[str, object]]:
+    """Like the Sandbox faucet: a hash for a 0x address, a plain error otherwise."""
+    address = request.get("address")
+    if isinstance(address, str) and address.startswith("0x") and len(address) == 42:
+        return 200, {"tx_hash": "0x" + "ab" * 32}
+    return 400, {"error": "The address is not a valid 0x… account address."}
 
 
 @pytest.mark.asyncio
 async def test_the_faucet_request_posts_the_address_and_reads_the_answer() -> None:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _FaucetHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        request = faucet_request(f"http://127.0.0.1:{server.server_address[1]}/faucet")
+    with serve_json(faucet_answer) as base_url:
+        request = faucet_request(f"{base_url}/faucet")
         assert await request(EthAccount.from_key(KEY).address) == "0x" + "ab" * 32
         with pytest.raises(FaucetError, match="refused: The address is not a valid"):
             await request("nobody")
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @pytest.mark.asyncio

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
+from ogpu_desktop.ui.wallet.import_account_dialog import ImportAccountDialog
 from ogpu_desktop.ui.wallet.wallet_page import WalletPage
 from ogpu_desktop.ui.wallet.wallet_view import WalletView
 from ogpu_desktop.wallet import Wallet
@@ -73,3 +74,22 @@ def is_closed(widget: QWidget) -> bool:
 def texts_in_line_edits() -> list[str]:
     """The text of every line edit alive in the application."""
     return [w.text() for w in QApplication.allWidgets() if isinstance(w, QLineEdit)]
+
+
+async def session_view(qtbot: QtBot, wallet: Wallet) -> tuple[WalletPage, WalletView]:
+    """The page after the user accepted session-only accounts."""
+    page, view = await wallet_page(qtbot, wallet)
+    view.keychain_banner.session_button.click()
+    assert view.session_only
+    return page, view
+
+
+async def import_hex(view: WalletView, key: str, label: str = "") -> ImportAccountDialog:
+    """Import ``key`` through the dialog, as a user would, and let the actions finish."""
+    view.import_button.click()
+    dialog = await open_dialog(view, ImportAccountDialog)
+    dialog.label_edit.setText(label)
+    dialog.hex_edit.setText(key)
+    dialog.import_button.click()
+    await settle()
+    return dialog
