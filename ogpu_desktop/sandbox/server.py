@@ -142,6 +142,9 @@ class SandboxHttpServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; with Nagle's algorithm on, each answer on a
+    # kept-alive connection would wait for the client's delayed ACK (about 40 ms).
+    disable_nagle_algorithm = True
     server: SandboxHttpServer
 
     def log_message(self, format: str, *args: Any) -> None:
