@@ -23,11 +23,12 @@ def test_navigation_lists_the_four_sections_and_switches_pages(main_window: Main
     assert main_window.pages.currentWidget() is main_window.compose_page
 
 
-def test_placeholder_pages_say_they_are_not_available(main_window: MainWindow) -> None:
-    for name in ("walletPage", "settingsPage"):
-        description = main_window.findChild(QLabel, f"{name}Description")
-        assert description is not None
-        assert description.text().startswith("Not available yet.")
+def test_wallet_and_settings_are_their_real_pages(main_window: MainWindow) -> None:
+    from ogpu_desktop.ui.settings.settings_page import SettingsPage
+    from ogpu_desktop.ui.wallet.wallet_page import WalletPage
+
+    assert isinstance(main_window.findChild(WalletPage, "walletPage"), WalletPage)
+    assert isinstance(main_window.findChild(SettingsPage, "settingsPage"), SettingsPage)
 
 
 def test_status_bar_starts_not_connected_and_shows_a_state(main_window: MainWindow) -> None:
