@@ -86,6 +86,8 @@ def test_exits_when_stdin_reaches_end_of_file() -> None:
         assert running.process.stdin is not None
         running.process.stdin.close()
         assert running.process.wait(30) == 0
+        assert running.process.stdout is not None
+        assert running.process.stdout.read() == b"", "stdout must hold the /info line only"
         with pytest.raises(httpx.TransportError):
             httpx.get(running.info["rpc_url"] + "/info", timeout=5)
 
