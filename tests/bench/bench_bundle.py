@@ -5,7 +5,8 @@ first paint is measured the way ``bench_first_paint.py`` does it: the app is sta
 ``OGPU_DESKTOP_EXIT_AFTER_FIRST_PAINT=1`` on the offscreen platform, prints one JSON line once
 its window has painted, and quits; the time to that line is taken, several times, and the median
 is reported. Run: ``python tests/bench/bench_bundle.py [--runs N]``. Prints one JSON object per
-line: ``bundle_mb``, ``tarball_mb`` (when the tarball was built) and ``frozen_first_paint_ms``.
+line: ``bundle_mb``, ``tarball_mb`` (when the tarball of this build exists) and
+``frozen_first_paint_ms``.
 """
 
 from __future__ import annotations
@@ -71,7 +72,8 @@ def main() -> int:
         "path": "dist/ogpu-desktop", "version": version,
     }))
     tarball = ROOT / "dist" / f"ogpu-desktop-{version}-linux-{os.uname().machine}.tar.gz"
-    if tarball.exists():
+    # A tarball older than the bundle belongs to an earlier build: not reported.
+    if tarball.exists() and tarball.stat().st_mtime >= EXE.stat().st_mtime:
         print(json.dumps({
             "metric": "tarball_mb", "value": round(tarball.stat().st_size / MIB, 1),
             "unit": "MiB", "path": f"dist/{tarball.name}",
