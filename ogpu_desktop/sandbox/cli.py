@@ -1,9 +1,4 @@
-"""``ogpu-desktop sandbox``: runs a whole local OGPU network in this process until stopped.
-
-Once ready it prints exactly one JSON line on stdout (the ``/info`` document); notices and logs go
-to stderr. It stops on SIGTERM or SIGINT and, with ``--exit-with-parent``, when its stdin reaches
-end of file, so a Sandbox started by the app ends when the app does.
-"""
+"""``ogpu-desktop sandbox``: runs a whole local OGPU network in this process until stopped."""
 
 from __future__ import annotations
 
@@ -65,7 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str]) -> int:
-    """Start the Sandbox, print its ``/info`` line and serve until stopped; return the exit code."""
+    """Start the Sandbox, print its ``/info`` line and serve until stopped; return the exit code.
+
+    Exactly one JSON line goes to stdout (the ``/info`` document); notices and logs go to stderr.
+    It stops on SIGTERM or SIGINT and, with ``--exit-with-parent``, when stdin reaches end of file,
+    so a Sandbox started by the app ends when the app does.
+    """
     args = build_parser().parse_args(list(argv))
     if args.providers < 1:
         print("--providers must be at least 1.", file=sys.stderr)

@@ -1,9 +1,4 @@
-"""The Sandbox's demo sources: one per HF task type, with pinned metadata and compose files.
-
-Each source looks like a HuggingFace-Ready source on the network: its metadata JSON has the six keys
-of the SDK's image metadata, and its compose file names the pipeline task and a real HF model in
-the ``PIPE_ARGS_STR`` environment variable. Answers come from the Sandbox's own engine.
-"""
+"""The Sandbox's demo sources: one per HF task type, with pinned metadata and compose files."""
 
 from __future__ import annotations
 
@@ -32,7 +27,12 @@ LOGO_SVG = (
 
 @dataclass(frozen=True)
 class DemoSource:
-    """What one demo source offers: its pipeline task, model, title and delivery method."""
+    """What one demo source offers: its pipeline task, model, title and delivery method.
+
+    It looks like a HuggingFace-Ready source on the network: its metadata JSON has the six keys of
+    the SDK's image metadata, and its compose file names the pipeline task and a real HF model in
+    the ``PIPE_ARGS_STR`` environment variable. Answers come from the Sandbox's own engine.
+    """
 
     pipeline: str
     model: str

@@ -1,10 +1,4 @@
-"""Answer engines: what the Sandbox's provider runs in place of a HuggingFace pipeline.
-
-``BuiltinEngine`` answers every task type at once with outputs of the exact transformers pipeline
-shapes and deterministic content derived from the input. ``TransformersEngine`` runs a real
-pipeline when the ``transformers`` package is installed and the model is already on this computer.
-Either raises :class:`PipelineError` where the real pipeline would raise, so no answer is sent.
-"""
+"""Answer engines: what the Sandbox's provider runs in place of a HuggingFace pipeline."""
 
 from __future__ import annotations
 
@@ -62,7 +56,10 @@ PIPELINE_TASKS = tuple(_ARGS)
 
 
 class PipelineError(Exception):
-    """The pipeline would raise for this input or these arguments: the task gets no answer."""
+    """The pipeline would raise for this input or these arguments: the task gets no answer.
+
+    Both engines raise it where a real pipeline raises, as the HF source then sends no callback.
+    """
 
 
 class Engine(Protocol):

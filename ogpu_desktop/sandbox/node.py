@@ -1,10 +1,4 @@
-"""The Sandbox's EVM node: py-evm through eth-tester, answering Ethereum JSON-RPC requests.
-
-Requests arrive as JSON (from the HTTP server or the in-process web3 provider) and answers are
-JSON-ready: quantities as ``0x`` hex, keys in the JSON-RPC camelCase. Every access to the EVM goes
-through one lock, because py-evm is not thread-safe and the HTTP server, the provider threads and
-the faucet share one chain.
-"""
+"""The Sandbox's EVM node: py-evm through eth-tester, answering Ethereum JSON-RPC requests."""
 
 from __future__ import annotations
 
@@ -58,6 +52,11 @@ Method = Callable[[list[Json]], Json]
 
 class SandboxNode:
     """One in-memory chain with its JSON-RPC method table.
+
+    Requests arrive as JSON (from the HTTP server or the in-process web3 provider) and answers are
+    JSON-ready: quantities as ``0x`` hex, keys in camelCase. Every access to the EVM goes through
+    one lock, because py-evm is not thread-safe and the HTTP server, the provider and the faucet
+    share one chain.
 
     Args:
         chain_id: The EIP-155 chain ID transactions must be signed for.

@@ -1,8 +1,4 @@
-"""The Sandbox's pinning service: a content-addressed store with the OGPU ``capi`` HTTP shape.
-
-A file is addressed by a CIDv1 (raw codec, sha2-256, base32), the same identifier IPFS gives a
-single-block file added with raw leaves, so equal bytes always get the same link.
-"""
+"""The Sandbox's pinning service: a content-addressed store with the OGPU ``capi`` HTTP shape."""
 
 from __future__ import annotations
 
@@ -58,6 +54,9 @@ def is_cid(value: str) -> bool:
 
 class PinStore:
     """Pinned files in memory, for the lifetime of the Sandbox process (thread-safe).
+
+    A file is addressed by a CIDv1 (raw codec, sha2-256, base32), the identifier IPFS gives a
+    single-block file added with raw leaves, so equal bytes always get the same link.
 
     Args:
         max_bytes: Largest file accepted.

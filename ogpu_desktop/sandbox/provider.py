@@ -1,13 +1,4 @@
-"""The Sandbox's provider: watches the Nexus for tasks on the demo sources and answers them.
-
-It behaves like an HF-Ready provider on the network: each of its accounts attempts a new task,
-then the task config is fetched from the pinning store and its ``data`` validated as the HF source
-validates it (``function_name`` "inference"; ``input`` a string or an object, never a list;
-``args`` an object). Anything the real source would refuse or fail on gets no answer at all.
-Otherwise the engine's output is pinned wrapped as the HF source wraps it and each account submits
-the link as its response. It runs as a thread using a synchronous Web3 bound to the node in this
-process, with node-held accounts that sign through ``eth_sendTransaction``.
-"""
+"""The Sandbox's provider: watches the Nexus for tasks on the demo sources and answers them."""
 
 from __future__ import annotations
 
@@ -78,6 +69,13 @@ class _Reply:
 
 class SandboxProvider:
     """A thread that attempts and answers the tasks published on the Sandbox's demo sources.
+
+    It behaves like an HF-Ready provider on the network: each of its accounts attempts a new task,
+    then the task config is fetched from the pinning store and its ``data`` validated as the HF
+    source validates it. Anything the real source would refuse or fail on gets no answer at all.
+    Otherwise the engine's output is pinned wrapped as the HF source wraps it and each account
+    submits the link as its response. It uses a synchronous Web3 bound to the node in this process,
+    with node-held accounts that sign through ``eth_sendTransaction``.
 
     Args:
         w3: Synchronous Web3 bound to the node.

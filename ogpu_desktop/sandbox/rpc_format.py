@@ -1,8 +1,4 @@
-"""JSON shapes of the Sandbox's JSON-RPC: parsing request parameters and formatting answers.
-
-eth-tester speaks Python values (ints, snake_case keys); JSON-RPC speaks ``0x`` quantities and
-camelCase keys. These helpers translate between the two and build the standard error answers.
-"""
+"""JSON shapes of the Sandbox's JSON-RPC: request parameters in, answers and errors out."""
 
 from __future__ import annotations
 
@@ -51,6 +47,7 @@ _CAMEL = re.compile(r"_([a-z0-9])")
 
 
 def transaction_request(raw: Json) -> dict[str, Json]:
+    """Return a JSON-RPC call object as eth-tester takes it (snake_case keys, int quantities)."""
     if not isinstance(raw, dict):
         raise RpcError(-32602, "The transaction must be an object")
     transaction: dict[str, Json] = {}

@@ -1,9 +1,4 @@
-"""The Sandbox's HTTP server on 127.0.0.1: JSON-RPC, pinning, IPFS links, faucet and ``/info``.
-
-Routes: ``POST /`` (JSON-RPC, single or batch), ``POST /file/create`` (multipart field ``file``,
-answers ``{"link": ...}`` like the OGPU pinning service), ``GET /ipfs/<cid>``, ``POST /faucet``
-(JSON ``{"address", "amount_wei"?}``, answers ``{"tx_hash"}``) and ``GET /info``.
-"""
+"""The Sandbox's HTTP server on 127.0.0.1: JSON-RPC, pinning, IPFS links, faucet and ``/info``."""
 
 from __future__ import annotations
 
@@ -79,7 +74,13 @@ class Faucet:
 
 
 class SandboxHttpServer(ThreadingHTTPServer):
-    """A threading HTTP server bound to loopback that knows the Sandbox's parts."""
+    """A threading HTTP server bound to loopback that knows the Sandbox's parts.
+
+    Routes: ``POST /`` (JSON-RPC, single or batch), ``POST /file/create`` (multipart field
+    ``file``, answers ``{"link": ...}`` like the OGPU pinning service), ``GET /ipfs/<cid>``,
+    ``POST /faucet`` (JSON ``{"address", "amount_wei"?}``, answers ``{"tx_hash"}``) and
+    ``GET /info``.
+    """
 
     daemon_threads = True
     allow_reuse_address = False
