@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ogpu_desktop.store.chain_runs import ChainIdentity, ChainRunRepo, PreviousRun
 from ogpu_desktop.store.database import DB_FILE_NAME, Database, StoreError
 from ogpu_desktop.store.journal import JournalEntry, JournalRepo
 from ogpu_desktop.store.misc import MiscRepo, SavedSource, StoredResult
@@ -22,6 +23,7 @@ class Store:
         self.journal = JournalRepo(self.db)
         self.tasks = TaskRepo(self.db)
         self.misc = MiscRepo(self.db)
+        self.runs = ChainRunRepo(self.db)
 
     @classmethod
     def in_folder(cls, data_dir: Path) -> Store:
@@ -34,10 +36,13 @@ class Store:
 
 
 __all__ = [
+    "ChainIdentity",
+    "ChainRunRepo",
     "Database",
     "JournalEntry",
     "JournalRepo",
     "MiscRepo",
+    "PreviousRun",
     "ResponseRecord",
     "SavedSource",
     "Store",

@@ -94,4 +94,22 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (chain_id, task, provider)
     );
     """,
+    # 3: the identity of the chain behind a chain ID (a Sandbox is a new chain every run), and
+    # the runs whose history was set aside under a negative key when the chain was replaced.
+    """
+    CREATE TABLE chain_identity (
+        chain_id INTEGER PRIMARY KEY,
+        genesis_hash TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        recorded_at INTEGER NOT NULL
+    );
+    CREATE TABLE previous_runs (
+        archive_key INTEGER PRIMARY KEY,
+        chain_id INTEGER NOT NULL,
+        genesis_hash TEXT,
+        run_id TEXT,
+        task_count INTEGER NOT NULL,
+        archived_at INTEGER NOT NULL
+    );
+    """,
 )

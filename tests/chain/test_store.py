@@ -152,7 +152,7 @@ def test_migrating_a_version_one_database_keeps_its_rows(tmp_path: Path) -> None
     conn.close()
     store = Store(path)
     try:
-        assert store.db.schema_version == len(MIGRATIONS) == 2
+        assert store.db.schema_version == len(MIGRATIONS) == 3
         assert store.misc.get_cursor(TESTNET_ID, "n") == 42
     finally:
         store.close()
