@@ -11,7 +11,6 @@ import os
 import shutil
 import stat
 import subprocess
-import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,8 +64,8 @@ def _pack(tmp_path: Path, icons: Path, message: str, label: str) -> Path:
     tarball = Path(result.stdout.strip())
     assert tarball.name == f"{NAME}.tar.gz"
     unpacked = tmp_path / f"unpacked-{label}"
-    with tarfile.open(tarball) as archive:
-        archive.extractall(unpacked, filter="tar")
+    unpacked.mkdir()
+    subprocess.run(["tar", "-xzf", str(tarball), "-C", str(unpacked)], check=True)
     return unpacked / NAME
 
 
