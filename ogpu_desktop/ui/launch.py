@@ -82,11 +82,9 @@ def run(args: argparse.Namespace) -> int:
     """Create the QApplication, show the window and run asyncio on the Qt loop until it closes."""
     options = LaunchOptions.from_args(args)
     if options.self_test:
-        print(
-            "--self-test needs the publishing services, which this build does not have yet.",
-            file=sys.stderr,
-        )
-        return 2
+        from ogpu_desktop.ui.controller.self_test_launch import run_self_test  # noqa: PLC0415
+
+        return run_self_test(options)
     app = create_application()
     window = build_window(options)
     # The window paints before asyncio, qasync and the task forms are imported.

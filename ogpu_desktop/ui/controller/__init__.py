@@ -1,0 +1,1 @@
+"""The Qt-side wiring of the app: network, wallet, services, publishing."""
