@@ -16,9 +16,9 @@ from eth_account import Account
 
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.wallet import KeyringKeyStore, Wallet
+from tests.helpers.leak_scan import find_key, scan_files, scan_objects
 
 from .conftest import home_is_temporary
-from .leak_scan import find_key, scan_files, scan_objects
 
 CHAIN_ID = 1337
 PASSWORD = "leak test password"

@@ -52,18 +52,37 @@ def _decode_all_alignments(run: bytes) -> list[bytes]:
     return decoded
 
 
-def scan_files(roots: Iterable[Path], keys: Iterable[bytes]) -> list[Hit]:
-    """Search every regular file under ``roots`` for every key."""
-    keys = list(keys)
-    hits = []
-    seen: set[Path] = set()
+def files_under(roots: Iterable[Path], exclude: Iterable[Path] = ()) -> list[Path]:
+    """Every regular file under ``roots`` (each once, symlinks not followed), minus ``exclude``."""
+    skipped = {path.resolve() for path in exclude}
+    found: dict[Path, None] = {}
     for root in roots:
         for path in sorted(root.rglob("*")):
-            if path in seen or path.is_symlink() or not path.is_file():
+            if path.is_symlink() or not path.is_file() or path.resolve() in skipped:
                 continue
-            seen.add(path)
-            data = path.read_bytes()
-            hits += [Hit(str(path), form) for key in keys for form in find_key(data, key)]
+            found.setdefault(path.resolve())
+    return list(found)
+
+
+def scan_files(
+    roots: Iterable[Path], keys: Iterable[bytes], exclude: Iterable[Path] = ()
+) -> list[Hit]:
+    """Search every regular file under ``roots`` (but those in ``exclude``) for every key."""
+    keys = list(keys)
+    hits = []
+    for path in files_under(roots, exclude):
+        data = path.read_bytes()
+        hits += [Hit(str(path), form) for key in keys for form in find_key(data, key)]
+    return hits
+
+
+def scan_texts(texts: Iterable[tuple[str, str]], keys: Iterable[bytes]) -> list[Hit]:
+    """Search ``(where, text)`` pairs, such as captured log lines, for every key."""
+    keys = list(keys)
+    hits = []
+    for where, text in texts:
+        data = text.encode("utf-8", "surrogateescape")
+        hits += [Hit(where, form) for key in keys for form in find_key(data, key)]
     return hits
 
 
