@@ -1,0 +1,1 @@
+"""End-to-end tests: the real app parts together against a Sandbox process."""
