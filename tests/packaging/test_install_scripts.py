@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.packaging.conftest import APP_ID, LINUX
-from tests.packaging.test_desktop_files import read_desktop_entry
+from tests.packaging.test_desktop_files import SCREENSHOTS, read_desktop_entry
 
 NAME = "ogpu-desktop-0.0.0-linux-test"
 
@@ -52,13 +53,15 @@ def _fake_bundle(folder: Path, message: str) -> Path:
     return bundle
 
 
-def _pack(tmp_path: Path, icons: Path, message: str, label: str) -> Path:
+def _pack(
+    tmp_path: Path, icons: Path, message: str, label: str, env: dict[str, str] | None = None
+) -> Path:
     """Pack a fake bundle with make_tarball.sh, unpack it as a user would; return the folder."""
     bundle = _fake_bundle(tmp_path / f"bundle-{label}", message)
     result = subprocess.run(
         ["bash", str(LINUX / "make_tarball.sh"), str(bundle), str(icons),
          str(tmp_path / f"dist-{label}"), NAME],
-        capture_output=True, text=True, check=False,
+        capture_output=True, text=True, check=False, env={**os.environ, **(env or {})},
     )
     assert result.returncode == 0, result.stderr
     tarball = Path(result.stdout.strip())
@@ -108,6 +111,25 @@ def test_tarball_holds_the_bundle_scripts_and_desktop_files(unpacked: Path) -> N
         assert (unpacked / relative).is_file(), relative
     for script in ("install.sh", "uninstall.sh", "app/ogpu-desktop"):
         assert (unpacked / script).stat().st_mode & stat.S_IXUSR, f"{script} must be executable"
+
+
+def test_screenshot_urls_can_point_where_the_screenshots_are_published(
+    tmp_path: Path, rendered_icons: Path
+) -> None:
+    base = "https://example.org/ogpu-desktop/shots/"
+    unpacked = _pack(
+        tmp_path, rendered_icons, "x", "urls", {"OGPU_DESKTOP_SCREENSHOTS_URL": base}
+    )
+    metainfo = unpacked / "share" / "metainfo" / f"{APP_ID}.metainfo.xml"
+    images = re.findall(r"<image>([^<]+)</image>", metainfo.read_text())
+    assert images == [base + name for name in SCREENSHOTS]
+    tool = shutil.which("appstreamcli")
+    if tool is not None:
+        result = subprocess.run(
+            [tool, "validate", "--no-net", str(metainfo)], capture_output=True, text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout
 
 
 def test_install_puts_program_launcher_menu_entry_icons_and_metainfo(
