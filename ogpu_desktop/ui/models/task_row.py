@@ -53,6 +53,8 @@ class TaskRow:
         expiry: When the task expires (timezone-aware).
         responses: How many responses arrived.
         payment_wei: The payment offered, in wei.
+        previous_run: The task belongs to an earlier run of a Sandbox that was restarted since:
+            that chain is gone, so the task can no longer change.
     """
 
     address: str
@@ -63,9 +65,12 @@ class TaskRow:
     expiry: datetime
     responses: int
     payment_wei: int
+    previous_run: bool = False
 
     def shown_state(self, now: datetime) -> TaskState:
         """The state to show at ``now``: an unfinished task past its expiry shows as expired."""
+        if self.previous_run:
+            return self.state
         if not self.state.is_final and self.state is not TaskState.RESPONDED and now >= self.expiry:
             return TaskState.EXPIRED
         return self.state

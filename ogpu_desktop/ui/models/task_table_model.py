@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
+from PySide6.QtGui import QFont
 
 from ogpu_desktop.domain.amounts import format_amount
 from ogpu_desktop.domain.catalogue import CATALOGUE
@@ -28,6 +29,9 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 3
 """Role giving the :class:`TaskRow` itself (any column)."""
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+PREVIOUS_RUN_NOTE = "earlier Sandbox run"
+"""Marks tasks of a Sandbox that was restarted since (their chain is gone)."""
 
 
 class Column(IntEnum):
@@ -103,6 +107,7 @@ class TaskTableModel(QAbstractTableModel):
             ROW_ROLE: lambda row, _: row,
             Qt.ItemDataRole.ToolTipRole: self._tooltip,
             Qt.ItemDataRole.TextAlignmentRole: self._alignment,
+            Qt.ItemDataRole.FontRole: self._font,
         }
 
     # Reading ------------------------------------------------------------------------------
@@ -145,10 +150,14 @@ class TaskTableModel(QAbstractTableModel):
         return reader(self._rows[index.row()], Column(index.column()))
 
     def _text(self, row: TaskRow, column: Column) -> str:
+        if row.previous_run and column is Column.TASK:
+            return f"{short_address(row.address)} ({PREVIOUS_RUN_NOTE})"
         if column is Column.STATUS:
             return row.shown_state(self._now).label
         if column is Column.EXPIRES:
-            return "—" if row.state.is_final else countdown_text(row.expiry, self._now)
+            if row.state.is_final or row.previous_run:
+                return "—"
+            return countdown_text(row.expiry, self._now)
         return _STATIC_TEXT[column](row)
 
     def _alignment(self, row: TaskRow, column: Column) -> int | None:
@@ -172,7 +181,19 @@ class TaskTableModel(QAbstractTableModel):
             case _:
                 return self._text(row, column).lower()
 
+    def _font(self, row: TaskRow, column: Column) -> QFont | None:
+        if not row.previous_run:
+            return None
+        font = QFont()
+        font.setItalic(True)
+        return font
+
     def _tooltip(self, row: TaskRow, column: Column) -> str | None:
+        if row.previous_run and column in (Column.STATUS, Column.TASK):
+            return (
+                f"{row.address}\nFrom an earlier Sandbox run: that local chain was replaced "
+                "when the Sandbox restarted, so this task no longer changes."
+            )
         if column is Column.TASK:
             return row.address
         if column is Column.SOURCE:
@@ -209,6 +230,18 @@ class TaskTableModel(QAbstractTableModel):
                 self._rows.append(row)
             self.endInsertRows()
 
+    def reset_rows(self, rows: Iterable[TaskRow]) -> None:
+        """Replace every row at once: only when the list changes network, never per update."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._index = {r.address.lower(): i for i, r in enumerate(self._rows)}
+        self._now = self._clock()
+        self.endResetModel()
+
+    def addresses(self) -> list[str]:
+        """The listed task addresses, in model order."""
+        return [row.address for row in self._rows]
+
     def remove(self, address: str) -> None:
         """Remove the task ``address`` if it is listed."""
         position = self.position_of(address)
@@ -222,7 +255,9 @@ class TaskTableModel(QAbstractTableModel):
     def tick(self) -> None:
         """Move the countdowns on: signal changes only for rows that are not final."""
         self._now = self._clock()
-        live = [i for i, row in enumerate(self._rows) if not row.state.is_final]
+        live = [
+            i for i, row in enumerate(self._rows) if not row.state.is_final and not row.previous_run
+        ]
         if not live:
             return
         # One signal for the span of live rows keeps the per-tick cost flat for big lists.

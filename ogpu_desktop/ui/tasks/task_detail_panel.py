@@ -1,0 +1,356 @@
+"""The task detail side panel: state, input, responses with their result, timeline and config."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ogpu_desktop.domain.catalogue import CATALOGUE
+from ogpu_desktop.errors import UserFacingError
+from ogpu_desktop.services.app_services import AppServices
+from ogpu_desktop.services.tracking import RESPONDED, DisplayStatus, display_status
+from ogpu_desktop.store import ResponseRecord, Store, TaskRecord
+from ogpu_desktop.ui.asyncutils import async_action
+from ogpu_desktop.ui.models.task_table_model import short_address
+from ogpu_desktop.ui.results import view_registry  # noqa: F401 - registers every viewer
+from ogpu_desktop.ui.results.plain_widgets import plain_label, plain_text_box
+from ogpu_desktop.ui.results.result_panel import ResultPanel
+from ogpu_desktop.ui.tasks.confirm_prompt import ask_yes_no
+from ogpu_desktop.ui.tasks.detail_tables import ResponsesTable, TimelineTable
+from ogpu_desktop.ui.tasks.task_inputs import config_display_text, input_image, input_texts
+from ogpu_desktop.ui.tasks.task_rows import task_config, task_type_of
+from ogpu_desktop.ui.tasks.task_timeline import chain_timeline, store_timeline
+
+log = logging.getLogger(__name__)
+
+IMAGE_SIDE = 220
+NOTHING_CHOSEN = "Choose a task in the list to see its details and results."
+CANCELLED_NOTE = "This task was cancelled before any answer; its payment went back to the vault."
+PENDING_SETTLEMENT_NOTE = (
+    "Expired (pending settlement): the task's time ran out. The network records the expiry the "
+    "next time someone touches the task; until then its payment stays held."
+)
+PREVIOUS_RUN_NOTE = (
+    "This task belongs to an earlier run of the Sandbox. That local chain was replaced when the "
+    "Sandbox restarted, so the task can no longer be read or changed."
+)
+CONFIRM_TIP = "Accept this response: the task is finalized and the provider is paid."
+DISCONNECTED = "Not connected: connect to the task's network to read its results."
+
+
+class TaskDetailPanel(QWidget):
+    """Shows one task. Store data appears at once; chain data (times, results) follows.
+
+    Args:
+        parent: Parent widget.
+    """
+
+    confirmed = Signal(str)
+    """A response of the task was confirmed (task address)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("taskDetail")
+        self.services: AppServices | None = None
+        self.store: Store | None = None
+        self.chain_id: int | None = None
+        self.record: TaskRecord | None = None
+        self.previous_run = False
+        self.block_times: dict[int, int] = {}
+        self._loads: list[asyncio.Task[None]] = []
+
+        self.title = plain_label(NOTHING_CHOSEN, self)
+        self.title.setObjectName("taskDetailTitle")
+        self.status_label = plain_label("", self)
+        self.status_label.setObjectName("taskDetailStatus")
+        self.note = plain_label("", self)
+        self.note.setObjectName("taskDetailNote")
+        self.confirm_button = QPushButton("Confirm response", self)
+        self.confirm_button.setObjectName("confirmResponseButton")
+        self.confirm_button.setToolTip(CONFIRM_TIP)
+        self.confirm_button.setEnabled(False)
+        self.confirm_button.clicked.connect(self.confirm_selected)
+
+        self.tabs = self._build_tabs()
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.confirm_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.note)
+        layout.addWidget(self.tabs, 1)
+        self.responses.itemSelectionChanged.connect(self._response_chosen)
+        self.clear()
+
+    def _build_tabs(self) -> QTabWidget:
+        self.responses = ResponsesTable(self)
+        self.result_panel = ResultPanel(self)
+        self.result_error = plain_label("", self)
+        self.result_error.setObjectName("taskResultError")
+        self.image_label = QLabel(self)
+        self.image_label.setObjectName("taskInputImage")
+        self.image_label.setAccessibleName("Input image")
+        self.image_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+        self.image_url = plain_label("", self)
+        self.image_url.setObjectName("taskInputImageUrl")
+        image_column = QVBoxLayout()
+        image_column.addWidget(self.image_label)
+        image_column.addWidget(self.image_url)
+        image_column.addStretch(1)
+        self.image_box = QWidget(self)
+        self.image_box.setLayout(image_column)
+        self.image_box.setMaximumWidth(IMAGE_SIDE + 20)
+
+        result_row = QHBoxLayout()
+        result_row.addWidget(self.image_box)
+        result_row.addWidget(self.result_panel, 1)
+        result_tab = QWidget(self)
+        result_layout = QVBoxLayout(result_tab)
+        result_layout.addWidget(self.responses)
+        result_layout.addWidget(self.result_error)
+        result_layout.addLayout(result_row, 1)
+        self.timeline = TimelineTable(self)
+        self.config_box = plain_text_box("", self, monospace=True, fit=False)
+        self.config_box.setObjectName("taskConfigJson")
+        tabs = QTabWidget(self)
+        tabs.setObjectName("taskDetailTabs")
+        tabs.addTab(result_tab, "Result")
+        tabs.addTab(self.timeline, "Timeline")
+        tabs.addTab(self.config_box, "Task config")
+        return tabs
+
+    # Connection --------------------------------------------------------------------------
+
+    def attach(self, services: AppServices | None) -> None:
+        """Read chain data through ``services`` (``None``: show stored data only)."""
+        self.services = services
+        if services is not None:
+            self.store, self.chain_id = services.session.store, services.session.chain_id
+        self._update_confirm()
+
+    def use_store(self, store: Store, chain_id: int) -> None:
+        """Read tasks from ``store`` on ``chain_id`` (set by :meth:`attach` when connected)."""
+        self.store, self.chain_id = store, chain_id
+
+    # Showing -----------------------------------------------------------------------------
+
+    def clear(self) -> None:
+        """Show that no task is chosen."""
+        self._cancel_loads()
+        self.record = None
+        self.title.setText(NOTHING_CHOSEN)
+        for label in (self.status_label, self.note, self.result_error, self.image_url):
+            label.setText("")
+            label.setVisible(False)
+        self.image_box.setVisible(False)
+        self.responses.show_responses([], {})
+        self.timeline.show_entries([])
+        self.config_box.setPlainText("")
+        self.result_panel.show_waiting()
+        self.tabs.setEnabled(False)
+        self.confirm_button.setEnabled(False)
+
+    def show_task(self, address: str, *, previous_run: bool = False) -> None:
+        """Show the task ``address``: stored facts now, chain facts and the result as they come."""
+        if self.store is None or self.chain_id is None:
+            return
+        record = self.store.tasks.get_task(self.chain_id, address)
+        if record is None:
+            self.clear()
+            return
+        same = self.record is not None and self.record.address == record.address
+        if not same:
+            self._cancel_loads()
+            self.block_times = {}
+        self.record, self.previous_run = record, previous_run
+        self.tabs.setEnabled(True)
+        spec = CATALOGUE.get(task_type_of(record))
+        self.title.setText(f"{spec.title if spec else 'Task'} {short_address(record.address)}")
+        self.title.setToolTip(record.address)
+        self._show_status(record)
+        if not same:
+            self.config_box.setPlainText(config_display_text(record.config_json))
+            self._show_input(record)
+        responses = self.store.tasks.responses_of(self.chain_id, record.address)
+        self.responses.show_responses(responses, self.block_times)
+        self.timeline.show_entries(store_timeline(
+            record, responses, self.store.journal.journal_all(self.chain_id)))
+        self._show_result_state(responses)
+        self._update_confirm()
+        if self.services is not None and not previous_run:
+            self._start(self._load_timeline(record))
+            if responses and self.responses.selected_response() is None:
+                self.responses.select_response(self._preferred(responses).address)
+
+    def refresh(self) -> None:
+        """Show the current task again (its row changed)."""
+        if self.record is not None:
+            self.show_task(self.record.address, previous_run=self.previous_run)
+
+    @staticmethod
+    def _preferred(responses: Sequence[ResponseRecord]) -> ResponseRecord:
+        confirmed = [r for r in responses if r.status == 1]
+        return confirmed[0] if confirmed else responses[0]
+
+    def _show_status(self, record: TaskRecord) -> None:
+        shown = display_status(record.status, record.expiry_time)
+        self.status_label.setText(f"Status: {shown.value.capitalize()}")
+        self.status_label.setVisible(True)
+        note = ""
+        if self.previous_run:
+            note = PREVIOUS_RUN_NOTE
+        elif shown is DisplayStatus.EXPIRED_UNSETTLED:
+            note = PENDING_SETTLEMENT_NOTE
+        self.note.setText(note)
+        self.note.setVisible(bool(note))
+
+    def _show_input(self, record: TaskRecord) -> None:
+        image = input_image(task_config(record))
+        self.image_url.setVisible(False)
+        self.image_label.clear()
+        if image is None:
+            self.image_box.setVisible(False)
+            return
+        self.image_box.setVisible(True)
+        pixmap = QPixmap()
+        if image.data is not None and pixmap.loadFromData(image.data):
+            self.image_label.setPixmap(pixmap.scaled(
+                IMAGE_SIDE, IMAGE_SIDE, Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation))
+            self.image_label.setVisible(True)
+        else:
+            self.image_label.setVisible(False)
+            self.image_url.setText(
+                f"Image sent as a link:\n{image.url}" if image.url else "The image is unreadable."
+            )
+            self.image_url.setVisible(True)
+
+    def _show_result_state(self, responses: Sequence[ResponseRecord]) -> None:
+        if responses or self.record is None:
+            return
+        shown = display_status(self.record.status, self.record.expiry_time)
+        self.result_error.setVisible(False)
+        if shown is DisplayStatus.CANCELED:
+            self.result_error.setText(CANCELLED_NOTE)
+            self.result_error.setVisible(True)
+            self.result_panel.show_waiting()
+            self.result_panel.setVisible(False)
+            return
+        self.result_panel.setVisible(True)
+        if shown in (DisplayStatus.EXPIRED, DisplayStatus.EXPIRED_UNSETTLED):
+            self.result_panel.show_expired()
+        else:
+            self.result_panel.show_waiting()
+
+    def _update_confirm(self) -> None:
+        record, chosen = self.record, self.responses.selected_response()
+        # A FIRST_RESPONSE task that was not finalised by its first answer is confirmable too.
+        can = (
+            self.services is not None and record is not None and not self.previous_run
+            and record.status == RESPONDED and chosen is not None and chosen.status == 0
+        )
+        self.confirm_button.setEnabled(can)
+        self.confirm_button.setVisible(record is not None and record.status == RESPONDED)
+
+    # Chain reads -------------------------------------------------------------------------
+
+    def _start(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._loads.append(task)
+        task.add_done_callback(lambda t: self._loads.remove(t) if t in self._loads else None)
+
+    def _cancel_loads(self) -> None:
+        for task in self._loads:
+            task.cancel()
+        self._loads.clear()
+
+    async def wait_loaded(self) -> None:
+        """Wait for the chain reads started so far (timeline, result)."""
+        while self._loads:
+            await asyncio.gather(*list(self._loads), return_exceptions=True)
+
+    async def _load_timeline(self, record: TaskRecord) -> None:
+        if self.services is None:
+            return
+        try:
+            entries = await chain_timeline(self.services, record)
+        except UserFacingError as exc:
+            log.info("timeline read failed: %s", exc.message)
+            return
+        if self.record is None or self.record.address != record.address:
+            return
+        self.block_times.update({e.block: e.when for e in entries if e.block and e.when})
+        self.timeline.show_entries(entries)
+        if self.store is not None and self.chain_id is not None:
+            self.responses.show_responses(
+                self.store.tasks.responses_of(self.chain_id, record.address), self.block_times)
+
+    def _response_chosen(self) -> None:
+        self._update_confirm()
+        chosen = self.responses.selected_response()
+        if chosen is not None and self.services is not None:
+            self._start(self._load_result(chosen.address))
+
+    async def _load_result(self, response: str) -> None:
+        if self.services is None or self.record is None:
+            return
+        task = self.record
+        self.result_panel.setVisible(True)
+        try:
+            fetched = await self.services.results.fetch(response)
+        except UserFacingError as exc:
+            self.result_error.setText(f"The result could not be read: {exc.message}")
+            self.result_error.setVisible(True)
+            return
+        if self.record is None or self.record.address != task.address:
+            return
+        chosen = self.responses.selected_response()
+        if chosen is not None and chosen.address.lower() != response.lower():
+            return
+        self.result_error.setVisible(False)
+        self.result_panel.show_result(fetched.view, input_texts(task_config(task)), fetched.raw)
+        if self.store is not None and self.chain_id is not None:
+            # The fetch recorded the provider: show it.
+            self.responses.show_responses(
+                self.store.tasks.responses_of(self.chain_id, task.address), self.block_times)
+
+    # Confirm -----------------------------------------------------------------------------
+
+    @async_action("confirm_button")
+    async def confirm_selected(self) -> None:
+        """Ask, then confirm the chosen response with the active account."""
+        services, record, chosen = self.services, self.record, self.responses.selected_response()
+        if services is None or record is None or chosen is None:
+            return
+        who = chosen.provider or chosen.address
+        if not await ask_yes_no(
+            self, name="confirmResponseQuestion", title="Confirm response",
+            text=f"Accept the response of {who}? The task is finalized and the provider is paid "
+            "from the task's payment. This cannot be undone.",
+            yes="Confirm response", no="Not now",
+        ):
+            return
+        signer = services.active_signer()
+        await services.actions.confirm(signer, chosen.address)
+        status = await services.actions.task_status(record.address)
+        services.session.store.tasks.apply_tracking(
+            services.session.chain_id, statuses={record.address: status},
+            responses=[ResponseRecord(services.session.chain_id, chosen.address, record.address,
+                                      None, None, 1, None, None)],
+        )
+        self.confirmed.emit(record.address)
+        self.refresh()

@@ -1,0 +1,142 @@
+"""Export chosen tasks with their responses and results as JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from ogpu_desktop.domain.results import headline, normalise
+from ogpu_desktop.errors import UserFacingError
+from ogpu_desktop.services.app_services import AppServices
+from ogpu_desktop.services.tracking import display_status
+from ogpu_desktop.store import ResponseRecord, Store, TaskRecord
+from ogpu_desktop.ui.tasks.task_rows import task_config, task_type_of
+
+CSV_HEADER = (
+    "task", "task_type", "status", "source", "published_at", "expires_at", "payment_wei",
+    "tx_hash", "response", "provider", "response_state", "result_summary", "result_raw",
+)
+
+
+@dataclass(frozen=True)
+class ExportedTask:
+    """A task, its responses, and the results read so far (response -> raw payload)."""
+
+    record: TaskRecord
+    responses: tuple[ResponseRecord, ...]
+    results: dict[str, str]
+
+
+def gather(store: Store, chain_id: int, addresses: Sequence[str]) -> list[ExportedTask]:
+    """Collect what the history holds for ``addresses`` (results as cached)."""
+    found = []
+    for address in addresses:
+        record = store.tasks.get_task(chain_id, address)
+        if record is None:
+            continue
+        responses = tuple(store.tasks.responses_of(chain_id, address))
+        results = {}
+        for response in responses:
+            cached = store.misc.get_result(chain_id, response.address)
+            if cached is not None:
+                results[response.address] = cached.raw
+        found.append(ExportedTask(record, responses, results))
+    return found
+
+
+def _iso(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, UTC).isoformat()
+
+
+def _parsed(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def _summary(raw: str | None, record: TaskRecord) -> str:
+    return headline(normalise(raw, record.pipeline)) if raw is not None else ""
+
+
+def _status(record: TaskRecord) -> str:
+    return display_status(record.status, record.expiry_time).value
+
+
+def to_json(tasks: Sequence[ExportedTask]) -> str:
+    """The tasks as a JSON array (amounts as decimal strings of wei)."""
+    out = []
+    for item in tasks:
+        r = item.record
+        out.append({
+            "task": r.address,
+            "task_type": task_type_of(r),
+            "status": _status(r),
+            "chain_id": r.chain_id,
+            "source": r.source,
+            "sender": r.sender,
+            "published_at": _iso(r.published_at),
+            "expires_at": _iso(r.expiry_time),
+            "payment_wei": str(r.payment_wei),
+            "tx_hash": r.tx_hash,
+            "block_number": r.block_number,
+            "config_url": r.config_url,
+            "config": task_config(r),
+            "responses": [
+                {
+                    "response": resp.address,
+                    "provider": resp.provider,
+                    "state": "confirmed" if resp.status == 1 else "submitted",
+                    "data": resp.data,
+                    "result": _parsed(item.results[resp.address])
+                    if resp.address in item.results else None,
+                    "result_summary": _summary(item.results.get(resp.address), r),
+                }
+                for resp in item.responses
+            ],
+        })
+    return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
+
+
+def to_csv(tasks: Sequence[ExportedTask]) -> str:
+    """One CSV row per response (one row for a task without any), RFC 4180 quoting."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    for item in tasks:
+        r = item.record
+        head = [r.address, task_type_of(r), _status(r), r.source, _iso(r.published_at),
+                _iso(r.expiry_time), str(r.payment_wei), r.tx_hash]
+        if not item.responses:
+            writer.writerow([*head, "", "", "", "", ""])
+        for resp in item.responses:
+            raw = item.results.get(resp.address)
+            writer.writerow([
+                *head, resp.address, resp.provider or "",
+                "confirmed" if resp.status == 1 else "submitted",
+                _summary(raw, r), raw or "",
+            ])
+    return buffer.getvalue()
+
+
+async def fetch_missing_results(services: AppServices, addresses: Sequence[str]) -> int:
+    """Download the results of ``addresses``' responses not read yet; return how many failed.
+
+    A result that cannot be read is left out of the export rather than stopping it.
+    """
+    store, chain_id = services.session.store, services.session.chain_id
+    failed = 0
+    for address in addresses:
+        for response in store.tasks.responses_of(chain_id, address):
+            if store.misc.get_result(chain_id, response.address) is not None:
+                continue
+            try:
+                await services.results.fetch(response.address)
+            except UserFacingError:
+                failed += 1
+    return failed

@@ -1,0 +1,145 @@
+"""Feeds the task table model from the store and the tracker's live updates, on the Qt thread."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+
+from ogpu_desktop.services.app_services import AppServices
+from ogpu_desktop.services.tracking import TaskUpdate, TrackerHealth
+from ogpu_desktop.store import Store
+from ogpu_desktop.ui.models.task_row import TaskRow
+from ogpu_desktop.ui.models.task_table_model import TaskTableModel
+from ogpu_desktop.ui.tasks.task_rows import response_counts, task_row, task_rows
+
+log = logging.getLogger(__name__)
+
+NEW_TASK_CHECK_MS = 1000
+
+
+class TaskListBridge(QObject):
+    """Keeps a :class:`TaskTableModel` equal to the store's tasks of the connected network.
+
+    The first load fills the model once; after that every change is a row insert or a
+    ``dataChanged`` of one row. Tracker events may be emitted from any thread: they are handed
+    to the Qt thread through queued signals before the model is touched. Tasks recorded by the
+    publish flow are noticed by a cheap count check (one ``COUNT(*)``) every second and on each
+    tracker update; only the open tasks are then read to find the new ones.
+
+    Args:
+        model: The model to keep up to date.
+        parent: Parent object.
+        check_ms: Interval of the new-task check.
+    """
+
+    task_changed = Signal(str)
+    """A listed task's row changed (address)."""
+    task_finished = Signal(str, str)
+    """A task reached a final state while followed (address, :class:`TaskState` value)."""
+    responses_arrived = Signal(str, int)
+    """New responses were recorded for a task (address, how many)."""
+    tracker_health_changed = Signal(bool, str)
+    """Polling works (``True``) or failed with the message."""
+    _update_received = Signal(object)
+    _health_received = Signal(object)
+
+    def __init__(
+        self, model: TaskTableModel, parent: QObject | None = None, *,
+        check_ms: int = NEW_TASK_CHECK_MS,
+    ) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.services: AppServices | None = None
+        self.store: Store | None = None
+        self.chain_id: int | None = None
+        self._known_count = 0
+        self._unsubscribe: list[Callable[[], None]] = []
+        self._update_received.connect(self._apply_update, Qt.ConnectionType.QueuedConnection)
+        self._health_received.connect(self._apply_health, Qt.ConnectionType.QueuedConnection)
+        self._timer = QTimer(self)
+        self._timer.setInterval(check_ms)
+        self._timer.timeout.connect(self.check_new_tasks)
+
+    def attach(self, services: AppServices | None) -> None:
+        """Follow ``services``' network, or stop following (``None``; the rows stay shown)."""
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe.clear()
+        self._timer.stop()
+        self.services = services
+        if services is None:
+            return
+        self.load(services.session.store, services.session.chain_id)
+        tracking = services.tracking
+        self._unsubscribe = [
+            tracking.updates.subscribe(self._update_received.emit),
+            tracking.health.subscribe(self._health_received.emit),
+        ]
+        self._timer.start()
+
+    def load(self, store: Store, chain_id: int) -> None:
+        """Show every stored task of ``chain_id`` (the one full reset, on connecting)."""
+        self.store, self.chain_id = store, chain_id
+        records = store.tasks.list_tasks(chain_id)
+        counts = response_counts(store.tasks.response_map(chain_id))
+        self.model.reset_rows(task_rows(records, counts))
+        self._known_count = len(records)
+
+    def refresh_task(self, address: str) -> TaskRow | None:
+        """Re-read one task from the store and update its row; return the row."""
+        if self.store is None or self.chain_id is None:
+            return None
+        record = self.store.tasks.get_task(self.chain_id, address)
+        if record is None:
+            return None
+        count = len(self.store.tasks.responses_of(self.chain_id, record.address))
+        row = task_row(record, count)
+        position = self.model.position_of(address)
+        before = self.model.row(position) if position is not None else None
+        self.model.upsert(row)
+        if before is not None and not before.state.is_final and row.state.is_final:
+            self.task_finished.emit(row.address, row.state.value)
+        if before is None or before != row:
+            self.task_changed.emit(row.address)
+        return row
+
+    def check_new_tasks(self) -> int:
+        """Add tasks recorded since the last look; return how many were added."""
+        if self.store is None or self.chain_id is None:
+            return 0
+        count = self.store.tasks.count_tasks(self.chain_id)
+        if count == self._known_count:
+            return 0
+        # New tasks are recorded as NEW, so they are among the (few) open ones.
+        fresh = [
+            r for r in self.store.tasks.open_tasks(self.chain_id)
+            if self.model.position_of(r.address) is None
+        ]
+        if len(fresh) < count - self._known_count:
+            # Something else changed the history (an archived run, a task recorded late as
+            # already final): re-read it all, still as inserts and in-place changes.
+            fresh = [
+                r for r in self.store.tasks.list_tasks(self.chain_id)
+                if self.model.position_of(r.address) is None
+            ]
+        self._known_count = count
+        if fresh:
+            counts = response_counts(self.store.tasks.response_map(self.chain_id)) if any(
+                r.status >= 2 for r in fresh
+            ) else {}
+            self.model.upsert_many(task_rows(fresh, counts))
+        return len(fresh)
+
+    def _apply_update(self, update: object) -> None:
+        if not isinstance(update, TaskUpdate) or self.services is None:
+            return
+        self.check_new_tasks()
+        self.refresh_task(update.task)
+        if update.new_responses:
+            self.responses_arrived.emit(update.task, len(update.new_responses))
+
+    def _apply_health(self, health: object) -> None:
+        if isinstance(health, TrackerHealth):
+            self.tracker_health_changed.emit(health.ok, health.message)

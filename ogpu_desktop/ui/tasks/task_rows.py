@@ -1,0 +1,67 @@
+"""Turns stored task records into the immutable rows the task list shows."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from ogpu_desktop.domain.catalogue import CATALOGUE, CUSTOM
+from ogpu_desktop.store import TaskRecord
+from ogpu_desktop.ui.models.task_row import TaskRow, TaskState
+
+STATES_BY_STATUS: dict[int, TaskState] = {
+    0: TaskState.NEW,
+    1: TaskState.ATTEMPTED,
+    2: TaskState.RESPONDED,
+    3: TaskState.CANCELED,
+    4: TaskState.EXPIRED,
+    5: TaskState.FINALIZED,
+}
+"""The list state of each on-chain TaskStatus value."""
+
+
+def task_type_of(record: TaskRecord) -> str:
+    """The catalogue task type of a stored task: its source's pipeline, or custom JSON."""
+    pipeline = record.pipeline or ""
+    return pipeline if pipeline in CATALOGUE and pipeline != CUSTOM else CUSTOM
+
+
+def task_config(record: TaskRecord) -> dict[str, Any]:
+    """The published task config as a mapping (empty when it was not recorded or is not JSON)."""
+    try:
+        value = json.loads(record.config_json) if record.config_json else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def task_row(record: TaskRecord, responses: int, *, previous_run: bool = False) -> TaskRow:
+    """The list row of ``record`` with ``responses`` responses."""
+    return TaskRow(
+        address=record.address,
+        task_type=task_type_of(record),
+        source=record.source,
+        state=STATES_BY_STATUS.get(record.status, TaskState.NEW),
+        created=datetime.fromtimestamp(record.published_at, UTC),
+        expiry=datetime.fromtimestamp(record.expiry_time, UTC),
+        responses=responses,
+        payment_wei=record.payment_wei,
+        previous_run=previous_run,
+    )
+
+
+def response_counts(response_map: Mapping[str, str]) -> Counter[str]:
+    """Responses per task, from the store's response -> task map (one query for all tasks)."""
+    return Counter(task.lower() for task in response_map.values())
+
+
+def task_rows(
+    records: Iterable[TaskRecord], counts: Mapping[str, int], *, previous_run: bool = False
+) -> list[TaskRow]:
+    """Rows for ``records``; ``counts`` maps lower-case task addresses to their responses."""
+    return [
+        task_row(r, counts.get(r.address.lower(), 0), previous_run=previous_run) for r in records
+    ]

@@ -1,0 +1,382 @@
+"""The Tasks page: the live task list with filters, actions and the detail side panel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMenu,
+    QScrollArea,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ogpu_desktop.chain.networks import NetworkKind
+from ogpu_desktop.domain.catalogue import CATALOGUE
+from ogpu_desktop.errors import UserFacingError
+from ogpu_desktop.services.app_services import AppServices
+from ogpu_desktop.ui.asyncutils import async_action
+from ogpu_desktop.ui.models.task_filter_proxy import TaskFilterProxy
+from ogpu_desktop.ui.models.task_row import TaskRow, TaskState
+from ogpu_desktop.ui.models.task_table_model import ROW_ROLE, TaskTableModel, short_address
+from ogpu_desktop.ui.notice_banner import NoticeBanner
+from ogpu_desktop.ui.notifications import TaskNotifier
+from ogpu_desktop.ui.settings.preferences import PreferencesStore
+from ogpu_desktop.ui.tasks.confirm_prompt import ask_yes_no
+from ogpu_desktop.ui.tasks.task_detail_panel import TaskDetailPanel
+from ogpu_desktop.ui.tasks.task_export import fetch_missing_results, gather, to_csv, to_json
+from ogpu_desktop.ui.tasks.task_filters import TaskFilterBar
+from ogpu_desktop.ui.tasks.task_list_bridge import TaskListBridge
+from ogpu_desktop.ui.tasks.task_rows import task_config, task_type_of
+from ogpu_desktop.ui.tasks.task_table_view import make_task_table
+
+NO_TASKS_TEXT = (
+    "No tasks yet. Tasks you publish appear here with their status, a countdown to expiry and "
+    "their responses."
+)
+NO_MATCH_TEXT = "No task matches the filters."
+NOT_CONNECTED = "Connect to a network first (the status bar shows the connection)."
+EXPORT_FORMATS = {"json": ("JSON (*.json)", to_json), "csv": ("CSV (*.csv)", to_csv)}
+
+
+class TasksPage(QWidget):
+    """The task list of the connected network, followed live, with details beside it.
+
+    Args:
+        model: The task list model (owned by the main window).
+        parent: Parent widget.
+    """
+
+    clone_requested = Signal(str, dict)
+    """Publish again: the task type key and the task's original config."""
+
+    def __init__(self, model: TaskTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("tasksPage")
+        self.model = model
+        self.services: AppServices | None = None
+        self.proxy = TaskFilterProxy(self)
+        self.proxy.setSourceModel(model)
+        self.bridge = TaskListBridge(model, self)
+        self.banner = NoticeBanner(self)
+        self.banner.setObjectName("tasksNotice")
+
+        self.filters = TaskFilterBar(self.proxy, self)
+        self.status_filter = self.filters.status_filter
+        self.type_filter = self.filters.type_filter
+        self.search = self.filters.search
+        self.table = make_task_table(self.proxy, self)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.doubleClicked.connect(lambda _index: self.show_details())
+        self.empty = QLabel(NO_TASKS_TEXT, self)
+        self.empty.setObjectName("tasksEmpty")
+        self.empty.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty.setWordWrap(True)
+        self.detail = TaskDetailPanel(self)
+        self.toolbar = QToolBar("Task actions", self)
+        self.toolbar.setObjectName("taskToolbar")
+        self._make_actions()
+        self._build_layout()
+        self._connect()
+
+    def _build_layout(self) -> None:
+        list_side = QWidget(self)
+        column = QVBoxLayout(list_side)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.filters)
+        column.addWidget(self.empty)
+        column.addWidget(self.table, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("tasksSplitter")
+        self.splitter.addWidget(list_side)
+        # In a scroll area, so the panel's tool rows never force a wide window.
+        self.detail_scroll = QScrollArea(self)
+        self.detail_scroll.setObjectName("taskDetailScroll")
+        self.detail_scroll.setWidgetResizable(True)
+        self.detail_scroll.setWidget(self.detail)
+        self.splitter.addWidget(self.detail_scroll)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.splitter, 1)
+
+    def _connect(self) -> None:
+        self.notifier = TaskNotifier(self._notifications_on, self.describe, self.banner.show_info,
+                                     self)
+        self._notifications_pref: Any = None
+        self.bridge.task_finished.connect(self.notifier.task_finished)
+        self.bridge.responses_arrived.connect(self.notifier.result_arrived)
+        self.bridge.task_changed.connect(self._task_changed)
+        self.bridge.tracker_health_changed.connect(self._health_changed)
+        self.detail.confirmed.connect(self.bridge.refresh_task)
+        self.filters.changed.connect(self._update_empty)
+        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.layoutChanged,
+                       self.proxy.modelReset):
+            signal.connect(self._update_empty)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self._update_empty()
+        self._update_actions()
+
+    def _action(self, name: str, text: str, tip: str, slot: Any) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        action.setToolTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.toolbar.addAction(action)
+        return action
+
+    def _make_actions(self) -> None:
+        self.details_action = self._action(
+            "actionTaskDetails", "Details", "Show the chosen task's details", self.show_details)
+        self.copy_action = self._action(
+            "actionCopyTaskAddress", "Copy address", "Copy the task's address",
+            self.copy_address)
+        self.copy_action.setShortcut(QKeySequence.StandardKey.Copy)
+        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.explorer_action = self._action(
+            "actionOpenTaskInExplorer", "Open in explorer",
+            "Open the task on the network's block explorer", self.open_in_explorer)
+        self.cancel_action = self._action(
+            "actionCancelTask", "Cancel task",
+            "Cancel a task no provider has attempted yet; its payment returns to the vault",
+            self.cancel_selected)
+        self.clone_action = self._action(
+            "actionPublishAgain", "Publish again",
+            "Open the task's type and inputs in the Compose page", self.publish_again)
+        self.export_json_action = self._action(
+            "actionExportTasksJson", "Export JSON…",
+            "Save the chosen tasks and their results as JSON", lambda: self._ask_export("json"))
+        self.export_csv_action = self._action(
+            "actionExportTasksCsv", "Export CSV…",
+            "Save the chosen tasks and their results as CSV", lambda: self._ask_export("csv"))
+        self.addAction(self.copy_action)
+
+    # Connection --------------------------------------------------------------------------
+
+    def attach(self, services: AppServices | None) -> None:
+        """Follow the network of ``services``; ``None`` when disconnected (history stays)."""
+        changed = (
+            services is None or self.services is None
+            or services.session.chain_id != self.services.session.chain_id
+        )
+        self.services = services
+        self.bridge.attach(services)
+        self.detail.attach(services)
+        if services is not None and changed:
+            self.detail.clear()
+        self._update_actions()
+        self._update_empty()
+
+    def set_notifications_source(self, enabled: Any) -> None:
+        """Read the notifications preference through ``enabled()`` instead of the profile file."""
+        self._notifications_pref = enabled
+
+    def _notifications_on(self) -> bool:
+        if self._notifications_pref is not None:
+            return bool(self._notifications_pref())
+        settings = getattr(self.window(), "settings", None)
+        path = getattr(settings, "path", None)
+        if isinstance(path, Path):
+            return PreferencesStore(path).load().notifications
+        return True
+
+    # Selection ---------------------------------------------------------------------------
+
+    def selected_rows(self) -> list[TaskRow]:
+        """The chosen tasks, in view order."""
+        rows = []
+        for index in sorted(self.table.selectionModel().selectedRows(), key=QModelIndex.row):
+            row = index.data(ROW_ROLE)
+            if isinstance(row, TaskRow):
+                rows.append(row)
+        return rows
+
+    def current_row(self) -> TaskRow | None:
+        """The first chosen task, if any."""
+        rows = self.selected_rows()
+        return rows[0] if rows else None
+
+    def select_task(self, address: str) -> bool:
+        """Select the row of ``address`` (clearing filters that hide it is up to the caller)."""
+        position = self.model.position_of(address)
+        if position is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(position, 0))
+        if not index.isValid():
+            return False
+        self.table.selectRow(index.row())
+        self.table.scrollTo(index)
+        return True
+
+    def describe(self, address: str) -> str:
+        """A task named for messages: "Translation task 0x12…abcd"."""
+        position = self.model.position_of(address)
+        if position is None:
+            return f"Task {short_address(address)}"
+        spec = CATALOGUE.get(self.model.row(position).task_type)
+        return f"{spec.title if spec else 'Custom'} task {short_address(address)}"
+
+    def _selection_changed(self) -> None:
+        self._update_actions()
+        row = self.current_row()
+        if row is None:
+            self.detail.clear()
+        elif self.detail.record is None or self.detail.record.address != row.address:
+            self._show_detail(row)
+
+    def _show_detail(self, row: TaskRow) -> None:
+        if self.bridge.store is not None and self.bridge.chain_id is not None:
+            self.detail.use_store(self.bridge.store, self.bridge.chain_id)
+        self.detail.show_task(row.address, previous_run=row.previous_run)
+
+    def _task_changed(self, address: str) -> None:
+        if self.detail.record is not None and self.detail.record.address == address:
+            self.detail.refresh()
+        self._update_actions()
+
+    def _health_changed(self, ok: bool, message: str) -> None:
+        if ok:
+            if self.banner.kind == "error":
+                self.banner.hide()
+        else:
+            self.banner.show_error(f"Task updates are paused: {message} Retrying…")
+
+    def _update_actions(self) -> None:
+        rows = self.selected_rows()
+        one = rows[0] if len(rows) == 1 else None
+        connected = self.services is not None
+        self.details_action.setEnabled(one is not None)
+        self.copy_action.setEnabled(bool(rows))
+        self.explorer_action.setEnabled(one is not None and self.explorer_url(one.address)
+                                        is not None)
+        self.cancel_action.setEnabled(
+            connected and one is not None and one.state is TaskState.NEW and not one.previous_run
+        )
+        self.clone_action.setEnabled(one is not None)
+        self.export_json_action.setEnabled(bool(rows))
+        self.export_csv_action.setEnabled(bool(rows))
+
+    def _update_empty(self) -> None:
+        self.empty.setText(NO_TASKS_TEXT if self.model.rowCount() == 0 else NO_MATCH_TEXT)
+        self.empty.setVisible(self.proxy.rowCount() == 0)
+
+    def _context_menu(self, position: QPoint) -> None:
+        menu = QMenu(self)
+        menu.setObjectName("taskContextMenu")
+        for action in (self.details_action, self.copy_action, self.explorer_action,
+                       self.cancel_action, self.clone_action):
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.export_json_action)
+        menu.addAction(self.export_csv_action)
+        menu.popup(self.table.viewport().mapToGlobal(position))
+
+    # Actions -----------------------------------------------------------------------------
+
+    def show_details(self) -> None:
+        """Show the chosen task in the side panel (reopening the panel if it was collapsed)."""
+        row = self.current_row()
+        if row is None:
+            return
+        sizes = self.splitter.sizes()
+        if len(sizes) == 2 and sizes[1] == 0:
+            self.splitter.setSizes([sizes[0] * 3 // 5, sizes[0] * 2 // 5])
+        self._show_detail(row)
+        self.detail.tabs.setCurrentIndex(0)
+
+    def copy_address(self) -> None:
+        """Copy the chosen tasks' addresses, one per line."""
+        rows = self.selected_rows()
+        if rows:
+            QGuiApplication.clipboard().setText("\n".join(row.address for row in rows))
+
+    def explorer_url(self, address: str) -> str | None:
+        """The task's explorer page on the connected network (none on the Sandbox)."""
+        if self.services is None:
+            return None
+        network = self.services.session.network
+        if network.kind is NetworkKind.SANDBOX:
+            return None
+        return network.explorer_link("task", address)
+
+    def open_in_explorer(self) -> None:
+        """Open the chosen task in the web browser."""
+        row = self.current_row()
+        url = self.explorer_url(row.address) if row is not None else None
+        if url is not None:
+            QDesktopServices.openUrl(QUrl(url))
+
+    def publish_again(self) -> None:
+        """Emit :attr:`clone_requested` with the chosen task's type and original config."""
+        row = self.current_row()
+        store, chain_id = self.bridge.store, self.bridge.chain_id
+        if row is None or store is None or chain_id is None:
+            return
+        record = store.tasks.get_task(chain_id, row.address)
+        if record is None:
+            return
+        self.clone_requested.emit(task_type_of(record), task_config(record))
+
+    @async_action("cancel_action")
+    async def cancel_selected(self) -> None:
+        """Ask, then cancel the chosen task (only while no provider has attempted it)."""
+        row, services = self.current_row(), self.services
+        if row is None:
+            return
+        if services is None:
+            raise UserFacingError(NOT_CONNECTED)
+        if not await ask_yes_no(
+            self, name="cancelTaskQuestion", title="Cancel task",
+            text=f"Cancel {self.describe(row.address)}? No provider will answer it, and its "
+            "payment returns to your vault balance. A network fee is charged.",
+            yes="Cancel task", no="Keep it",
+        ):
+            return
+        await services.actions.cancel(services.active_signer(), row.address)
+        self.bridge.refresh_task(row.address)
+        self.banner.show_info(f"{self.describe(row.address)} was cancelled.")
+
+    def _ask_export(self, fmt: str) -> None:
+        if not self.selected_rows():
+            return
+        filters, _ = EXPORT_FORMATS[fmt]
+        name, _ = QFileDialog.getSaveFileName(self, "Export tasks", f"tasks.{fmt}", filters)
+        if name:
+            self.export_selected(Path(name), fmt)
+
+    @async_action()
+    async def export_selected(self, path: Path, fmt: str) -> None:
+        """Write the chosen tasks, their responses and results to ``path`` (``json``/``csv``).
+
+        Results not read yet are fetched first when connected; the ones that cannot be read
+        are left empty in the file.
+        """
+        store, chain_id = self.bridge.store, self.bridge.chain_id
+        rows = self.selected_rows()
+        if store is None or chain_id is None or not rows:
+            return
+        if self.services is not None:
+            await fetch_missing_results(
+                self.services, [row.address for row in rows if not row.previous_run])
+        _, render = EXPORT_FORMATS[fmt]
+        text = render(gather(store, chain_id, [row.address for row in rows]))
+        try:
+            path.write_text(text, encoding="utf-8", newline="")
+        except OSError as exc:
+            raise UserFacingError(f"The file {path} could not be written: {exc.strerror}.") \
+                from exc
+        self.banner.show_info(f"Exported {len(rows)} task{'s' if len(rows) != 1 else ''} "
+                              f"to {path.name}.")
+
+    def show_error(self, message: str) -> None:
+        """Show an error of a task action above the list."""
+        self.banner.show_error(message)
