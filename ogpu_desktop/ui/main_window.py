@@ -24,8 +24,8 @@ from ogpu_desktop.ui.launch_options import LaunchOptions
 from ogpu_desktop.ui.models.task_table_model import TaskTableModel
 from ogpu_desktop.ui.notice_banner import NoticeBanner
 from ogpu_desktop.ui.pages.placeholder_page import PlaceholderPage
-from ogpu_desktop.ui.pages.tasks_page import TasksPage
 from ogpu_desktop.ui.settings.settings_page import SettingsPage
+from ogpu_desktop.ui.tasks.tasks_page import TasksPage
 from ogpu_desktop.ui.wallet.wallet_page import WalletPage
 
 if TYPE_CHECKING:
