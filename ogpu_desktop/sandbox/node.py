@@ -218,7 +218,10 @@ class SandboxNode:
         seconds = quantity(params[0])
         if seconds < 0:
             raise RpcError(-32602, "Time can only move forward")
-        self._time_offset += seconds
+        # A burst of blocks can put the chain ahead of the wall clock (one second per block), so
+        # "move N seconds on" counts from whichever is later: the clock or the chain's head.
+        head_ts = int(self._tester.get_block_by_number("latest")["timestamp"])
+        self._time_offset = max(self._time_offset, head_ts - int(time.time())) + seconds
         return hex(self._time_offset)
 
     def _mine(self, params: list[Json]) -> Json:
