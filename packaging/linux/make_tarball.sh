@@ -9,7 +9,7 @@
 #
 # Usage: make_tarball.sh BUNDLE_DIR ICONS_DIR OUT_DIR NAME
 #   ICONS_DIR holds the hicolor/ tree written by packaging/make_icons.py.
-#   Writes OUT_DIR/NAME.tar.gz and prints its path.
+#   Writes OUT_DIR/NAME.tar.gz and NAME.tar.gz.sha256, and prints the tarball's path.
 # OGPU_DESKTOP_SCREENSHOTS_URL, when set, replaces the base URL of the screenshots in the
 # AppStream metadata (where docs/screenshots/ is published).
 set -euo pipefail
@@ -40,4 +40,6 @@ fi
 mkdir -p "$out"
 tarball=$(CDPATH='' cd -- "$out" && pwd)/$name.tar.gz
 tar -C "$staging" --owner=0 --group=0 --numeric-owner -czf "$tarball" "$name"
+# A checksum to publish beside the download.
+(cd "$(dirname -- "$tarball")" && sha256sum "$name.tar.gz" >"$name.tar.gz.sha256")
 echo "$tarball"

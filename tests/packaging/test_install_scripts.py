@@ -66,6 +66,11 @@ def _pack(
     assert result.returncode == 0, result.stderr
     tarball = Path(result.stdout.strip())
     assert tarball.name == f"{NAME}.tar.gz"
+    checksum = subprocess.run(
+        ["sha256sum", "--check", f"{NAME}.tar.gz.sha256"], cwd=tarball.parent,
+        capture_output=True, text=True, check=False,
+    )
+    assert checksum.returncode == 0, checksum.stdout + checksum.stderr
     unpacked = tmp_path / f"unpacked-{label}"
     unpacked.mkdir()
     subprocess.run(["tar", "-xzf", str(tarball), "-C", str(unpacked)], check=True)
