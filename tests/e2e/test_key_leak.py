@@ -1,16 +1,4 @@
-"""A whole Sandbox session through the real wallet, keychain and services leaves no key behind.
-
-What is searched afterwards: every file under the temporary folder holding the profile (its
-config, data, cache and log folders), the temporary HOME and XDG folders of a throw-away test
-session, every log record of every library (captured at DEBUG, before the app's redaction filter
-can mask anything), and whatever the Sandbox wrote on stderr. Two files are left out or explained:
-
-* The exported keystore is left out: it holds the key by design, encrypted with the password.
-* gnome-keyring's own storage (``$XDG_DATA_HOME/keyrings/*.keyring``) IS searched. It holds the
-  key too, but encrypted with the keyring's password, so the scanner cannot see it there and a
-  hit in it would mean gnome-keyring wrote the key in the clear. Its presence is checked so the
-  search provably covered it.
-"""
+"""A whole Sandbox session through the real wallet, keychain and services leaves no key behind."""
 
 from __future__ import annotations
 
@@ -180,6 +168,20 @@ async def test_a_whole_sandbox_session_leaves_no_key_behind(
     debug_logs: CapturingHandler,
     sandbox: SandboxProcess,
 ) -> None:
+    """Create, import, fund, deposit, publish, track, fetch, export, remove; then search.
+
+    Searched: every file under the temporary folder holding the profile (its config, data,
+    cache and log folders), the temporary HOME and XDG folders of a throw-away test session,
+    every log record of every library (captured at DEBUG, before the app's redaction filter can
+    mask anything), the reprs of what the services returned, and whatever the Sandbox wrote on
+    stderr. Two files need a word:
+
+    * The exported keystore is left out: it holds the key by design, encrypted with a password.
+    * gnome-keyring's own storage (``$XDG_DATA_HOME/keyrings/*.keyring``) IS searched. It holds
+      the keys too, but encrypted with the keyring's password, so the scanner cannot see them
+      there; a hit in it would mean the key was written in the clear. The test checks that the
+      file exists and is not empty, so the search provably covered it.
+    """
     keys: list[bytes] = []
     seen: list[object] = []
     store = Store.in_folder(profile.data_dir)
