@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from ogpu_desktop import __version__
@@ -12,6 +12,8 @@ from ogpu_desktop.ui.app_settings import AppSettings
 from ogpu_desktop.ui.connection_status_bar import ConnectionState
 from ogpu_desktop.ui.launch_options import LaunchOptions
 from ogpu_desktop.ui.main_window import MainWindow
+from ogpu_desktop.ui.settings.settings_page import SettingsPage
+from ogpu_desktop.ui.wallet.wallet_page import WalletPage
 
 
 def test_navigation_lists_the_four_sections_and_switches_pages(main_window: MainWindow) -> None:
@@ -24,9 +26,6 @@ def test_navigation_lists_the_four_sections_and_switches_pages(main_window: Main
 
 
 def test_wallet_and_settings_are_their_real_pages(main_window: MainWindow) -> None:
-    from ogpu_desktop.ui.settings.settings_page import SettingsPage
-    from ogpu_desktop.ui.wallet.wallet_page import WalletPage
-
     assert isinstance(main_window.findChild(WalletPage, "walletPage"), WalletPage)
     assert isinstance(main_window.findChild(SettingsPage, "settingsPage"), SettingsPage)
 
