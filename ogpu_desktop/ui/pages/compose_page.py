@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ogpu_desktop.domain.catalogue import CATALOGUE
+from ogpu_desktop.ui.compose.source_picker import SourcePicker
 from ogpu_desktop.ui.forms.config_preview import preview_text
 from ogpu_desktop.ui.forms.task_forms import FormCheck, TaskForm, create_task_form
 
@@ -64,6 +65,7 @@ class ComposePage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.stack)
         self.ipfs_notice = _plain_label("ipfsNotice", IPFS_NOTICE, self)
+        self.source_picker = SourcePicker(self)
 
         self._build_preview()
         self.summary = _plain_label("composeSummary", "", self)
@@ -83,6 +85,7 @@ class ComposePage(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.description)
         layout.addWidget(scroll, 1)
+        layout.addWidget(self.source_picker)
         layout.addWidget(self.ipfs_notice)
         layout.addWidget(self.preview_toggle)
         layout.addWidget(self.preview)
@@ -141,6 +144,7 @@ class ComposePage(QWidget):
             self.stack.addWidget(form)
         self.stack.setCurrentWidget(self.forms[key])
         self.description.setText(CATALOGUE[key].description)
+        self.source_picker.set_task_type(key)
         self._show_check(self.forms[key].check())
         self.task_type_changed.emit(key)
 

@@ -1,0 +1,257 @@
+"""Review and sign: what a publish will do, in plain words, before anything is signed."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ogpu_desktop.domain.amounts import format_amount
+from ogpu_desktop.domain.catalogue import CATALOGUE
+from ogpu_desktop.domain.expiry import format_duration
+from ogpu_desktop.domain.source_terms import DeliveryMethod
+from ogpu_desktop.services.publish_models import PublishPreview
+from ogpu_desktop.ui.asyncutils import async_action
+
+TopUp = Callable[[int], Awaitable[PublishPreview]]
+"""Deposits an amount (wei) into the vault and returns the preview made again."""
+
+IPFS_NOTICE = (
+    "The task config below is uploaded to IPFS: anyone can read it, for good. Do not include "
+    "private information."
+)
+DELIVERY_WORDS = {
+    DeliveryMethod.FIRST_RESPONSE: "the first answer is final",
+    DeliveryMethod.MANUAL_CONFIRMATION: "you confirm the answer you accept",
+}
+
+
+def _label(name: str, parent: QWidget, text: str = "") -> QLabel:
+    label = QLabel(text, parent)
+    label.setObjectName(name)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def _rounded(wei: int, symbol: str) -> str:
+    return format_amount(wei, symbol, max_places=8).removeprefix("≈ ")
+
+
+def source_words(preview: PublishPreview) -> str:
+    """The source in plain words: name, pipeline and model, delivery method, address."""
+    source = preview.source
+    parts = [source.name or "Unnamed source"]
+    if source.pipeline_task:
+        model = f" ({source.pipeline_model})" if source.pipeline_model else ""
+        parts.append(f"runs {source.pipeline_task}{model}")
+    try:
+        parts.append(DELIVERY_WORDS[DeliveryMethod(source.delivery_method)])
+    except ValueError:
+        parts.append(f"delivery method {source.delivery_method}")
+    return " · ".join(parts) + f"\n{source.address}"
+
+
+def expiry_words(preview: PublishPreview) -> str:
+    """When the task expires: local time and duration from now."""
+    local = time.strftime("%Y-%m-%d %H:%M", time.localtime(preview.expiry_estimate))
+    return f"{local} (in {format_duration(preview.duration_s)})"
+
+
+class ConfirmPublishDialog(QDialog):
+    """Shows a :class:`PublishPreview` and returns a decision; it never sees a key.
+
+    Accepted means "sign and publish :attr:`preview`" (which may be a fresher preview than the
+    one given, after a deposit).
+
+    Args:
+        preview: What would be published.
+        top_up: Deposits the missing vault amount and previews again; ``None`` hides the offer.
+        parent: The main window.
+    """
+
+    def __init__(
+        self, preview: PublishPreview, top_up: TopUp | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("confirmPublishDialog")
+        self.setWindowTitle("Review and sign")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(620)
+        self._top_up = top_up
+        self.preview = preview
+        self.headline = _label("confirm.headline", self)
+        font = self.headline.font()
+        font.setBold(True)
+        self.headline.setFont(font)
+        self.facts = QFormLayout()
+        self.fields: dict[str, QLabel] = {}
+        for key, title in (
+            ("task_type", "Task type"), ("source", "Source"), ("network", "Network"),
+            ("sender", "Signed by"), ("payment", "Payment"), ("fee", "Network fee"),
+            ("total", "Total"), ("vault", "Vault balance"), ("expiry", "Expires"),
+        ):
+            self.fields[key] = _label(f"confirm.{key}", self)
+            self.facts.addRow(f"{title}:", self.fields[key])
+        self.shortfall = _label("confirm.shortfall", self)
+        self.deposit_button = QPushButton(self)
+        self.deposit_button.setObjectName("confirm.deposit_button")
+        self.deposit_button.clicked.connect(self.deposit_missing)
+        self.problems = _label("confirm.problems", self)
+        self.problems.setStyleSheet("color: #b00020;")
+        self.notices = _label("confirm.notices", self)
+        self.ipfs_notice = _label("confirm.ipfs_notice", self, IPFS_NOTICE)
+        self.json_toggle = QToolButton(self)
+        self.json_toggle.setObjectName("confirm.json_toggle")
+        self.json_toggle.setText("Exact task config (JSON)")
+        self.json_toggle.setCheckable(True)
+        self.json_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.json_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.json_view = QPlainTextEdit(self)
+        self.json_view.setObjectName("confirm.json_view")
+        self.json_view.setReadOnly(True)
+        self.json_view.setAccessibleName("Exact task config")
+        self.json_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.json_view.setVisible(False)
+        self.json_toggle.toggled.connect(self._toggle_json)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setObjectName("confirm.cancel_button")
+        self.cancel_button.clicked.connect(self.reject)
+        self.sign_button = QPushButton("Sign and publish", self)
+        self.sign_button.setObjectName("confirm.sign_button")
+        self.sign_button.clicked.connect(self.accept)
+        self._layout()
+        self.show_preview(preview)
+        self.cancel_button.setFocus()
+
+    def _layout(self) -> None:
+        shortfall_row = QHBoxLayout()
+        shortfall_row.addWidget(self.shortfall, 1)
+        shortfall_row.addWidget(self.deposit_button)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.sign_button)
+        column = QVBoxLayout(self)
+        column.addWidget(self.headline)
+        column.addLayout(self.facts)
+        column.addLayout(shortfall_row)
+        column.addWidget(self.problems)
+        column.addWidget(self.notices)
+        column.addWidget(self.ipfs_notice)
+        column.addWidget(self.json_toggle)
+        column.addWidget(self.json_view, 1)
+        column.addLayout(buttons)
+
+    def show_preview(self, preview: PublishPreview) -> None:
+        """Show ``preview`` (the first one, or a fresher one after a deposit)."""
+        self.preview = preview
+        symbol = preview.symbol
+        spec = CATALOGUE.get(preview.task_type)
+        count = preview.count
+        self.headline.setText(preview.summary())
+        self.fields["task_type"].setText(
+            (spec.title if spec else preview.task_type)
+            + ("" if count == 1 else f" — a batch of {count} tasks")
+        )
+        self.fields["source"].setText(source_words(preview))
+        self.fields["network"].setText(f"{preview.network_name} (chain ID {preview.chain_id})")
+        self.fields["sender"].setText(preview.sender)
+        each = format_amount(preview.payment_wei, symbol)
+        self.fields["payment"].setText(
+            each + (" per task" if count == 1 else f" per task, {count} tasks")
+            + ", held in escrow until the task ends"
+        )
+        self.fields["fee"].setText(
+            f"about {_rounded(preview.likely_fee_wei, symbol)}, at most "
+            f"{_rounded(preview.max_fee_wei, symbol)} (paid from the wallet)"
+        )
+        self.fields["total"].setText(
+            f"{format_amount(preview.total_payment_wei, symbol)} from the vault, plus the fee"
+        )
+        after = preview.vault_available_wei - preview.total_payment_wei
+        self.fields["vault"].setText(
+            f"{format_amount(preview.vault_available_wei, symbol)} now, "
+            + (f"{format_amount(after, symbol)} after" if after >= 0 else "not enough")
+        )
+        self.fields["expiry"].setText(expiry_words(preview))
+        self._show_shortfall(preview)
+        self.problems.setText("\n".join(f"• {p}" for p in preview.problems))
+        self.problems.setVisible(bool(preview.problems))
+        # The fuller public-IPFS notice below replaces the preview's one-line version.
+        notices = [n for n in preview.notices if "IPFS" not in n]
+        self.notices.setText("\n".join(f"• {n}" for n in notices))
+        self.notices.setVisible(bool(notices))
+        self.json_view.setPlainText(
+            "\n\n".join(
+                text if count == 1 else f"// task {index + 1} of {count}\n{text}"
+                for index, text in enumerate(preview.config_texts)
+            )
+        )
+        self.sign_button.setEnabled(preview.can_publish)
+        self.sign_button.setToolTip(
+            "" if preview.can_publish else "Fix the problems listed first."
+        )
+
+    def missing_wei(self) -> int:
+        """What the vault lacks for these tasks (0 when it holds enough)."""
+        return max(0, self.preview.total_payment_wei - self.preview.vault_available_wei)
+
+    def _show_shortfall(self, preview: PublishPreview) -> None:
+        missing = self.missing_wei()
+        symbol = preview.symbol
+        self.shortfall.setVisible(missing > 0)
+        self.deposit_button.setVisible(missing > 0 and self._top_up is not None)
+        if missing == 0:
+            return
+        self.shortfall.setText(
+            f"Not enough in the vault: these tasks need "
+            f"{format_amount(preview.total_payment_wei, symbol)}, the vault holds "
+            f"{format_amount(preview.vault_available_wei, symbol)}."
+        )
+        self.deposit_button.setText(f"Deposit {format_amount(missing, symbol)}")
+        self.deposit_button.setEnabled(preview.wallet_balance_wei > missing)
+
+    @async_action(trigger="deposit_button")
+    async def deposit_missing(self) -> None:
+        """Deposit what the vault lacks, then show the preview made again."""
+        if self._top_up is None or self.missing_wei() == 0:
+            return
+        self.sign_button.setEnabled(False)
+        self.shortfall.setText("Depositing into the vault… confirm nothing else meanwhile.")
+        try:
+            fresh = await self._top_up(self.missing_wei())
+        except BaseException:
+            self.show_preview(self.preview)
+            raise
+        self.show_preview(fresh)
+
+    def show_error(self, message: str) -> None:
+        """Show an error inside the dialog (it covers the window's banner)."""
+        self.problems.setText(f"• {message}")
+        self.problems.setVisible(True)
+
+    def _toggle_json(self, shown: bool) -> None:
+        self.json_view.setVisible(shown)
+        self.json_toggle.setArrowType(
+            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
+        )
+
+    def decision(self) -> PublishPreview | None:
+        """The preview to sign when accepted, else ``None``."""
+        return self.preview if self.result() == QDialog.DialogCode.Accepted else None
