@@ -66,6 +66,10 @@ def after_first_paint(window: MainWindow) -> None:
     set_default_error_sink(window)
     window.load_deferred_pages()
     _log.info("Window painted; pages loaded")
+    # Imported here: the wiring loads web3 and the services, which cost seconds.
+    from ogpu_desktop.ui.controller.app_controller import AppController  # noqa: PLC0415
+
+    AppController(window).start()
 
 
 def close_on_signals(window: MainWindow) -> None:

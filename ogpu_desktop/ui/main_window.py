@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -89,6 +90,8 @@ class MainWindow(QMainWindow):
 
     def _add_pages(self) -> None:
         self._compose_page: ComposePage | None = None
+        # Set by the app wiring once it can review and sign (after the first paint).
+        self.publish_handler: Callable[[TaskPayloads], object] | None = None
         self.compose_loading = PlaceholderPage(
             "composePageLoading", "Compose", "The task forms are loading…", not_yet=False
         )
@@ -157,7 +160,7 @@ class MainWindow(QMainWindow):
 
         page = ComposePage(self.settings.last_task_type(), self)
         page.task_type_changed.connect(self.settings.set_last_task_type)
-        page.publish_requested.connect(self._publish_not_wired)
+        page.publish_requested.connect(self._publish_requested)
         current = self.pages.currentIndex()
         self.pages.insertWidget(COMPOSE_ROW, page)
         self.pages.removeWidget(self.compose_loading)
@@ -166,8 +169,10 @@ class MainWindow(QMainWindow):
         self._compose_page = page
         self.task_model.start_countdown()
 
-    def _publish_not_wired(self, payloads: TaskPayloads) -> None:
-        # Replaced by the review-and-sign flow once the publish service is connected.
+    def _publish_requested(self, payloads: TaskPayloads) -> None:
+        if self.publish_handler is not None:
+            self.publish_handler(payloads)
+            return
         self.banner.show_info(
             f"The task config is ready ({payloads.count} task{'s' if payloads.count != 1 else ''}),"
             " but publishing needs a wallet and a network, which are not connected yet."

@@ -1,0 +1,230 @@
+"""Wires the window to a network after the first paint: wallet, connection, status, pages."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+
+from ogpu_desktop.errors import UserFacingError
+from ogpu_desktop.services.app_services import AppServices
+from ogpu_desktop.services.connection import Connection, NetworkChoice, plain_reason
+from ogpu_desktop.services.tracking import TrackerHealth
+from ogpu_desktop.store import Store
+from ogpu_desktop.ui.asyncutils import async_action
+from ogpu_desktop.ui.connection_status_bar import ConnectionState
+from ogpu_desktop.ui.controller.network_pick import choice_for, pick_network
+from ogpu_desktop.ui.controller.publish_flow import PublishFlow
+from ogpu_desktop.ui.settings.preferences import Preferences
+from ogpu_desktop.ui.wallet.chain_link import WalletChainLink
+from ogpu_desktop.ui.wallet.faucet_client import faucet_request
+from ogpu_desktop.wallet.accounts import Wallet
+
+if TYPE_CHECKING:
+    from ogpu_desktop.ui.main_window import MainWindow
+
+_log = logging.getLogger(__name__)
+
+
+class AppController(QObject):
+    """Owns the wallet, the history store and the open connection of one window.
+
+    Args:
+        window: The main window (also this object's parent).
+    """
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.store: Store | None = None
+        self.wallet: Wallet | None = None
+        self.connection: Connection | None = None
+        self.choice: NetworkChoice | None = None
+        self.preferences: Preferences | None = None
+        self._unsubscribe: list[Callable[[], None]] = []
+        self._closing = False
+        self._shutdown: asyncio.Future[None] | None = None
+        self._connect_lock = asyncio.Lock()
+        self.publish_flow = PublishFlow(self)
+        window.publish_handler = self.publish_flow.publish
+        window.settings_page.settings_changed.connect(self.settings_changed)
+        window.installEventFilter(self)
+
+    # --- start ---------------------------------------------------------------------------
+
+    @async_action()
+    async def start(self) -> None:
+        """Pick the network, open the wallet and the history, and connect."""
+        window = self.window
+        kind, preferences = await pick_network(window.options, window.settings.path, window)
+        self.preferences = preferences
+        if window.settings_page.preferences.network != kind:
+            window.settings_page.show_preferences(preferences)
+        self.wallet = Wallet.for_config_dir(window.paths.config_dir)
+        window.wallet_page.set_wallet(self.wallet)
+        self.store = Store.in_folder(window.paths.data_dir)
+        self.apply_preferences(preferences)
+        await self.connect_to(choice_for(kind, window.options, preferences))
+
+    def apply_preferences(self, preferences: Preferences) -> None:
+        """Use the defaults for payment and lifetime in the source picker."""
+        picker = self.window.compose_page.source_picker
+        picker.default_payment_wei = preferences.default_payment_wei
+        picker.default_expiry_s = preferences.default_expiry_s
+
+    async def connect_to(self, choice: NetworkChoice) -> None:
+        """Connect to ``choice`` (closing any open connection first).
+
+        Raises:
+            UserFacingError: Connecting failed; the window stays usable and says why.
+        """
+        async with self._connect_lock:
+            await self._disconnect()
+            assert self.store is not None
+            assert self.wallet is not None
+            self.choice = choice
+            self._status(ConnectionState(detail=f"Connecting to {choice.title}…"))
+            try:
+                connection = await Connection.open(
+                    choice, self.store, self.wallet, on_progress=self._progress
+                )
+            except Exception as exc:
+                self._status(ConnectionState(detail=f"Not connected: {plain_reason(exc)}"))
+                raise
+            if self._closing:
+                await connection.close()
+                return
+            self._attach(connection)
+
+    def _progress(self, message: str) -> None:
+        self._status(ConnectionState(detail=message))
+        self.window.status_bar.showMessage(message, 5000)
+
+    def _attach(self, connection: Connection) -> None:
+        self.connection = connection
+        services = connection.services
+        network = connection.network
+        self.window.wallet_page.set_chain_link(self._chain_link(connection))
+        demo = {}
+        if connection.sandbox_info is not None:
+            demo = {
+                s.pipeline: s.address for s in connection.sandbox_info.sources
+                if s.delivery == "FIRST_RESPONSE"
+            }
+        self.window.compose_page.source_picker.attach(services, demo)
+        self._attach_tasks_page(services)
+        self._unsubscribe = [
+            connection.blocks.subscribe(lambda _block: self._show_connected()),
+            connection.health.subscribe(self._health),
+        ]
+        connection.start_tracking()
+        self._show_connected()
+        notices = connection.notices()
+        if notices:
+            self.window.banner.show_info(" ".join(notices))
+        _log.info("connected to %s (chain %s)", network.name, network.chain_id)
+
+    def _attach_tasks_page(self, services: AppServices | None) -> None:
+        # The one place the Tasks page hears about the connection.
+        self.window.tasks_page.attach(services)
+
+    def _chain_link(self, connection: Connection) -> WalletChainLink:
+        services = connection.services
+        chain_id = connection.session.chain_id
+        wallet = services.wallet
+
+        async def deposit(address: str, amount: int) -> object:
+            return await services.actions.deposit(wallet.signer_for(address, chain_id), amount)
+
+        async def withdraw(address: str, amount: int) -> object:
+            return await services.actions.withdraw(wallet.signer_for(address, chain_id), amount)
+
+        faucet = connection.faucet_url
+        return WalletChainLink(
+            network_name=connection.network.name,
+            symbol=connection.network.symbol,
+            balances=services.actions.balances,
+            deposit=deposit,
+            withdraw=withdraw,
+            faucet=faucet_request(faucet) if faucet else None,
+        )
+
+    # --- status --------------------------------------------------------------------------
+
+    def _status(self, state: ConnectionState) -> None:
+        self.window.status_bar.show_connection(state)
+
+    def _show_connected(self, detail: str = "") -> None:
+        connection = self.connection
+        if connection is None:
+            return
+        self._status(ConnectionState(
+            network=connection.network.name, chain_id=connection.network.chain_id,
+            block=connection.block, connected=True, detail=detail,
+        ))
+
+    def _health(self, health: TrackerHealth) -> None:
+        connection = self.connection
+        if connection is None:
+            return
+        if health.ok:
+            self._show_connected()
+            return
+        retry = f"; retrying in {health.retry_in_s:.0f} s" if health.retry_in_s else ""
+        self._status(ConnectionState(
+            network=connection.network.name, chain_id=connection.network.chain_id,
+            block=connection.block, connected=False, detail=f"{health.message}{retry}",
+        ))
+
+    # --- changes and closing -------------------------------------------------------------
+
+    @async_action()
+    async def settings_changed(self, preferences: object) -> None:
+        """Reconnect when the network part of the saved settings changed."""
+        if not isinstance(preferences, Preferences) or self.store is None:
+            return
+        self.preferences = preferences
+        self.apply_preferences(preferences)
+        choice = choice_for(preferences.network, self.window.options, preferences)
+        if choice == self.choice and self.connection is not None:
+            return
+        await self.connect_to(choice)
+
+    async def _disconnect(self) -> None:
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe.clear()
+        connection, self.connection = self.connection, None
+        if connection is None:
+            return
+        self.window.compose_page.source_picker.attach(None)
+        self._attach_tasks_page(None)
+        self.window.wallet_page.set_chain_link(None)
+        await connection.close()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        """Hold the window's close until the connection (and the Sandbox) stopped."""
+        if watched is self.window and event.type() == QEvent.Type.Close and not self._closing:
+            self._closing = True
+            if self.connection is not None:
+                event.ignore()
+                self._shutdown = asyncio.ensure_future(self._shutdown_then_close())
+                return True
+            self._close_store()
+        return super().eventFilter(watched, event)
+
+    async def _shutdown_then_close(self) -> None:
+        try:
+            await asyncio.wait_for(self._disconnect(), 15.0)
+        except (TimeoutError, UserFacingError, OSError) as exc:
+            _log.warning("closing the connection failed: %s", exc)
+        self._close_store()
+        QTimer.singleShot(0, self.window.close)
+
+    def _close_store(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None

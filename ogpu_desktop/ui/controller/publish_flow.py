@@ -1,0 +1,142 @@
+"""Publishing from the Compose page: preview → review and sign → progress → the Tasks page."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+
+from ogpu_desktop.chain.errors import ChainError
+from ogpu_desktop.domain.payload import TaskPayloads
+from ogpu_desktop.errors import UserFacingError
+from ogpu_desktop.services.connection import Connection
+from ogpu_desktop.services.publish_models import PublishOutcome, PublishPreview
+from ogpu_desktop.services.sandbox_funding import ready_sandbox_account
+from ogpu_desktop.ui.asyncutils import async_action
+from ogpu_desktop.ui.dialogs.confirm_publish_dialog import ConfirmPublishDialog
+from ogpu_desktop.ui.dialogs.dialog_await import answer_of
+from ogpu_desktop.ui.dialogs.publish_progress_dialog import PublishProgressDialog
+
+if TYPE_CHECKING:
+    from ogpu_desktop.ui.controller.app_controller import AppController
+
+_log = logging.getLogger(__name__)
+
+NOT_CONNECTED = (
+    "The task config is ready, but publishing needs a wallet and a network, which are not "
+    "connected yet. Wait for the connection (see the status bar) or choose a network in Settings."
+)
+NO_ACCOUNT = "No wallet account is chosen. Create or import one on the Wallet page first."
+TASKS_PAGE_ROW = 1
+
+
+class PublishFlow(QObject):
+    """Runs one publish at a time for the window; the key stays inside the signer.
+
+    Args:
+        controller: The app controller (parent), which holds the connection.
+    """
+
+    def __init__(self, controller: AppController) -> None:
+        super().__init__(controller)
+        self.controller = controller
+        self.busy = False
+        self.last_outcome: PublishOutcome | None = None
+
+    @async_action()
+    async def publish(self, payloads: object) -> None:
+        """Preview ``payloads``, ask for a decision, then publish with progress shown."""
+        if not isinstance(payloads, TaskPayloads):
+            return
+        connection = self.controller.connection
+        if connection is None:
+            raise UserFacingError(NOT_CONNECTED)
+        if self.busy:
+            raise UserFacingError("A publish is already under way; wait for it to finish.")
+        self.busy = True
+        try:
+            await self._publish(connection, payloads)
+        finally:
+            self.busy = False
+
+    async def _publish(self, connection: Connection, payloads: TaskPayloads) -> None:
+        window = self.controller.window
+        selection = window.compose_page.source_picker.selection()
+        sender = await self._sender(connection)
+        services = connection.services
+
+        async def preview_again() -> PublishPreview:
+            return await services.publish.preview(
+                payloads.configs, source=selection.address, payment_wei=selection.payment_wei,
+                duration_s=selection.duration_s, sender=sender, task_type=payloads.task_type,
+            )
+
+        async def top_up(amount_wei: int) -> PublishPreview:
+            await services.actions.deposit(
+                services.wallet.signer_for(sender, connection.session.chain_id), amount_wei
+            )
+            return await preview_again()
+
+        window.status_bar.showMessage("Preparing the review…", 3000)
+        dialog = ConfirmPublishDialog(await preview_again(), top_up, window)
+        await answer_of(dialog)
+        chosen = dialog.decision()
+        dialog.deleteLater()
+        if chosen is None:
+            window.status_bar.showMessage("Nothing was published.", 5000)
+            return
+        await self._execute(connection, chosen, sender)
+
+    async def _sender(self, connection: Connection) -> str:
+        wallet = connection.services.wallet
+        sender = wallet.active_address
+        if sender is not None:
+            return sender
+        faucet = connection.faucet_url
+        if faucet is None:
+            raise UserFacingError(NO_ACCOUNT)
+        # On the Sandbox nothing is at stake: make its account and fund it from the faucet.
+        window = self.controller.window
+        window.status_bar.showMessage("Creating the Sandbox account and funding it…", 5000)
+        sender = await ready_sandbox_account(connection.services, faucet)
+        view = window.wallet_page.view
+        if view is not None:
+            view.refresh_accounts()
+        window.banner.show_info(
+            "A Sandbox account was created and funded with test tokens (Wallet page)."
+        )
+        return sender
+
+    async def _execute(self, connection: Connection, preview: PublishPreview, sender: str) -> None:
+        window = self.controller.window
+        services = connection.services
+        signer = services.wallet.signer_for(sender, connection.session.chain_id)
+        progress = PublishProgressDialog(preview.count, window)
+        run = asyncio.ensure_future(services.publish.execute(preview, signer, progress.on_progress))
+
+        def cancel() -> None:
+            if not progress.signed_any:
+                run.cancel()
+
+        progress.cancel_requested.connect(cancel)
+        progress.open()
+        try:
+            outcome = await asyncio.shield(run)
+        except asyncio.CancelledError:
+            if not run.cancelled():
+                raise
+            progress.finish(None)
+            return
+        except UserFacingError as exc:
+            progress.finish(None, f"Nothing was published: {exc.message}")
+            raise
+        self.last_outcome = outcome
+        progress.finish(outcome)
+        with contextlib.suppress(ChainError):
+            await connection.poll_now()
+        if outcome.published:
+            window.show_page(TASKS_PAGE_ROW)
+        _log.info("published %d of %d tasks", len(outcome.published), preview.count)
