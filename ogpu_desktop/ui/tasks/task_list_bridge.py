@@ -74,10 +74,14 @@ class TaskListBridge(QObject):
         self.load(services.session.store, services.session.chain_id)
         tracking = services.tracking
         self._unsubscribe = [
-            tracking.updates.subscribe(self._update_received.emit),
+            tracking.updates.subscribe(self.receive),
             tracking.health.subscribe(self._health_received.emit),
         ]
         self._timer.start()
+
+    def receive(self, update: TaskUpdate) -> None:
+        """Take a tracker update from any thread; it is applied later on the Qt thread."""
+        self._update_received.emit(update)
 
     def load(self, store: Store, chain_id: int) -> None:
         """Show every stored task of ``chain_id`` (the one full reset, on connecting)."""
@@ -133,7 +137,7 @@ class TaskListBridge(QObject):
         return len(fresh)
 
     def _apply_update(self, update: object) -> None:
-        if not isinstance(update, TaskUpdate) or self.services is None:
+        if not isinstance(update, TaskUpdate):
             return
         self.check_new_tasks()
         self.refresh_task(update.task)
