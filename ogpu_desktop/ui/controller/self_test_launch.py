@@ -23,21 +23,25 @@ def run_self_test(options: LaunchOptions) -> int:
 
     from ogpu_desktop.services.self_test import run_self_test as run  # noqa: PLC0415
 
-    if options.data_dir is not None:
-        paths = AppPaths.for_profile(options.data_dir)
-        paths.ensure()
-        configure_logging(paths.log_dir)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-
     def out(line: str) -> None:
         print(line, flush=True)
 
-    data = None if options.data_dir is None else AppPaths.for_profile(options.data_dir).data_dir
     try:
+        data = None
+        if options.data_dir is not None:
+            paths = AppPaths.for_profile(options.data_dir)
+            paths.ensure()
+            configure_logging(paths.log_dir)
+            data = paths.data_dir
+        app = QApplication.instance() or QApplication(sys.argv[:1])
+        loop = qasync.QEventLoop(app)
+        asyncio.set_event_loop(loop)
         with loop:
             lines = loop.run_until_complete(run(data, out))
+    except OSError as exc:
+        print(f"self-test failed: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr,
+              flush=True)
+        return 1
     except UserFacingError as exc:
         print(f"self-test failed: {exc.message}", file=sys.stderr, flush=True)
         return 1

@@ -1,0 +1,1 @@
+"""Service tests against real processes (the Sandbox), without Qt."""
