@@ -1,38 +1,68 @@
-"""The Tasks page: empty state, filters and sorting over the real table model and view."""
+"""The Tasks page on real services and a Sandbox process: live list, filters, actions, export."""
 
 from __future__ import annotations
 
+import csv
+import json
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
+import pytest
+import pytest_asyncio
+import shiboken6
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.ui.main_window import MainWindow
 from ogpu_desktop.ui.models.task_row import TaskRow, TaskState
 from ogpu_desktop.ui.models.task_table_model import ROW_ROLE, Column, TaskTableModel
-from ogpu_desktop.ui.pages.tasks_page import NO_MATCH_TEXT, NO_TASKS_TEXT, TasksPage
+from ogpu_desktop.ui.tasks.task_export import CSV_HEADER
+from ogpu_desktop.ui.tasks.tasks_page import NO_MATCH_TEXT, NO_TASKS_TEXT, TasksPage
+from tests.gui.task_helpers import TaskEnv, configs_for, open_env, wait_for
+from tests.helpers.sandbox import sandbox_info, silent_sandbox_info
 
-NOW = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
+__all__ = ["sandbox_info", "silent_sandbox_info"]
+
+NOW = datetime.now(UTC)
 
 
 def _row(n: int, state: TaskState = TaskState.NEW, task_type: str = "translation") -> TaskRow:
     return TaskRow(
-        address=f"0x{n:040x}",
-        task_type=task_type,
-        source="0x" + "12" * 20,
-        state=state,
-        created=NOW + timedelta(minutes=n),
-        expiry=NOW + timedelta(hours=1),
-        responses=0,
+        address=f"0x{n:040x}", task_type=task_type, source="0x" + "12" * 20, state=state,
+        created=NOW + timedelta(minutes=n), expiry=NOW + timedelta(hours=1), responses=0,
         payment_wei=10**15,
     )
 
 
-def _page(qtbot: QtBot) -> TasksPage:
-    page = TasksPage(TaskTableModel(lambda: NOW))
-    qtbot.addWidget(page)
-    page.show()
-    return page
+@pytest.fixture
+def page(qtbot: QtBot) -> Iterator[TasksPage]:
+    shown = TasksPage(TaskTableModel())
+    shown.set_notifications_source(lambda: True)
+    qtbot.addWidget(shown)
+    shown.resize(1200, 700)
+    shown.show()
+    yield shown
+    if shiboken6.isValid(shown):
+        shown.attach(None)
+
+
+@pytest_asyncio.fixture
+async def env(sandbox_info: dict[str, Any], tmp_path: Path) -> AsyncIterator[TaskEnv]:
+    opened = await open_env(sandbox_info, tmp_path / "main")
+    opened.follow()
+    yield opened
+    await opened.close()
+
+
+@pytest_asyncio.fixture
+async def silent_env(silent_sandbox_info: dict[str, Any], tmp_path: Path) -> AsyncIterator[TaskEnv]:
+    opened = await open_env(silent_sandbox_info, tmp_path / "silent")
+    opened.follow()
+    yield opened
+    await opened.close()
 
 
 def _shown(page: TasksPage) -> list[str]:
@@ -40,14 +70,32 @@ def _shown(page: TasksPage) -> list[str]:
     return [proxy.data(proxy.index(i, 0), ROW_ROLE).address for i in range(proxy.rowCount())]
 
 
-def test_empty_list_says_what_will_appear(qtbot: QtBot) -> None:
-    page = _page(qtbot)
+def _state(page: TasksPage, address: str) -> TaskState | None:
+    position = page.model.position_of(address)
+    return None if position is None else page.model.row(position).state
+
+
+async def _answer(page: TasksPage, name: str, yes: bool) -> None:
+    await wait_for(lambda: page.findChild(QMessageBox, name) is not None, f"the {name} box")
+    box = page.findChild(QMessageBox, name)
+    assert box is not None
+    button = box.findChild(QPushButton, f"{name}{'Yes' if yes else 'No'}")
+    assert button is not None
+    button.click()
+
+
+async def _settle(page: TasksPage) -> None:
+    await page.detail.wait_loaded()
+
+
+def test_empty_list_says_what_will_appear(page: TasksPage) -> None:
     assert page.empty.isVisible()
     assert page.empty.text() == NO_TASKS_TEXT
+    assert not page.cancel_action.isEnabled()
+    assert not page.export_json_action.isEnabled()
 
 
-def test_rows_appear_newest_first_and_filters_narrow_them(qtbot: QtBot) -> None:
-    page = _page(qtbot)
+def test_filters_narrow_the_rows_and_say_when_nothing_matches(page: TasksPage) -> None:
     page.model.upsert_many(
         [_row(1), _row(2, TaskState.FINALIZED), _row(3, task_type="summarization")]
     )
@@ -61,19 +109,137 @@ def test_rows_appear_newest_first_and_filters_narrow_them(qtbot: QtBot) -> None:
     assert _shown(page) == []
     assert page.empty.isVisible()
     assert page.empty.text() == NO_MATCH_TEXT
+    assert type(page.table.itemDelegateForColumn(Column.STATUS)).__name__ == "StatusBadgeDelegate"
 
 
-def test_status_column_uses_the_badge_delegate(qtbot: QtBot) -> None:
-    page = _page(qtbot)
-    page.model.upsert(_row(1, TaskState.RESPONDED))
-    delegate = page.table.itemDelegateForColumn(Column.STATUS)
-    assert type(delegate).__name__ == "StatusBadgeDelegate"
-    assert page.table.isSortingEnabled()
-    assert page.table.horizontalHeader().sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+def test_a_task_of_an_earlier_sandbox_run_is_marked(page: TasksPage) -> None:
+    row = TaskRow(**{**_row(4).__dict__, "previous_run": True})
+    page.model.upsert(row)
+    index = page.model.index(0, Column.TASK)
+    assert "earlier Sandbox run" in page.model.data(index)
+    assert "earlier Sandbox run" in page.model.data(index, Qt.ItemDataRole.ToolTipRole)
+    assert page.model.data(page.model.index(0, Column.EXPIRES)) == "—"
+    page.select_task(row.address)
+    assert not page.cancel_action.isEnabled()
 
 
-def test_main_window_shows_the_task_list(main_window: MainWindow) -> None:
+def test_the_main_window_shows_this_page(main_window: MainWindow) -> None:
+    assert isinstance(main_window.tasks_page, TasksPage)
     main_window.show_page(1)
     assert main_window.pages.currentWidget() is main_window.tasks_page
     main_window.task_model.upsert(_row(7))
     assert main_window.tasks_page.proxy.rowCount() == 1
+
+
+@pytest.mark.asyncio
+async def test_tasks_follow_live_then_sort_filter_clone_and_export(
+    page: TasksPage, env: TaskEnv, tmp_path: Path
+) -> None:
+    page.attach(env.services)
+    notes: list[tuple[str, str]] = []
+    page.notifier.notified.connect(lambda title, text: notes.append((title, text)))
+    translation = (await env.publish("translation"))[0]
+    summary = (await env.publish("summarization"))[0]
+    generated = (await env.publish("text-generation"))[0]
+    tasks = [translation, summary, generated]
+    await wait_for(lambda: all(_state(page, t) is TaskState.FINALIZED for t in tasks),
+                   "every task to finish in the list")
+    assert sorted(_shown(page)) == sorted(tasks)
+    await wait_for(lambda: len(notes) >= 3, "a notification per task")
+    assert any("Translation task" in text for _, text in notes)
+    assert page.banner.isVisible()  # no tray offscreen: the notice is shown in the window
+
+    page.table.sortByColumn(Column.TYPE, Qt.SortOrder.AscendingOrder)
+    assert _shown(page) == [summary, generated, translation]
+    page.type_filter.setCurrentIndex(page.type_filter.findData("summarization"))
+    assert _shown(page) == [summary]
+    page.type_filter.setCurrentIndex(0)
+    page.search.setText(translation[-8:].upper())
+    assert _shown(page) == [translation]
+    page.search.clear()
+    page.status_filter.setCurrentIndex(page.status_filter.findData("new"))
+    assert _shown(page) == []
+    page.status_filter.setCurrentIndex(page.status_filter.findData("finalized"))
+    assert len(_shown(page)) == 3
+
+    assert page.select_task(translation)
+    await _settle(page)
+    assert not page.cancel_action.isEnabled()  # finalized
+    assert not page.explorer_action.isEnabled()  # the Sandbox has no explorer
+    assert page.explorer_url(translation) is None
+    clones: list[tuple[str, dict[str, Any]]] = []
+    page.clone_requested.connect(lambda kind, config: clones.append((kind, config)))
+    page.clone_action.trigger()
+    assert clones == [("translation", configs_for("translation")[0])]
+
+    page.table.selectAll()
+    await _settle(page)
+    json_path, csv_path = tmp_path / "tasks.json", tmp_path / "tasks.csv"
+    await page.export_selected(json_path, "json")
+    await page.export_selected(csv_path, "csv")
+    exported = json.loads(json_path.read_text(encoding="utf-8"))
+    assert {item["task"] for item in exported} == set(tasks)
+    by_task = {item["task"]: item for item in exported}
+    assert by_task[translation]["status"] == "finalized"
+    assert by_task[translation]["config"] == configs_for("translation")[0]
+    (answer,) = by_task[translation]["responses"]
+    assert answer["state"] == "confirmed"
+    assert answer["result"] is not None
+    assert answer["result_summary"]
+    with csv_path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert tuple(rows[0]) == CSV_HEADER
+    assert {row[0] for row in rows[1:]} == set(tasks)
+    assert all(row[2] == "finalized" and row[-1] for row in rows[1:])
+
+
+@pytest.mark.asyncio
+async def test_cancel_while_new_asks_first_and_is_refused_once_answered(
+    page: TasksPage, silent_env: TaskEnv, env: TaskEnv
+) -> None:
+    page.attach(silent_env.services)
+    (task,) = await silent_env.publish("text-classification")
+    await wait_for(lambda: _state(page, task) is TaskState.NEW, "the task to be listed")
+    assert page.select_task(task)
+    assert page.cancel_action.isEnabled()
+
+    page.cancel_action.trigger()
+    await _answer(page, "cancelTaskQuestion", yes=False)
+    await wait_for(page.cancel_action.isEnabled, "the action to come back")
+    assert _state(page, task) is TaskState.NEW
+
+    page.cancel_action.trigger()
+    await _answer(page, "cancelTaskQuestion", yes=True)
+    await wait_for(lambda: _state(page, task) is TaskState.CANCELED, "the task to be cancelled")
+    assert "was cancelled" in page.banner.message()
+    assert not page.cancel_action.isEnabled()
+
+    # On the answering Sandbox, with the tracker stopped, the list still says NEW while the
+    # chain has moved on: the cancel is refused in plain words.
+    env.stop.set()
+    page.attach(env.services)
+    (answered,) = await env.publish("translation")
+    await wait_for(lambda: _state(page, answered) is TaskState.NEW, "the task to be listed")
+    assert page.select_task(answered)
+    await wait_for(lambda: env.services.session.store is not None, "the store")
+    status = await env.services.actions.task_status(answered)
+    assert status != 0
+    page.cancel_action.trigger()
+    await _answer(page, "cancelTaskQuestion", yes=True)
+    await wait_for(lambda: page.banner.kind == "error", "the refusal")
+    assert "can no longer be cancelled" in page.banner.message()
+    await _settle(page)
+
+
+@pytest.mark.asyncio
+async def test_notifications_follow_the_preference(page: TasksPage, env: TaskEnv) -> None:
+    page.set_notifications_source(lambda: False)
+    notes: list[str] = []
+    page.notifier.notified.connect(lambda _title, text: notes.append(text))
+    page.attach(env.services)
+    (task,) = await env.publish("text-classification")
+    await wait_for(lambda: _state(page, task) is TaskState.FINALIZED, "the task to finish")
+    await wait_for(lambda: page.model.row(page.model.position_of(task) or 0).responses == 1,
+                   "the response to be counted")
+    assert notes == []
+    assert not page.banner.isVisible()

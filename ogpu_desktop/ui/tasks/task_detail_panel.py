@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine, Sequence
+import time
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -56,14 +57,18 @@ class TaskDetailPanel(QWidget):
 
     Args:
         parent: Parent widget.
+        clock: Returns the current unix time (expiry is judged against it).
     """
 
     confirmed = Signal(str)
     """A response of the task was confirmed (task address)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, clock: Callable[[], float] = time.time
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("taskDetail")
+        self.clock = clock
         self.services: AppServices | None = None
         self.store: Store | None = None
         self.chain_id: int | None = None
@@ -207,7 +212,7 @@ class TaskDetailPanel(QWidget):
         return confirmed[0] if confirmed else responses[0]
 
     def _show_status(self, record: TaskRecord) -> None:
-        shown = display_status(record.status, record.expiry_time)
+        shown = display_status(record.status, record.expiry_time, self.clock())
         self.status_label.setText(f"Status: {shown.value.capitalize()}")
         self.status_label.setVisible(True)
         note = ""
@@ -242,7 +247,7 @@ class TaskDetailPanel(QWidget):
     def _show_result_state(self, responses: Sequence[ResponseRecord]) -> None:
         if responses or self.record is None:
             return
-        shown = display_status(self.record.status, self.record.expiry_time)
+        shown = display_status(self.record.status, self.record.expiry_time, self.clock())
         self.result_error.setVisible(False)
         if shown is DisplayStatus.CANCELED:
             self.result_error.setText(CANCELLED_NOTE)

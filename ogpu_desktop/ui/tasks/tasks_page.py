@@ -62,6 +62,7 @@ class TasksPage(QWidget):
         self.setObjectName("tasksPage")
         self.model = model
         self.services: AppServices | None = None
+        self._cancelling = False
         self.proxy = TaskFilterProxy(self)
         self.proxy.setSourceModel(model)
         self.bridge = TaskListBridge(model, self)
@@ -259,7 +260,8 @@ class TasksPage(QWidget):
         self.explorer_action.setEnabled(one is not None and self.explorer_url(one.address)
                                         is not None)
         self.cancel_action.setEnabled(
-            connected and one is not None and one.state is TaskState.NEW and not one.previous_run
+            connected and not self._cancelling and one is not None
+            and one.state is TaskState.NEW and not one.previous_run
         )
         self.clone_action.setEnabled(one is not None)
         self.export_json_action.setEnabled(bool(rows))
@@ -326,12 +328,21 @@ class TasksPage(QWidget):
             return
         self.clone_requested.emit(task_type_of(record), task_config(record))
 
-    @async_action("cancel_action")
+    @async_action()
     async def cancel_selected(self) -> None:
         """Ask, then cancel the chosen task (only while no provider has attempted it)."""
         row, services = self.current_row(), self.services
-        if row is None:
+        if row is None or self._cancelling:
             return
+        self._cancelling = True
+        self._update_actions()
+        try:
+            await self._cancel(row, services)
+        finally:
+            self._cancelling = False
+            self._update_actions()
+
+    async def _cancel(self, row: TaskRow, services: AppServices | None) -> None:
         if services is None:
             raise UserFacingError(NOT_CONNECTED)
         if not await ask_yes_no(
