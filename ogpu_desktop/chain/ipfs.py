@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 import httpx
 
 from ogpu_desktop.chain.errors import FetchError, PinError
+from ogpu_desktop.domain.bounded_json import loads_bounded
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ async def pin_json(
 
 def _link_from(response: httpx.Response) -> str:
     try:
-        payload = response.json()
+        payload = loads_bounded(response.text)
     except ValueError:
         payload = None
     link = payload.get("link") if isinstance(payload, dict) else None
@@ -114,7 +114,7 @@ class FetchedDocument:
             FetchError: When it is not JSON.
         """
         try:
-            return json.loads(self.text)
+            return loads_bounded(self.text)
         except ValueError as exc:
             raise FetchError(f"The document at {self.url} is not valid JSON.") from exc
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
@@ -10,6 +9,7 @@ import httpx
 
 from ogpu_desktop.chain.errors import FetchError
 from ogpu_desktop.chain.ipfs import fetch_document
+from ogpu_desktop.domain.bounded_json import loads_bounded
 
 MAX_METADATA_BYTES = 256 * 1024
 METADATA_TIMEOUT_S = 10.0
@@ -45,7 +45,7 @@ def parse_pipe_args(compose_text: str) -> tuple[str, str | None] | None:
         candidate = value[start : end + 1]
         for text in (candidate, candidate.replace('\\"', '"'), candidate.replace("''", "'")):
             try:
-                parsed = json.loads(text)
+                parsed = loads_bounded(text)
             except ValueError:
                 continue
             task = parsed.get("task") if isinstance(parsed, dict) else None

@@ -7,6 +7,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from ogpu_desktop.domain.bounded_json import MAX_JSON_DEPTH, JsonTooDeepError, loads_bounded
 from ogpu_desktop.domain.image_decoding import ImageError
 from ogpu_desktop.domain.image_links import PUBLIC_LINK_NOTICE, validate_image_url
 from ogpu_desktop.domain.pipeline_args import Notice, Severity
@@ -81,8 +82,8 @@ def parse_custom_input(raw: object, label: str, field: str | None) -> str | dict
         value = parsed
     elif text.startswith(("[", '"')):
         try:
-            parsed = json.loads(text)
-        except json.JSONDecodeError:
+            parsed = loads_bounded(text)
+        except ValueError:
             parsed = None
         if isinstance(parsed, list):
             raise ValidationError(_LIST_REFUSED, field)
@@ -95,7 +96,13 @@ def parse_custom_input(raw: object, label: str, field: str | None) -> str | dict
 
 def _parse_json(text: str, label: str, field: str | None) -> Any:
     try:
-        return json.loads(text)
+        return loads_bounded(text)
+    except JsonTooDeepError:
+        raise ValidationError(
+            f"{label} nests lists and objects more than {MAX_JSON_DEPTH} levels deep; "
+            "no pipeline needs that. Flatten it.",
+            field,
+        ) from None
     except json.JSONDecodeError as exc:
         raise ValidationError(
             f"{label} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).",

@@ -10,9 +10,9 @@ strangers and may hold HTML or script.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Iterator
 
+from ogpu_desktop.domain.bounded_json import JsonTooDeepError, loads_bounded
 from ogpu_desktop.domain.result_items import FieldMarks, has_markup, item_view
 from ogpu_desktop.domain.result_sanitiser import (
     JsonValue,
@@ -184,7 +184,7 @@ def _normalise(payload: object, task: str | None, batch_size: int | None) -> Res
             return _plain_text(sanitise(text))
         try:
             payload = _parse_inline(text)
-        except RecursionError:
+        except (RecursionError, JsonTooDeepError):
             raw, _ = cap_text(text, MAX_RAW_JSON_CHARS)
             return RawJsonView(raw_json=raw, truncated=True, has_markup=has_markup(raw))
         except ValueError:
@@ -211,14 +211,14 @@ def _parse_inline(text: str) -> object:
 
     Raises:
         ValueError: Not JSON.
-        RecursionError: JSON nested too deep for the parser.
+        JsonTooDeepError: JSON nested deeper than the parser may safely go.
     """
-    value = json.loads(text)
+    value = loads_bounded(text)
     if isinstance(value, str):
         inner = value.strip()
         if inner[:1] in ("{", "["):
             try:
-                nested = json.loads(inner)
+                nested = loads_bounded(inner)
             except ValueError:
                 return value
             if isinstance(nested, dict | list):

@@ -12,6 +12,7 @@ from typing import Any
 
 from eth_account import Account
 
+from ogpu_desktop.domain.bounded_json import loads_bounded
 from ogpu_desktop.errors import ValidationError
 from ogpu_desktop.wallet.errors import WalletError
 
@@ -164,7 +165,7 @@ def _parse_keystore_json(content: bytes | str) -> dict[str, Any]:
             "This is too large to be a keystore file (they are about 500 bytes).", "keystore_file"
         )
     try:
-        document = json.loads(content)
+        document = loads_bounded(content)
     except (ValueError, UnicodeDecodeError):
         problem = "This file is not a keystore: it is not valid JSON."
         document = None
@@ -246,7 +247,7 @@ def write_keystore_file(key: bytes, password: str, path: Path) -> Path:
 def keystore_stated_address(content: bytes | str) -> str | None:
     """The address a keystore JSON states in clear (lowercase, ``0x``), if it states one."""
     try:
-        document = json.loads(content)
+        document = loads_bounded(content)
     except (ValueError, UnicodeDecodeError):
         return None
     stated = document.get("address") if isinstance(document, dict) else None
