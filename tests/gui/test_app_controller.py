@@ -1,0 +1,106 @@
+"""The window wired to a Sandbox: connect, status bar, publish through review and sign."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from ogpu_desktop.config import AppPaths
+from ogpu_desktop.ui.app_settings import AppSettings
+from ogpu_desktop.ui.controller.app_controller import AppController
+from ogpu_desktop.ui.dialogs.confirm_publish_dialog import ConfirmPublishDialog
+from ogpu_desktop.ui.dialogs.publish_progress_dialog import PublishProgressDialog
+from ogpu_desktop.ui.launch_options import LaunchOptions
+from ogpu_desktop.ui.main_window import MainWindow
+from tests.gui.publish_helpers import visible_dialog, wait_for
+from tests.helpers.sandbox import sandbox_info
+
+__all__ = ["sandbox_info"]
+
+
+@pytest.fixture
+def keeper(qtbot: QtBot) -> QWidget:
+    """Another open window, so closing the main window does not end the test's Qt loop."""
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+@pytest.mark.asyncio
+async def test_first_publish_on_the_sandbox_goes_from_compose_to_the_task_list(
+    qtbot: QtBot, profile: AppPaths, sandbox_info: dict[str, Any], tmp_path: Path,
+    keeper: QWidget,
+) -> None:
+    options = LaunchOptions(data_dir=tmp_path, sandbox_url=sandbox_info["rpc_url"])
+    window = MainWindow(profile, options, AppSettings(profile.config_dir))
+    qtbot.addWidget(window)
+    window.show()
+    controller = AppController(window)
+    status = window.status_bar
+    try:
+        controller.start()
+        await wait_for(lambda: status.connection_label.text() == "Connected", "the connection")
+        assert status.network_label.text() == "Network: Sandbox (this computer)"
+        assert status.chain_label.text() == "Chain ID: 1337"
+        assert status.block_label.text() != "Block: —"
+        assert controller.connection is not None
+        assert controller.connection.sandbox is None  # attached to the running one
+        assert window.wallet_page.view is not None
+
+        page = window.compose_page
+        page.set_task_type("text-classification")
+        page.form.editors["text"].set_value("What a lovely day")
+        await wait_for(lambda: page.source_picker.info is not None, "the demo source")
+        page.publish_button.click()
+        # No account yet: the Sandbox's own is made and funded, then the review opens.
+        review = await visible_dialog(window, ConfirmPublishDialog)
+        wallet = controller.connection.services.wallet
+        assert wallet.active_account() is not None
+        assert "Sandbox account was created" in window.banner.message()
+        assert review.deposit_button.text() == "Deposit 0.001 OGPU"
+        review.deposit_button.click()
+        await wait_for(review.sign_button.isEnabled, "the deposit")
+        review.sign_button.click()
+        progress = await visible_dialog(window, PublishProgressDialog)
+        await wait_for(lambda: progress.finished_publishing, "the publish")
+        assert progress.headline.text().startswith("Published: the task is on the network")
+        assert not progress.cancel_button.isEnabled()
+        outcome = controller.publish_flow.last_outcome
+        assert outcome is not None
+        assert outcome.all_published
+        task = outcome.tasks[0].task
+        assert task is not None
+        progress.close_button.click()
+        model = window.task_model
+        await wait_for(lambda: model.position_of(task) is not None, "the task in the list")
+        assert window.navigation.currentRow() == 1  # the Tasks page is shown
+    finally:
+        window.close()
+        await wait_for(lambda: controller.connection is None, "the connection to close", 20)
+    assert controller.store is None
+
+
+@pytest.mark.asyncio
+async def test_publishing_before_a_connection_says_why(
+    qtbot: QtBot, profile: AppPaths, tmp_path: Path, keeper: QWidget
+) -> None:
+    # Attaching to a port where nothing listens fails: the window says so and stays usable.
+    options = LaunchOptions(data_dir=tmp_path, sandbox_url="http://127.0.0.1:9")
+    window = MainWindow(profile, options, AppSettings(profile.config_dir))
+    qtbot.addWidget(window)
+    window.show()
+    controller = AppController(window)
+    controller.start()
+    await wait_for(lambda: "No Sandbox answers" in window.banner.message(), "the error")
+    assert window.status_bar.connection_label.text().startswith("Not connected: No Sandbox")
+    page = window.compose_page
+    page.set_task_type("translation")
+    page.form.editors["text"].set_value("Hello")
+    page.publish_button.click()
+    await wait_for(lambda: "not connected yet" in window.banner.message(), "the refusal")
+    window.close()

@@ -1,0 +1,151 @@
+"""The review-and-sign dialog against real previews made on a Sandbox process."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QDialog, QWidget
+from pytestqt.qtbot import QtBot
+
+from ogpu_desktop.domain.payload import build_task_configs
+from ogpu_desktop.services.connection import Connection
+from ogpu_desktop.services.publish_models import PublishPreview
+from ogpu_desktop.ui.dialogs.confirm_publish_dialog import ConfirmPublishDialog
+from tests.gui.publish_helpers import sandbox_connection, wait_for
+from tests.helpers.sandbox import sandbox_info, source_address
+
+__all__ = ["sandbox_info"]
+
+PAYMENT = 10**15
+
+
+async def _preview(
+    connection: Connection, info: dict[str, Any], texts: list[str], task_type: str,
+    source_pipeline: str | None = None,
+) -> PublishPreview:
+    values: dict[str, object] = {"text": "\n".join(texts), "several": len(texts) > 1}
+    payloads = build_task_configs(task_type, values)
+    services = connection.services
+    sender = services.wallet.active_address
+    assert sender is not None
+    return await services.publish.preview(
+        payloads.configs, source=source_address(info, source_pipeline or task_type),
+        payment_wei=PAYMENT, duration_s=600, sender=sender, task_type=task_type,
+    )
+
+
+@pytest.fixture
+def host(qtbot: QtBot) -> QWidget:
+    """A window behind the dialog, as in the app: closing the dialog must not end the Qt loop."""
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def _dialog(host: QWidget, preview: PublishPreview, top_up: Any = None) -> ConfirmPublishDialog:
+    dialog = ConfirmPublishDialog(preview, top_up, host)
+    dialog.show()
+    return dialog
+
+
+@pytest.mark.asyncio
+async def test_an_empty_vault_shows_required_against_available_and_deposits_the_difference(
+    host: QWidget, sandbox_info: dict[str, Any], tmp_path: Path
+) -> None:
+    async with sandbox_connection(sandbox_info, tmp_path) as connection:
+        texts = ["Great!", "Awful.", "Fine."]
+        preview = await _preview(connection, sandbox_info, texts, "text-classification")
+        services = connection.services
+        deposits: list[int] = []
+
+        async def top_up(amount: int) -> PublishPreview:
+            deposits.append(amount)
+            signer = services.active_signer()
+            await services.actions.deposit(signer, amount)
+            return await _preview(connection, sandbox_info, texts, "text-classification")
+
+        dialog = _dialog(host, preview, top_up)
+        assert not dialog.sign_button.isEnabled()
+        assert dialog.shortfall.text() == (
+            "Not enough in the vault: these tasks need 0.003 OGPU, the vault holds 0 OGPU."
+        )
+        assert dialog.deposit_button.text() == "Deposit 0.003 OGPU"
+        assert "Deposit at least 0.003 OGPU" in dialog.problems.text()
+        assert dialog.fields["task_type"].text() == (
+            "Text classification — a batch of 3 tasks"
+        )
+        assert dialog.fields["total"].text().startswith("0.003 OGPU from the vault")
+        dialog.deposit_button.click()
+        await wait_for(dialog.sign_button.isEnabled, "the deposit and a new preview")
+        assert deposits == [3 * PAYMENT]
+        assert dialog.preview is not preview
+        assert dialog.preview.vault_available_wei == 3 * PAYMENT
+        assert dialog.fields["vault"].text() == "0.003 OGPU now, 0 OGPU after"
+        assert dialog.shortfall.isHidden()
+        assert dialog.problems.isHidden()
+        dialog.sign_button.click()
+        assert dialog.result() == QDialog.DialogCode.Accepted
+        assert dialog.decision() is dialog.preview
+
+
+@pytest.mark.asyncio
+async def test_every_fact_is_in_plain_words_with_the_exact_json(
+    host: QWidget, sandbox_info: dict[str, Any], tmp_path: Path
+) -> None:
+    async with sandbox_connection(sandbox_info, tmp_path) as connection:
+        services = connection.services
+        await services.actions.deposit(services.active_signer(), PAYMENT)
+        preview = await _preview(connection, sandbox_info, ["I love it"], "text-classification")
+        dialog = _dialog(host, preview)
+        assert preview.can_publish
+        assert dialog.sign_button.isEnabled()
+        assert dialog.headline.text() == preview.summary()
+        assert dialog.fields["task_type"].text() == "Text classification"
+        source = dialog.fields["source"].text()
+        assert source.startswith("Sandbox · Sentiment (text classification) · runs "
+                                 "text-classification (distilbert/")
+        assert "the first answer is final" in source
+        assert source.endswith(source_address(sandbox_info, "text-classification"))
+        assert dialog.fields["network"].text() == "Sandbox (this computer) (chain ID 1337)"
+        assert dialog.fields["sender"].text() == services.wallet.active_address
+        assert dialog.fields["payment"].text().startswith("0.001 OGPU per task")
+        assert dialog.fields["fee"].text().startswith("about 0.00")
+        assert "(paid from the wallet)" in dialog.fields["fee"].text()
+        local = time.strftime("%Y-%m-%d %H:%M", time.localtime(preview.expiry_estimate))
+        assert dialog.fields["expiry"].text() == f"{local} (in 10 minutes)"
+        assert "anyone can read it" in dialog.ipfs_notice.text()
+        assert dialog.json_view.isHidden()
+        dialog.json_toggle.click()
+        assert not dialog.json_view.isHidden()
+        assert dialog.json_view.toPlainText() == preview.config_texts[0]
+        assert json.loads(dialog.json_view.toPlainText())["data"]["input"] == "I love it"
+        dialog.cancel_button.click()
+        assert dialog.decision() is None
+
+
+@pytest.mark.asyncio
+async def test_a_mismatched_source_is_listed_and_a_too_low_payment_blocks_signing(
+    host: QWidget, sandbox_info: dict[str, Any], tmp_path: Path
+) -> None:
+    async with sandbox_connection(sandbox_info, tmp_path) as connection:
+        services = connection.services
+        await services.actions.deposit(services.active_signer(), PAYMENT)
+        preview = await _preview(connection, sandbox_info, ["Bonjour"], "text-classification",
+                                 source_pipeline="translation")
+        dialog = _dialog(host, preview)
+        assert "This source runs the translation pipeline" in dialog.notices.text()
+        assert dialog.sign_button.isEnabled()  # a warning, not a refusal
+        low = await services.publish.preview(
+            [json.loads(preview.config_texts[0])], source=preview.source.address,
+            payment_wei=PAYMENT // 2, duration_s=600, sender=preview.sender,
+            task_type="text-classification",
+        )
+        dialog.show_preview(low)
+        assert not dialog.sign_button.isEnabled()
+        assert "This source asks at least 0.001 OGPU per task" in dialog.problems.text()
+        assert dialog.deposit_button.isHidden()  # the vault holds enough
