@@ -181,6 +181,9 @@ class TaskDetailPanel(QWidget):
         if not same:
             self._cancel_loads()
             self.block_times = {}
+            self.result_panel.show_waiting()
+            self.result_error.setVisible(False)
+            self.responses.clearSelection()
         self.record, self.previous_run = record, previous_run
         self.tabs.setEnabled(True)
         spec = CATALOGUE.get(task_type_of(record))
@@ -233,9 +236,10 @@ class TaskDetailPanel(QWidget):
         self.image_box.setVisible(True)
         pixmap = QPixmap()
         if image.data is not None and pixmap.loadFromData(image.data):
-            self.image_label.setPixmap(pixmap.scaled(
-                IMAGE_SIDE, IMAGE_SIDE, Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation))
+            if max(pixmap.width(), pixmap.height()) > IMAGE_SIDE:  # shrink, never enlarge
+                pixmap = pixmap.scaled(IMAGE_SIDE, IMAGE_SIDE, Qt.AspectRatioMode.KeepAspectRatio,
+                                       Qt.TransformationMode.SmoothTransformation)
+            self.image_label.setPixmap(pixmap)
             self.image_label.setVisible(True)
         else:
             self.image_label.setVisible(False)

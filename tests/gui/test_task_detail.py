@@ -1,0 +1,182 @@
+"""The task detail panel on real services and Sandbox processes: results, timeline, confirm."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+import shiboken6
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
+from pytestqt.qtbot import QtBot
+
+from ogpu_desktop.domain.result_views import ViewKind
+from ogpu_desktop.ui.models.task_row import TaskState
+from ogpu_desktop.ui.models.task_table_model import TaskTableModel
+from ogpu_desktop.ui.tasks.task_detail_panel import PENDING_SETTLEMENT_NOTE
+from ogpu_desktop.ui.tasks.tasks_page import TasksPage
+from tests.gui.task_helpers import TaskEnv, open_env, wait_for
+from tests.helpers.sandbox import sandbox_info, silent_sandbox_info
+
+__all__ = ["sandbox_info", "silent_sandbox_info"]
+
+EXPECTED_KINDS = {
+    "text-classification": ViewKind.LABEL_SCORES,
+    "image-classification": ViewKind.LABEL_SCORES,
+    "text-generation": ViewKind.GENERATED_TEXTS,
+    "visual-question-answering": ViewKind.ANSWERS,
+    "translation": ViewKind.TRANSLATION,
+    "summarization": ViewKind.SUMMARY,
+}
+WITH_IMAGE = {"image-classification", "visual-question-answering"}
+
+
+@pytest.fixture
+def page(qtbot: QtBot) -> Iterator[TasksPage]:
+    shown = TasksPage(TaskTableModel())
+    shown.set_notifications_source(lambda: False)
+    qtbot.addWidget(shown)
+    shown.resize(1400, 800)
+    shown.show()
+    yield shown
+    if shiboken6.isValid(shown):
+        shown.attach(None)
+
+
+@pytest_asyncio.fixture
+async def env(sandbox_info: dict[str, Any], tmp_path: Path) -> AsyncIterator[TaskEnv]:
+    opened = await open_env(sandbox_info, tmp_path / "main")
+    opened.follow()
+    yield opened
+    await opened.close()
+
+
+@pytest_asyncio.fixture
+async def silent_env(silent_sandbox_info: dict[str, Any], tmp_path: Path) -> AsyncIterator[TaskEnv]:
+    opened = await open_env(silent_sandbox_info, tmp_path / "silent")
+    opened.follow()
+    yield opened
+    await opened.close()
+
+
+def _row(page: TasksPage, address: str) -> Any:
+    position = page.model.position_of(address)
+    return None if position is None else page.model.row(position)
+
+
+def _is(page: TasksPage, address: str, state: TaskState, responses: int) -> bool:
+    row = _row(page, address)
+    return row is not None and row.state is state and row.responses == responses
+
+
+async def _open(page: TasksPage, address: str) -> None:
+    assert page.select_task(address)
+    page.show_details()
+    await page.detail.wait_loaded()
+
+
+@pytest.mark.asyncio
+async def test_each_result_kind_is_shown_with_its_input_timeline_and_config(
+    page: TasksPage, env: TaskEnv
+) -> None:
+    page.attach(env.services)
+    tasks = {kind: (await env.publish(kind))[0] for kind in EXPECTED_KINDS}
+    every = list(tasks.values())
+    await wait_for(
+        lambda: all(_is(page, t, TaskState.FINALIZED, 1) for t in every),
+        "every task to finish with its answer",
+    )
+    detail = page.detail
+    for kind, task in tasks.items():
+        await _open(page, task)
+        await wait_for(lambda: detail.result_panel.view is not None, f"the {kind} result")
+        view = detail.result_panel.view
+        assert view is not None
+        assert view.kind is EXPECTED_KINDS[kind], kind
+        assert detail.status_label.text() == "Status: Finalized"
+        assert detail.responses.rowCount() == 1
+        assert detail.responses.item(0, 2).text() == "Confirmed"
+        assert detail.image_box.isVisible() is (kind in WITH_IMAGE), kind
+        if kind in WITH_IMAGE:
+            pixmap = detail.image_label.pixmap()
+            assert not pixmap.isNull()
+            assert pixmap.width() == 64  # the real PNG, not a placeholder
+            assert "embedded image, shortened here" in detail.config_box.toPlainText()
+        else:
+            config = json.loads(detail.config_box.toPlainText())
+            assert config["function_name"] == "inference"
+        events = detail.timeline.events()
+        assert events[0] == "Published"
+        assert {"Attempted", "Response submitted", "Finalized"} <= set(events)
+        assert all(e.tx_hash and e.when for e in detail.timeline.entries), detail.timeline.entries
+        assert not detail.confirm_button.isVisible()
+
+
+
+@pytest.mark.asyncio
+async def test_a_manual_confirmation_response_is_confirmed_from_the_detail(
+    page: TasksPage, env: TaskEnv
+) -> None:
+    page.attach(env.services)
+    (task,) = await env.publish("text-classification", delivery="MANUAL_CONFIRMATION")
+    await wait_for(
+        lambda: _is(page, task, TaskState.RESPONDED, 2),
+        "both providers to answer",
+    )
+    detail = page.detail
+    await _open(page, task)
+    assert detail.responses.rowCount() == 2
+    assert detail.confirm_button.isVisible()
+    assert [detail.responses.item(i, 2).text() for i in range(2)] == ["Submitted"] * 2
+    detail.responses.selectRow(1)
+    chosen = detail.responses.selected_response()
+    assert chosen is not None
+    await detail.wait_loaded()
+    assert detail.result_panel.view is not None
+    assert detail.confirm_button.isEnabled()
+
+    detail.confirm_button.click()
+    await wait_for(lambda: detail.findChild(QMessageBox, "confirmResponseQuestion") is not None,
+                   "the question")
+    box = detail.findChild(QMessageBox, "confirmResponseQuestion")
+    assert box is not None
+    yes = box.findChild(QPushButton, "confirmResponseQuestionYes")
+    assert yes is not None
+    yes.click()
+    await wait_for(lambda: _row(page, task).state is TaskState.FINALIZED, "the task to finish")
+    await wait_for(lambda: detail.status_label.text() == "Status: Finalized", "the detail")
+    states = {detail.responses.responses[i].address: detail.responses.item(i, 2).text()
+              for i in range(2)}
+    assert states[chosen.address] == "Confirmed"
+    assert list(states.values()).count("Confirmed") == 1
+    assert not detail.confirm_button.isVisible()
+    await detail.wait_loaded()
+    assert "Finalized" in detail.timeline.events()
+
+
+@pytest.mark.asyncio
+async def test_unanswered_tasks_say_waiting_then_expired_pending_settlement(
+    page: TasksPage, silent_env: TaskEnv
+) -> None:
+    page.attach(silent_env.services)
+    (task,) = await silent_env.publish("summarization")
+    await wait_for(lambda: _row(page, task) is not None, "the task to be listed")
+    detail = page.detail
+    await _open(page, task)
+    assert detail.status_label.text() == "Status: Published"
+    assert detail.responses.rowCount() == 0
+    assert detail.result_panel.findChild(QLabel, "noAnswerYet") is not None
+    assert not detail.note.isVisible()
+
+    # The chain still says NEW an hour later (expiry is settled lazily): the panel says so.
+    detail.clock = lambda: time.time() + 3600
+    detail.refresh()
+    assert detail.status_label.text() == "Status: Expired (pending settlement)"
+    assert detail.note.text() == PENDING_SETTLEMENT_NOTE
+    assert detail.note.isVisible()
+    assert detail.result_panel.findChild(QLabel, "noAnswerExpired") is not None
+    await detail.wait_loaded()
