@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel
+from PySide6.QtCore import (
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 
 from ogpu_desktop.ui.models.task_row import TaskRow, TaskState
-from ogpu_desktop.ui.models.task_table_model import ROW_ROLE, SORT_ROLE, STATE_ROLE, Column
+from ogpu_desktop.ui.models.task_table_model import (
+    ROW_ROLE,
+    SORT_ROLE,
+    STATE_ROLE,
+    Column,
+    TaskTableModel,
+)
 
 
 class TaskFilterProxy(QSortFilterProxyModel):
     """Shows the tasks whose state and type are chosen and whose text matches.
 
     Text matches the task address, the source address and the task type, case-insensitively.
+    Over a :class:`TaskTableModel` the sorting is left to the model (see there why) and rows are
+    read directly instead of through ``data()``.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -42,21 +56,39 @@ class TaskFilterProxy(QSortFilterProxyModel):
         self._text = text.strip().lower()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Let a :class:`TaskTableModel` sort itself; sort here over any other model."""
+        model = self.sourceModel()
+        if isinstance(model, TaskTableModel):
+            model.sort(column, order)
+            return
+        super().sort(column, order)
+
     def filterAcceptsRow(  # noqa: N802 - Qt API
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
     ) -> bool:
         """Apply the state, type and text filters."""
+        if self._states is None and self._task_type is None and not self._text:
+            return True  # the common case, asked for every row on each countdown tick
         model = self.sourceModel()
+        if isinstance(model, TaskTableModel) and not source_parent.isValid():
+            return self._accepts(model.row(source_row), model.shown_state(source_row),
+                                 lambda: model.type_title(source_row))
         index = model.index(source_row, Column.STATUS, source_parent)
         row = model.data(index, ROW_ROLE)
         if not isinstance(row, TaskRow):
             return False
-        if self._states is not None and model.data(index, STATE_ROLE) not in self._states:
+        return self._accepts(
+            row, model.data(index, STATE_ROLE),
+            lambda: str(model.data(model.index(source_row, Column.TYPE, source_parent))),
+        )
+
+    def _accepts(self, row: TaskRow, state: object, title: Callable[[], str]) -> bool:
+        if self._states is not None and state not in self._states:
             return False
         if self._task_type is not None and row.task_type != self._task_type:
             return False
         if self._text:
-            title = model.data(model.index(source_row, Column.TYPE, source_parent))
-            haystack = f"{row.address} {row.source} {row.task_type} {title}".lower()
+            haystack = f"{row.address} {row.source} {row.task_type} {title()}".lower()
             return self._text in haystack
         return True

@@ -19,7 +19,7 @@ from PySide6.QtGui import QFont
 
 from ogpu_desktop.domain.amounts import format_amount
 from ogpu_desktop.domain.catalogue import CATALOGUE
-from ogpu_desktop.ui.models.task_row import TaskRow
+from ogpu_desktop.ui.models.task_row import TaskRow, TaskState
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 """Role giving a column's raw value for sorting (numbers and times, not their text)."""
@@ -83,7 +83,11 @@ _STATIC_TEXT: dict[Column, Callable[[TaskRow], str]] = {
 
 
 class TaskTableModel(QAbstractTableModel):
-    """Rows of :class:`TaskRow`, keyed by task address.
+    """Rows of :class:`TaskRow`, keyed by task address, sorted here rather than in a proxy.
+
+    Sorting happens in Python over the rows (a few milliseconds for 10,000) instead of in a
+    ``QSortFilterProxyModel``, which would call :meth:`data` through Qt for every comparison
+    (a second or more for 10,000 rows). The order is kept when rows change or arrive.
 
     Args:
         clock: Returns the current time (timezone-aware); tests pass a fixed one.
@@ -100,6 +104,8 @@ class TaskTableModel(QAbstractTableModel):
         self._now = self._clock()
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.tick)
+        self._sort_column: Column | None = None
+        self._descending = False
         self._readers: dict[int, Callable[[TaskRow, Column], Any]] = {
             Qt.ItemDataRole.DisplayRole: self._text,
             SORT_ROLE: self._sort_key,
@@ -135,6 +141,14 @@ class TaskTableModel(QAbstractTableModel):
     def row(self, position: int) -> TaskRow:
         """Return the row at ``position``."""
         return self._rows[position]
+
+    def shown_state(self, position: int) -> TaskState:
+        """The state shown now for the row at ``position`` (expiry taken into account)."""
+        return self._rows[position].shown_state(self._now)
+
+    def type_title(self, position: int) -> str:
+        """The task type's title of the row at ``position``."""
+        return _type_title(self._rows[position])
 
     def position_of(self, address: str) -> int | None:
         """Return the position of the task ``address``, or ``None``."""
@@ -204,6 +218,35 @@ class TaskTableModel(QAbstractTableModel):
             return format_amount(row.payment_wei)
         return None
 
+    # Sorting ------------------------------------------------------------------------------
+
+    def sort(
+        self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder
+    ) -> None:
+        """Sort by ``column`` (``-1``: keep the order rows arrived in) and keep that order."""
+        self._sort_column = Column(column) if 0 <= column < len(HEADERS) else None
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self._resort()
+
+    def _resort(self) -> None:
+        column = self._sort_column
+        if column is None or len(self._rows) < 2:
+            return
+        keys = [self._sort_key(row, column) for row in self._rows]
+        order = sorted(range(len(self._rows)), key=keys.__getitem__, reverse=self._descending)
+        if order == list(range(len(order))):
+            return
+        self.layoutAboutToBeChanged.emit()
+        new_position = {old: new for new, old in enumerate(order)}
+        persistent = self.persistentIndexList()
+        self.changePersistentIndexList(
+            persistent,
+            [self.index(new_position[i.row()], i.column()) for i in persistent],
+        )
+        self._rows = [self._rows[i] for i in order]
+        self._index = {r.address.lower(): i for i, r in enumerate(self._rows)}
+        self.layoutChanged.emit()
+
     # Changing -----------------------------------------------------------------------------
 
     def upsert(self, row: TaskRow) -> None:
@@ -213,11 +256,13 @@ class TaskTableModel(QAbstractTableModel):
     def upsert_many(self, rows: Iterable[TaskRow]) -> None:
         """Insert new rows (one insert per batch) and replace known ones in place."""
         fresh: list[TaskRow] = []
+        changed = False
         for row in rows:
             position = self.position_of(row.address)
             if position is None:
                 fresh.append(row)
             elif self._rows[position] != row:
+                changed = True
                 self._rows[position] = row
                 self.dataChanged.emit(
                     self.index(position, 0), self.index(position, len(HEADERS) - 1)
@@ -229,6 +274,8 @@ class TaskTableModel(QAbstractTableModel):
                 self._index[row.address.lower()] = len(self._rows)
                 self._rows.append(row)
             self.endInsertRows()
+        if fresh or changed:
+            self._resort()
 
     def reset_rows(self, rows: Iterable[TaskRow]) -> None:
         """Replace every row at once: only when the list changes network, never per update."""
@@ -236,7 +283,15 @@ class TaskTableModel(QAbstractTableModel):
         self._rows = list(rows)
         self._index = {r.address.lower(): i for i, r in enumerate(self._rows)}
         self._now = self._clock()
+        self._sort_rows_quietly()
         self.endResetModel()
+
+    def _sort_rows_quietly(self) -> None:
+        # Inside a reset no view holds an index, so no layout signals are needed.
+        column = self._sort_column
+        if column is not None:
+            self._rows.sort(key=lambda row: self._sort_key(row, column), reverse=self._descending)
+            self._index = {r.address.lower(): i for i, r in enumerate(self._rows)}
 
     def addresses(self) -> list[str]:
         """The listed task addresses, in model order."""
@@ -264,6 +319,8 @@ class TaskTableModel(QAbstractTableModel):
         self.dataChanged.emit(
             self.index(live[0], Column.STATUS), self.index(live[-1], Column.EXPIRES)
         )
+        if self._sort_column in (Column.STATUS, Column.EXPIRES):
+            self._resort()
 
     def start_countdown(self, interval_ms: int = 1000) -> None:
         """Call :meth:`tick` every ``interval_ms`` milliseconds."""
