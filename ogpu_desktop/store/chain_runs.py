@@ -72,9 +72,12 @@ class ChainRunRepo:
                 "SELECT genesis_hash, run_id FROM chain_identity WHERE chain_id=?", (chain_id,)
             ).fetchone()
             known = ChainIdentity(row["genesis_hash"], row["run_id"]) if row else None
-            if known == identity:
+            # The genesis hash names the chain; the run ID only adds to it (the same Sandbox
+            # reached as a custom network has no run ID).
+            same = known is not None and known.genesis_hash == identity.genesis_hash
+            if same and (known == identity or not identity.run_id):
                 return None
-            previous = self._set_aside(conn, chain_id, known)
+            previous = None if same else self._set_aside(conn, chain_id, known)
             conn.execute(
                 "INSERT INTO chain_identity (chain_id, genesis_hash, run_id, recorded_at)"
                 " VALUES (?,?,?,?) ON CONFLICT (chain_id) DO UPDATE SET"

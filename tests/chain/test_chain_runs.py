@@ -43,6 +43,10 @@ def test_same_identity_keeps_everything(tmp_path: Path) -> None:
     assert store.tasks.get_task(SANDBOX_ID, TASK) is not None
     assert store.misc.get_cursor(SANDBOX_ID, "0xN") == 40
     assert store.runs.identity(SANDBOX_ID) == first
+    # The same chain reached without its run ID (as a custom network) is the same chain.
+    assert store.runs.check_identity(SANDBOX_ID, ChainIdentity("0xgenesis1", "")) is None
+    assert store.tasks.get_task(SANDBOX_ID, TASK) is not None
+    assert store.runs.identity(SANDBOX_ID) == first
     store.close()
 
 
