@@ -16,6 +16,7 @@ from ogpu_desktop.ui.dialogs.confirm_publish_dialog import ConfirmPublishDialog
 from ogpu_desktop.ui.dialogs.publish_progress_dialog import PublishProgressDialog
 from ogpu_desktop.ui.launch_options import LaunchOptions
 from ogpu_desktop.ui.main_window import MainWindow
+from ogpu_desktop.ui.settings.preferences import CustomNetwork, Preferences
 from tests.gui.publish_helpers import visible_dialog, wait_for
 from tests.helpers.sandbox import sandbox_info
 
@@ -104,3 +105,47 @@ async def test_publishing_before_a_connection_says_why(
     page.publish_button.click()
     await wait_for(lambda: "not connected yet" in window.banner.message(), "the refusal")
     window.close()
+
+
+@pytest.mark.asyncio
+async def test_saved_settings_reconnect_and_a_wrong_chain_id_is_explained(
+    qtbot: QtBot, profile: AppPaths, sandbox_info: dict[str, Any], tmp_path: Path,
+    keeper: QWidget,
+) -> None:
+    options = LaunchOptions(data_dir=tmp_path, sandbox_url=sandbox_info["rpc_url"])
+    window = MainWindow(profile, options, AppSettings(profile.config_dir))
+    qtbot.addWidget(window)
+    window.show()
+    controller = AppController(window)
+    status = window.status_bar
+    contracts = sandbox_info["contracts"]
+
+    def custom(chain_id: int) -> Preferences:
+        return Preferences(network="custom", custom_network=CustomNetwork(
+            sandbox_info["rpc_url"], chain_id, contracts["nexus"], contracts["controller"],
+            contracts["terminal"], contracts["vault"],
+        ))
+
+    try:
+        controller.start()
+        await wait_for(lambda: status.connection_label.text() == "Connected", "the connection")
+        first = controller.connection
+        # The same chain described as a custom network: a new connection, nothing set aside.
+        window.settings_page.settings_changed.emit(custom(1337))
+        await wait_for(lambda: status.network_label.text() == "Network: Custom network",
+                       "the custom network")
+        await wait_for(lambda: status.connection_label.text() == "Connected", "reconnecting")
+        assert controller.connection is not first
+        assert controller.connection is not None
+        assert controller.connection.previous_run is None
+        assert controller.connection.faucet_url is None
+        # A chain ID the endpoint does not serve: refused, said in plain words.
+        window.settings_page.settings_changed.emit(custom(999))
+        await wait_for(lambda: "Wrong network" in window.banner.message(), "the refusal")
+        assert "expected chain ID 999, the endpoint answered 1337" in window.banner.message()
+        assert status.connection_label.text().startswith("Not connected: Wrong network")
+        assert controller.connection is None
+        assert window.compose_page.source_picker.terms_label.text().startswith("Connect to")
+    finally:
+        window.close()
+        await wait_for(lambda: controller.store is None, "the window to close", 20)
