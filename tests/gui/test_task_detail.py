@@ -15,9 +15,10 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.domain.result_views import ViewKind
+from ogpu_desktop.store.chain_runs import ChainIdentity
 from ogpu_desktop.ui.models.task_row import TaskState
-from ogpu_desktop.ui.models.task_table_model import TaskTableModel
-from ogpu_desktop.ui.tasks.task_detail_panel import PENDING_SETTLEMENT_NOTE
+from ogpu_desktop.ui.models.task_table_model import Column, TaskTableModel
+from ogpu_desktop.ui.tasks.task_detail_panel import PENDING_SETTLEMENT_NOTE, PREVIOUS_RUN_NOTE
 from ogpu_desktop.ui.tasks.tasks_page import TasksPage
 from tests.gui.task_helpers import TaskEnv, open_env, wait_for
 from tests.helpers.sandbox import sandbox_info, silent_sandbox_info
@@ -180,3 +181,37 @@ async def test_unanswered_tasks_say_waiting_then_expired_pending_settlement(
     assert detail.note.isVisible()
     assert detail.result_panel.findChild(QLabel, "noAnswerExpired") is not None
     await detail.wait_loaded()
+
+
+@pytest.mark.asyncio
+async def test_tasks_of_an_earlier_sandbox_run_are_listed_marked_with_their_kept_result(
+    page: TasksPage, env: TaskEnv
+) -> None:
+    store, chain_id = env.store, env.services.session.chain_id
+    store.runs.check_identity(chain_id, ChainIdentity(env.info["genesis_hash"],
+                                                      env.info["run_id"]))
+    page.attach(env.services)
+    (task,) = await env.publish("text-classification")
+    await wait_for(lambda: _is(page, task, TaskState.FINALIZED, 1), "the task to finish")
+    await _open(page, task)
+    await wait_for(lambda: page.detail.result_panel.view is not None, "the result")
+    shown = page.detail.result_panel.view
+
+    # What the app's wiring does when the Sandbox it starts is a new chain under the same ID.
+    env.stop.set()
+    previous = store.runs.check_identity(chain_id, ChainIdentity("0x" + "ab" * 32, "next-run"))
+    assert previous is not None
+    page.attach(env.services)
+    row = _row(page, task)
+    assert row is not None
+    assert row.previous_run
+    assert "earlier Sandbox run" in page.model.data(page.model.index(0, Column.TASK))
+    await _open(page, task)
+    detail = page.detail
+    assert detail.note.text() == PREVIOUS_RUN_NOTE
+    assert not page.cancel_action.isEnabled()
+    assert detail.result_panel.view == shown  # the result downloaded while that chain ran
+    clones: list[tuple[str, dict[str, Any]]] = []
+    page.clone_requested.connect(lambda kind, config: clones.append((kind, config)))
+    page.clone_action.trigger()
+    assert [kind for kind, _ in clones] == ["text-classification"]

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ogpu_desktop.domain.catalogue import CATALOGUE
+from ogpu_desktop.domain.results import normalise
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.app_services import AppServices
 from ogpu_desktop.services.tracking import RESPONDED, DisplayStatus, display_status
@@ -201,8 +202,8 @@ class TaskDetailPanel(QWidget):
         self._update_confirm()
         if self.services is not None and not previous_run:
             self._start(self._load_timeline(record))
-            if responses and self.responses.selected_response() is None:
-                self.responses.select_response(self._preferred(responses).address)
+        if responses and self.responses.selected_response() is None:
+            self.responses.select_response(self._preferred(responses).address)
 
     def refresh(self) -> None:
         """Show the current task again (its row changed)."""
@@ -311,8 +312,24 @@ class TaskDetailPanel(QWidget):
     def _response_chosen(self) -> None:
         self._update_confirm()
         chosen = self.responses.selected_response()
-        if chosen is not None and self.services is not None:
+        if chosen is None:
+            return
+        if self.previous_run:
+            self._show_kept_result(chosen.address)
+        elif self.services is not None:
             self._start(self._load_result(chosen.address))
+
+    def _show_kept_result(self, response: str) -> None:
+        """An earlier run's chain is gone: show the result as it was downloaded then, if it was."""
+        if self.store is None or self.chain_id is None or self.record is None:
+            return
+        kept = self.store.misc.get_result(self.chain_id, response)
+        if kept is None:
+            self.result_error.setText("This result was never downloaded while its chain ran.")
+            self.result_error.setVisible(True)
+            return
+        self.result_panel.show_result(normalise(kept.raw, self.record.pipeline),
+                                      input_texts(task_config(self.record)), kept.raw)
 
     async def _load_result(self, response: str) -> None:
         if self.services is None or self.record is None:

@@ -32,10 +32,10 @@ class ExportedTask:
     results: dict[str, str]
 
 
-def gather(store: Store, chain_id: int, addresses: Sequence[str]) -> list[ExportedTask]:
-    """Collect what the history holds for ``addresses`` (results as cached)."""
+def gather(store: Store, tasks: Sequence[tuple[int, str]]) -> list[ExportedTask]:
+    """Collect what the history holds for (store key, address) pairs (results as cached)."""
     found = []
-    for address in addresses:
+    for chain_id, address in tasks:
         record = store.tasks.get_task(chain_id, address)
         if record is None:
             continue

@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from ogpu_desktop.services.app_services import AppServices
 from ogpu_desktop.services.tracking import TaskUpdate, TrackerHealth
-from ogpu_desktop.store import Store
+from ogpu_desktop.store import Store, TaskRecord
 from ogpu_desktop.ui.models.task_row import TaskRow
 from ogpu_desktop.ui.models.task_table_model import TaskTableModel
 from ogpu_desktop.ui.tasks.task_rows import response_counts, task_row, task_rows
@@ -22,7 +22,10 @@ NEW_TASK_CHECK_MS = 1000
 class TaskListBridge(QObject):
     """Keeps a :class:`TaskTableModel` equal to the store's tasks of the connected network.
 
-    The first load fills the model once; after that every change is a row insert or a
+    Tasks of earlier runs of a Sandbox (set aside by the store under negative keys when the
+    chain was replaced) are listed too, marked as such; a task address the current run reused
+    shows the current task. The first load fills the model once; after that every change is a
+    row insert or a
     ``dataChanged`` of one row. Tracker events may be emitted from any thread: they are handed
     to the Qt thread through queued signals before the model is touched. Tasks recorded by the
     publish flow are noticed by a cheap count check (one ``COUNT(*)``) every second and on each
@@ -55,6 +58,7 @@ class TaskListBridge(QObject):
         self.store: Store | None = None
         self.chain_id: int | None = None
         self._known_count = 0
+        self.previous_keys: dict[str, int] = {}
         self._unsubscribe: list[Callable[[], None]] = []
         self._update_received.connect(self._apply_update, Qt.ConnectionType.QueuedConnection)
         self._health_received.connect(self._apply_health, Qt.ConnectionType.QueuedConnection)
@@ -88,13 +92,36 @@ class TaskListBridge(QObject):
         self.store, self.chain_id = store, chain_id
         records = store.tasks.list_tasks(chain_id)
         counts = response_counts(store.tasks.response_map(chain_id))
-        self.model.reset_rows(task_rows(records, counts))
+        rows = task_rows(records, counts)
+        self.previous_keys = {}
+        current = {r.address.lower() for r in records}
+        for run in store.runs.previous_runs(chain_id):
+            old = [r for r in store.tasks.list_tasks(run.archive_key)
+                   if r.address.lower() not in current]
+            old_counts = response_counts(store.tasks.response_map(run.archive_key))
+            rows += task_rows(old, old_counts, previous_run=True)
+            current.update(r.address.lower() for r in old)
+            self.previous_keys.update({r.address.lower(): run.archive_key for r in old})
+        self.model.reset_rows(rows)
         self._known_count = len(records)
+
+    def chain_key(self, address: str) -> int | None:
+        """The store key the task ``address`` is kept under (negative for an earlier run)."""
+        return self.previous_keys.get(address.lower(), self.chain_id)
+
+    def record(self, address: str) -> TaskRecord | None:
+        """The stored task ``address`` (from an earlier run when it is listed as one)."""
+        key = self.chain_key(address)
+        if self.store is None or key is None:
+            return None
+        return self.store.tasks.get_task(key, address)
 
     def refresh_task(self, address: str) -> TaskRow | None:
         """Re-read one task from the store and update its row; return the row."""
         if self.store is None or self.chain_id is None:
             return None
+        if address.lower() in self.previous_keys:
+            return None  # an earlier run's chain is gone: its tasks never change
         record = self.store.tasks.get_task(self.chain_id, address)
         if record is None:
             return None

@@ -235,8 +235,9 @@ class TasksPage(QWidget):
             self._show_detail(row)
 
     def _show_detail(self, row: TaskRow) -> None:
-        if self.bridge.store is not None and self.bridge.chain_id is not None:
-            self.detail.use_store(self.bridge.store, self.bridge.chain_id)
+        key = self.bridge.chain_key(row.address)
+        if self.bridge.store is not None and key is not None:
+            self.detail.use_store(self.bridge.store, key)
         self.detail.show_task(row.address, previous_run=row.previous_run)
 
     def _task_changed(self, address: str) -> None:
@@ -320,13 +321,9 @@ class TasksPage(QWidget):
     def publish_again(self) -> None:
         """Emit :attr:`clone_requested` with the chosen task's type and original config."""
         row = self.current_row()
-        store, chain_id = self.bridge.store, self.bridge.chain_id
-        if row is None or store is None or chain_id is None:
-            return
-        record = store.tasks.get_task(chain_id, row.address)
-        if record is None:
-            return
-        self.clone_requested.emit(task_type_of(record), task_config(record))
+        record = self.bridge.record(row.address) if row is not None else None
+        if record is not None:
+            self.clone_requested.emit(task_type_of(record), task_config(record))
 
     @async_action()
     async def cancel_selected(self) -> None:
@@ -379,7 +376,8 @@ class TasksPage(QWidget):
             await fetch_missing_results(
                 self.services, [row.address for row in rows if not row.previous_run])
         _, render = EXPORT_FORMATS[fmt]
-        text = render(gather(store, chain_id, [row.address for row in rows]))
+        text = render(gather(store, [(self.bridge.chain_key(r.address) or chain_id, r.address)
+                                     for r in rows]))
         try:
             path.write_text(text, encoding="utf-8", newline="")
         except OSError as exc:
