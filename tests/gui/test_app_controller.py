@@ -82,7 +82,8 @@ async def test_first_publish_on_the_sandbox_goes_from_compose_to_the_task_list(
         assert window.navigation.currentRow() == 1  # the Tasks page is shown
     finally:
         window.close()
-        await wait_for(lambda: controller.connection is None, "the connection to close", 20)
+        await wait_for(lambda: not window.isVisible(), "the window to close", 20)
+    assert controller.connection is None
     assert controller.store is None
 
 
@@ -148,4 +149,5 @@ async def test_saved_settings_reconnect_and_a_wrong_chain_id_is_explained(
         assert window.compose_page.source_picker.terms_label.text().startswith("Connect to")
     finally:
         window.close()
-        await wait_for(lambda: controller.store is None, "the window to close", 20)
+        await wait_for(lambda: not window.isVisible(), "the window to close", 20)
+    assert controller.store is None

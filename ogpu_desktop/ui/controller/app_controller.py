@@ -222,7 +222,8 @@ class AppController(QObject):
         except (TimeoutError, UserFacingError, OSError) as exc:
             _log.warning("closing the connection failed: %s", exc)
         self._close_store()
-        QTimer.singleShot(0, self.window.close)
+        # The window as context: the timer goes with it if it is destroyed first.
+        QTimer.singleShot(0, self.window, self.window.close)
 
     def _close_store(self) -> None:
         if self.store is not None:
