@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+import gc
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtWidgets import QWidget
 
 from ogpu_desktop.services.connection import Connection, NetworkChoice
@@ -17,6 +19,38 @@ from ogpu_desktop.wallet.key_store import SessionKeyStore
 from tests.helpers.sandbox import fund
 
 W = TypeVar("W", bound=QWidget)
+
+
+def dispose(widget: QWidget) -> None:
+    """Close and delete ``widget`` now, on this (the Qt) thread.
+
+    Left to Python's garbage collector, a widget could be destroyed on an executor thread
+    during a later test (Qt warns about timers then, or crashes).
+    """
+    if shiboken6.isValid(widget):
+        widget.close()
+        shiboken6.delete(widget)
+    collect_garbage()
+
+
+def collect_garbage() -> None:
+    """Free this test's cyclic garbage now, on the Qt thread (see :func:`dispose`)."""
+    gc.collect()
+
+
+@contextmanager
+def shown(widget: W) -> Iterator[W]:
+    """Show ``widget`` for the block, then dispose of it."""
+    widget.show()
+    try:
+        yield widget
+    finally:
+        dispose(widget)
+
+
+def is_closed(widget: QWidget) -> bool:
+    """True once ``widget`` is hidden or deleted."""
+    return not shiboken6.isValid(widget) or not widget.isVisible()
 
 
 async def wait_for(condition: Callable[[], object], what: str, limit_s: float = 60.0) -> None:
@@ -59,3 +93,4 @@ async def sandbox_connection(
     finally:
         await connection.close()
         store.close()
+        collect_garbage()

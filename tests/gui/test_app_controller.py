@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,19 +18,17 @@ from ogpu_desktop.ui.dialogs.publish_progress_dialog import PublishProgressDialo
 from ogpu_desktop.ui.launch_options import LaunchOptions
 from ogpu_desktop.ui.main_window import MainWindow
 from ogpu_desktop.ui.settings.preferences import CustomNetwork, Preferences
-from tests.gui.publish_helpers import visible_dialog, wait_for
+from tests.gui.publish_helpers import dispose, is_closed, shown, visible_dialog, wait_for
 from tests.helpers.sandbox import sandbox_info
 
 __all__ = ["sandbox_info"]
 
 
 @pytest.fixture
-def keeper(qtbot: QtBot) -> QWidget:
+def keeper(qtbot: QtBot) -> Iterator[QWidget]:
     """Another open window, so closing the main window does not end the test's Qt loop."""
-    widget = QWidget()
-    qtbot.addWidget(widget)
-    widget.show()
-    return widget
+    with shown(QWidget()) as widget:
+        yield widget
 
 
 @pytest.mark.asyncio
@@ -39,7 +38,6 @@ async def test_first_publish_on_the_sandbox_goes_from_compose_to_the_task_list(
 ) -> None:
     options = LaunchOptions(data_dir=tmp_path, sandbox_url=sandbox_info["rpc_url"])
     window = MainWindow(profile, options, AppSettings(profile.config_dir))
-    qtbot.addWidget(window)
     window.show()
     controller = AppController(window)
     status = window.status_bar
@@ -82,7 +80,8 @@ async def test_first_publish_on_the_sandbox_goes_from_compose_to_the_task_list(
         assert window.navigation.currentRow() == 1  # the Tasks page is shown
     finally:
         window.close()
-        await wait_for(lambda: not window.isVisible(), "the window to close", 20)
+        await wait_for(lambda: is_closed(window), "the window to close", 20)
+        dispose(window)
     assert controller.connection is None
     assert controller.store is None
 
@@ -94,18 +93,21 @@ async def test_publishing_before_a_connection_says_why(
     # Attaching to a port where nothing listens fails: the window says so and stays usable.
     options = LaunchOptions(data_dir=tmp_path, sandbox_url="http://127.0.0.1:9")
     window = MainWindow(profile, options, AppSettings(profile.config_dir))
-    qtbot.addWidget(window)
     window.show()
     controller = AppController(window)
-    controller.start()
-    await wait_for(lambda: "No Sandbox answers" in window.banner.message(), "the error")
-    assert window.status_bar.connection_label.text().startswith("Not connected: No Sandbox")
-    page = window.compose_page
-    page.set_task_type("translation")
-    page.form.editors["text"].set_value("Hello")
-    page.publish_button.click()
-    await wait_for(lambda: "not connected yet" in window.banner.message(), "the refusal")
-    window.close()
+    try:
+        controller.start()
+        await wait_for(lambda: "No Sandbox answers" in window.banner.message(), "the error")
+        assert window.status_bar.connection_label.text().startswith("Not connected: No Sandbox")
+        page = window.compose_page
+        page.set_task_type("translation")
+        page.form.editors["text"].set_value("Hello")
+        page.publish_button.click()
+        await wait_for(lambda: "not connected yet" in window.banner.message(), "the refusal")
+    finally:
+        window.close()
+        await wait_for(lambda: is_closed(window), "the window to close", 20)
+        dispose(window)
 
 
 @pytest.mark.asyncio
@@ -115,7 +117,6 @@ async def test_saved_settings_reconnect_and_a_wrong_chain_id_is_explained(
 ) -> None:
     options = LaunchOptions(data_dir=tmp_path, sandbox_url=sandbox_info["rpc_url"])
     window = MainWindow(profile, options, AppSettings(profile.config_dir))
-    qtbot.addWidget(window)
     window.show()
     controller = AppController(window)
     status = window.status_bar
@@ -149,5 +150,6 @@ async def test_saved_settings_reconnect_and_a_wrong_chain_id_is_explained(
         assert window.compose_page.source_picker.terms_label.text().startswith("Connect to")
     finally:
         window.close()
-        await wait_for(lambda: not window.isVisible(), "the window to close", 20)
+        await wait_for(lambda: is_closed(window), "the window to close", 20)
+        dispose(window)
     assert controller.store is None

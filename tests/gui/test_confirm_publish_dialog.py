@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from ogpu_desktop.domain.payload import build_task_configs
 from ogpu_desktop.services.connection import Connection
 from ogpu_desktop.services.publish_models import PublishPreview
 from ogpu_desktop.ui.dialogs.confirm_publish_dialog import ConfirmPublishDialog
-from tests.gui.publish_helpers import sandbox_connection, wait_for
+from tests.gui.publish_helpers import sandbox_connection, shown, wait_for
 from tests.helpers.sandbox import sandbox_info, source_address
 
 __all__ = ["sandbox_info"]
@@ -39,12 +40,10 @@ async def _preview(
 
 
 @pytest.fixture
-def host(qtbot: QtBot) -> QWidget:
+def host(qtbot: QtBot) -> Iterator[QWidget]:
     """A window behind the dialog, as in the app: closing the dialog must not end the Qt loop."""
-    window = QWidget()
-    qtbot.addWidget(window)
-    window.show()
-    return window
+    with shown(QWidget()) as window:
+        yield window
 
 
 def _dialog(host: QWidget, preview: PublishPreview, top_up: Any = None) -> ConfirmPublishDialog:

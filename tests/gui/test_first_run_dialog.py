@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 
 import pytest
 from PySide6.QtWidgets import QLabel, QWidget
@@ -14,12 +15,23 @@ from ogpu_desktop.ui.controller.network_pick import choice_for, network_was_chos
 from ogpu_desktop.ui.dialogs.first_run_dialog import FirstRunDialog
 from ogpu_desktop.ui.launch_options import LaunchOptions
 from ogpu_desktop.ui.settings.preferences import Preferences, PreferencesStore
-from tests.gui.publish_helpers import visible_dialog
+from tests.gui.publish_helpers import shown, visible_dialog
 
 
-def test_sandbox_is_preselected_and_every_network_is_explained(qtbot: QtBot) -> None:
-    dialog = FirstRunDialog()
-    qtbot.addWidget(dialog)
+@pytest.fixture
+def parent(qtbot: QtBot) -> Iterator[QWidget]:
+    """The window behind the dialog: closing the dialog must not end the Qt loop."""
+    with shown(QWidget()) as widget:
+        yield widget
+
+
+@pytest.fixture
+def dialog(parent: QWidget) -> Iterator[FirstRunDialog]:
+    with shown(FirstRunDialog(parent)) as widget:
+        yield widget
+
+
+def test_sandbox_is_preselected_and_every_network_is_explained(dialog: FirstRunDialog) -> None:
     assert dialog.choice() == "sandbox"
     assert dialog.buttons["sandbox"].isChecked()
     assert "free, offline, on this computer" in dialog.buttons["sandbox"].text()
@@ -31,9 +43,7 @@ def test_sandbox_is_preselected_and_every_network_is_explained(qtbot: QtBot) -> 
     assert dialog.choice() == "mainnet"
 
 
-def test_closing_the_dialog_keeps_the_choice_shown(qtbot: QtBot) -> None:
-    dialog = FirstRunDialog()
-    qtbot.addWidget(dialog)
+def test_closing_the_dialog_keeps_the_choice_shown(dialog: FirstRunDialog) -> None:
     dialog.buttons["testnet"].click()
     dialog.reject()
     assert dialog.result() == FirstRunDialog.DialogCode.Accepted
@@ -41,9 +51,10 @@ def test_closing_the_dialog_keeps_the_choice_shown(qtbot: QtBot) -> None:
 
 
 @pytest.mark.asyncio
-async def test_first_run_asks_once_and_saves_the_choice(qtbot: QtBot, profile: AppPaths) -> None:
+async def test_first_run_asks_once_and_saves_the_choice(
+    parent: QWidget, profile: AppPaths
+) -> None:
     settings = AppSettings(profile.config_dir)
-    parent = _parent(qtbot)
     assert not network_was_chosen(settings.path)
     picking = asyncio.ensure_future(pick_network(LaunchOptions(), settings.path, parent))
     dialog = await visible_dialog(parent, FirstRunDialog, 10)
@@ -60,10 +71,11 @@ async def test_first_run_asks_once_and_saves_the_choice(qtbot: QtBot, profile: A
 
 
 @pytest.mark.asyncio
-async def test_the_command_line_wins_over_the_saved_choice(qtbot: QtBot, profile: AppPaths) -> None:
+async def test_the_command_line_wins_over_the_saved_choice(
+    parent: QWidget, profile: AppPaths
+) -> None:
     settings = AppSettings(profile.config_dir)
     PreferencesStore(settings.path).save(Preferences(network="testnet"))
-    parent = _parent(qtbot)
     options = LaunchOptions(network="mainnet", rpc="https://rpc.example")
     kind, preferences = await asyncio.wait_for(pick_network(options, settings.path, parent), 5)
     assert kind == "mainnet"
@@ -76,10 +88,3 @@ async def test_the_command_line_wins_over_the_saved_choice(qtbot: QtBot, profile
     assert choice_for(kind, attach, preferences).sandbox_url == "http://127.0.0.1:9"
     # The saved network gets no command-line endpoint meant for another one.
     assert choice_for("testnet", options, preferences).rpc_url is None
-
-
-def _parent(qtbot: QtBot) -> QWidget:
-    widget = QWidget()
-    qtbot.addWidget(widget)
-    widget.show()
-    return widget

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
@@ -9,17 +11,16 @@ from pytestqt.qtbot import QtBot
 from ogpu_desktop.services.progress import PublishProgress, PublishStage
 from ogpu_desktop.services.publish_models import PublishOutcome, TaskOutcome
 from ogpu_desktop.ui.dialogs.publish_progress_dialog import PublishProgressDialog
+from tests.gui.publish_helpers import shown
 
 TX = "0x" + "ab" * 32
 
 
 @pytest.fixture
-def host(qtbot: QtBot) -> QWidget:
+def host(qtbot: QtBot) -> Iterator[QWidget]:
     """The window the dialog belongs to (kept alive for the whole test)."""
-    window = QWidget()
-    qtbot.addWidget(window)
-    window.show()
-    return window
+    with shown(QWidget()) as window:
+        yield window
 
 
 def _dialog(host: QWidget, total: int) -> PublishProgressDialog:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.errors import ValidationError
 from ogpu_desktop.ui.compose.source_picker import NOT_CONNECTED, SourcePicker
-from tests.gui.publish_helpers import sandbox_connection, wait_for
+from tests.gui.publish_helpers import sandbox_connection, shown, wait_for
 from tests.helpers.sandbox import sandbox_info, source_address
 
 __all__ = ["sandbox_info"]
@@ -24,11 +25,9 @@ def _demo(info: dict[str, Any]) -> dict[str, str]:
 
 
 @pytest.fixture
-def picker(qtbot: QtBot) -> SourcePicker:
-    widget = SourcePicker()
-    qtbot.addWidget(widget)
-    widget.show()
-    return widget
+def picker(qtbot: QtBot) -> Iterator[SourcePicker]:
+    with shown(SourcePicker()) as widget:
+        yield widget
 
 
 def test_without_a_network_it_says_so_and_refuses(picker: SourcePicker) -> None:

@@ -40,6 +40,7 @@ class PublishProgressDialog(QDialog):
         self.setObjectName("publishProgressDialog")
         self.setWindowTitle("Publishing")
         self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setMinimumWidth(600)
         self.total = total
         self.signed_any = False
