@@ -92,22 +92,25 @@ class PublishFlow(QObject):
 
     async def _sender(self, connection: Connection) -> str:
         wallet = connection.services.wallet
-        sender = wallet.active_address
-        if sender is not None:
-            return sender
+        chosen = wallet.active_address
         faucet = connection.faucet_url
         if faucet is None:
-            raise UserFacingError(NO_ACCOUNT)
-        # On the Sandbox nothing is at stake: make its account and fund it from the faucet.
+            if chosen is None:
+                raise UserFacingError(NO_ACCOUNT)
+            return chosen
+        # On the Sandbox nothing is at stake: make its account when none is chosen, and top
+        # the wallet up from the faucet when it runs low.
         window = self.controller.window
-        window.status_bar.showMessage("Creating the Sandbox account and funding it…", 5000)
+        if chosen is None:
+            window.status_bar.showMessage("Creating the Sandbox account and funding it…", 5000)
         sender = await ready_sandbox_account(connection.services, faucet)
-        view = window.wallet_page.view
-        if view is not None:
-            view.refresh_accounts()
-        window.banner.show_info(
-            "A Sandbox account was created and funded with test tokens (Wallet page)."
-        )
+        if chosen is None:
+            view = window.wallet_page.view
+            if view is not None:
+                view.refresh_accounts()
+            window.banner.show_info(
+                "A Sandbox account was created and funded with test tokens (Wallet page)."
+            )
         return sender
 
     async def _execute(self, connection: Connection, preview: PublishPreview, sender: str) -> None:
