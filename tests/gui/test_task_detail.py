@@ -101,7 +101,7 @@ async def test_each_result_kind_is_shown_with_its_input_timeline_and_config(
         assert detail.status_label.text() == "Status: Finalized"
         assert detail.responses.rowCount() == 1
         assert detail.responses.item(0, 2).text() == "Confirmed"
-        assert detail.image_box.isVisible() is (kind in WITH_IMAGE), kind
+        assert detail.image_box.isHidden() is (kind not in WITH_IMAGE), kind
         if kind in WITH_IMAGE:
             pixmap = detail.image_label.pixmap()
             assert not pixmap.isNull()
@@ -114,7 +114,7 @@ async def test_each_result_kind_is_shown_with_its_input_timeline_and_config(
         assert events[0] == "Published"
         assert {"Attempted", "Response submitted", "Finalized"} <= set(events)
         assert all(e.tx_hash and e.when for e in detail.timeline.entries), detail.timeline.entries
-        assert not detail.confirm_button.isVisible()
+        assert detail.confirm_button.isHidden()
 
 
 
@@ -131,7 +131,7 @@ async def test_a_manual_confirmation_response_is_confirmed_from_the_detail(
     detail = page.detail
     await _open(page, task)
     assert detail.responses.rowCount() == 2
-    assert detail.confirm_button.isVisible()
+    assert not detail.confirm_button.isHidden()
     assert [detail.responses.item(i, 2).text() for i in range(2)] == ["Submitted"] * 2
     detail.responses.selectRow(1)
     chosen = detail.responses.selected_response()
@@ -154,7 +154,7 @@ async def test_a_manual_confirmation_response_is_confirmed_from_the_detail(
               for i in range(2)}
     assert states[chosen.address] == "Confirmed"
     assert list(states.values()).count("Confirmed") == 1
-    assert not detail.confirm_button.isVisible()
+    assert detail.confirm_button.isHidden()
     await detail.wait_loaded()
     assert "Finalized" in detail.timeline.events()
 
@@ -171,14 +171,14 @@ async def test_unanswered_tasks_say_waiting_then_expired_pending_settlement(
     assert detail.status_label.text() == "Status: Published"
     assert detail.responses.rowCount() == 0
     assert detail.result_panel.findChild(QLabel, "noAnswerYet") is not None
-    assert not detail.note.isVisible()
+    assert detail.note.isHidden()
 
     # The chain still says NEW an hour later (expiry is settled lazily): the panel says so.
     detail.clock = lambda: time.time() + 3600
     detail.refresh()
     assert detail.status_label.text() == "Status: Expired (pending settlement)"
     assert detail.note.text() == PENDING_SETTLEMENT_NOTE
-    assert detail.note.isVisible()
+    assert not detail.note.isHidden()
     assert detail.result_panel.findChild(QLabel, "noAnswerExpired") is not None
     await detail.wait_loaded()
 

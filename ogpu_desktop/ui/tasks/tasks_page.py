@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
@@ -20,34 +21,37 @@ from PySide6.QtWidgets import (
 
 from ogpu_desktop.chain.networks import NetworkKind
 from ogpu_desktop.domain.catalogue import CATALOGUE
-from ogpu_desktop.errors import UserFacingError
-from ogpu_desktop.services.app_services import AppServices
-from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.models.task_filter_proxy import TaskFilterProxy
 from ogpu_desktop.ui.models.task_row import TaskRow, TaskState
 from ogpu_desktop.ui.models.task_table_model import ROW_ROLE, TaskTableModel, short_address
 from ogpu_desktop.ui.notice_banner import NoticeBanner
 from ogpu_desktop.ui.notifications import TaskNotifier
 from ogpu_desktop.ui.settings.preferences import PreferencesStore
-from ogpu_desktop.ui.tasks.confirm_prompt import ask_yes_no
-from ogpu_desktop.ui.tasks.task_detail_panel import TaskDetailPanel
-from ogpu_desktop.ui.tasks.task_export import fetch_missing_results, gather, to_csv, to_json
 from ogpu_desktop.ui.tasks.task_filters import TaskFilterBar
-from ogpu_desktop.ui.tasks.task_list_bridge import TaskListBridge
 from ogpu_desktop.ui.tasks.task_rows import task_config, task_type_of
 from ogpu_desktop.ui.tasks.task_table_view import make_task_table
+
+if TYPE_CHECKING:
+    from ogpu_desktop.services.app_services import AppServices
+    from ogpu_desktop.ui.tasks.task_detail_panel import TaskDetailPanel
+    from ogpu_desktop.ui.tasks.task_list_bridge import TaskListBridge
+    from ogpu_desktop.ui.tasks.task_page_actions import TaskPageActions
 
 NO_TASKS_TEXT = (
     "No tasks yet. Tasks you publish appear here with their status, a countdown to expiry and "
     "their responses."
 )
 NO_MATCH_TEXT = "No task matches the filters."
-NOT_CONNECTED = "Connect to a network first (the status bar shows the connection)."
-EXPORT_FORMATS = {"json": ("JSON (*.json)", to_json), "csv": ("CSV (*.csv)", to_csv)}
+CHOOSE_TEXT = "Choose a task in the list to see its details and results."
+EXPORT_FILTERS = {"json": "JSON (*.json)", "csv": "CSV (*.csv)"}
 
 
 class TasksPage(QWidget):
     """The task list of the connected network, followed live, with details beside it.
+
+    The parts that need the network libraries (the tracker bridge, the detail panel, the
+    cancel and export actions) are built on first use, after the window's first paint: the
+    page itself is built before it.
 
     Args:
         model: The task list model (owned by the main window).
@@ -62,10 +66,11 @@ class TasksPage(QWidget):
         self.setObjectName("tasksPage")
         self.model = model
         self.services: AppServices | None = None
-        self._cancelling = False
+        self._bridge: TaskListBridge | None = None
+        self._detail: TaskDetailPanel | None = None
+        self._actions: TaskPageActions | None = None
         self.proxy = TaskFilterProxy(self)
         self.proxy.setSourceModel(model)
-        self.bridge = TaskListBridge(model, self)
         self.banner = NoticeBanner(self)
         self.banner.setObjectName("tasksNotice")
 
@@ -80,7 +85,6 @@ class TasksPage(QWidget):
         self.empty.setObjectName("tasksEmpty")
         self.empty.setTextFormat(Qt.TextFormat.PlainText)
         self.empty.setWordWrap(True)
-        self.detail = TaskDetailPanel(self)
         self.toolbar = QToolBar("Task actions", self)
         self.toolbar.setObjectName("taskToolbar")
         self._make_actions()
@@ -101,7 +105,11 @@ class TasksPage(QWidget):
         self.detail_scroll = QScrollArea(self)
         self.detail_scroll.setObjectName("taskDetailScroll")
         self.detail_scroll.setWidgetResizable(True)
-        self.detail_scroll.setWidget(self.detail)
+        self.detail_placeholder = QLabel(CHOOSE_TEXT, self)
+        self.detail_placeholder.setObjectName("taskDetailPlaceholder")
+        self.detail_placeholder.setWordWrap(True)
+        self.detail_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.detail_scroll.setWidget(self.detail_placeholder)
         self.splitter.addWidget(self.detail_scroll)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
@@ -114,18 +122,50 @@ class TasksPage(QWidget):
         self.notifier = TaskNotifier(self._notifications_on, self.describe, self.banner.show_info,
                                      self)
         self._notifications_pref: Any = None
-        self.bridge.task_finished.connect(self.notifier.task_finished)
-        self.bridge.responses_arrived.connect(self.notifier.result_arrived)
-        self.bridge.task_changed.connect(self._task_changed)
-        self.bridge.tracker_health_changed.connect(self._health_changed)
-        self.detail.confirmed.connect(self.bridge.refresh_task)
         self.filters.changed.connect(self._update_empty)
         for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.layoutChanged,
                        self.proxy.modelReset):
             signal.connect(self._update_empty)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self._update_empty()
-        self._update_actions()
+        self.update_actions()
+
+    @property
+    def bridge(self) -> TaskListBridge:
+        """Feeds the model from the store and the tracker (built on first use)."""
+        if self._bridge is None:
+            from ogpu_desktop.ui.tasks.task_list_bridge import TaskListBridge  # noqa: PLC0415
+
+            bridge = TaskListBridge(self.model, self)
+            bridge.task_finished.connect(self.notifier.task_finished)
+            bridge.responses_arrived.connect(self.notifier.result_arrived)
+            bridge.task_changed.connect(self._task_changed)
+            bridge.tracker_health_changed.connect(self._health_changed)
+            self._bridge = bridge
+        return self._bridge
+
+    @property
+    def detail(self) -> TaskDetailPanel:
+        """The detail side panel (built on first use)."""
+        if self._detail is None:
+            from ogpu_desktop.ui.tasks.task_detail_panel import TaskDetailPanel  # noqa: PLC0415
+
+            detail = TaskDetailPanel(self)
+            detail.attach(self.services)
+            detail.confirmed.connect(self.bridge.refresh_task)
+            self.detail_scroll.setWidget(detail)  # deletes the placeholder
+            detail.show()  # a widget put into a shown scroll area stays hidden otherwise
+            self._detail = detail
+        return self._detail
+
+    @property
+    def task_actions(self) -> TaskPageActions:
+        """The cancel and export actions (built on first use)."""
+        if self._actions is None:
+            from ogpu_desktop.ui.tasks.task_page_actions import TaskPageActions  # noqa: PLC0415
+
+            self._actions = TaskPageActions(self)
+        return self._actions
 
     def _action(self, name: str, text: str, tip: str, slot: Any) -> QAction:
         action = QAction(text, self)
@@ -170,11 +210,13 @@ class TasksPage(QWidget):
             or services.session.chain_id != self.services.session.chain_id
         )
         self.services = services
-        self.bridge.attach(services)
-        self.detail.attach(services)
-        if services is not None and changed:
-            self.detail.clear()
-        self._update_actions()
+        if services is not None or self._bridge is not None:
+            self.bridge.attach(services)
+        if self._detail is not None:
+            self._detail.attach(services)
+            if services is not None and changed:
+                self._detail.clear()
+        self.update_actions()
         self._update_empty()
 
     def set_notifications_source(self, enabled: Any) -> None:
@@ -227,10 +269,11 @@ class TasksPage(QWidget):
         return f"{spec.title if spec else 'Custom'} task {short_address(address)}"
 
     def _selection_changed(self) -> None:
-        self._update_actions()
+        self.update_actions()
         row = self.current_row()
         if row is None:
-            self.detail.clear()
+            if self._detail is not None:
+                self._detail.clear()
         elif self.detail.record is None or self.detail.record.address != row.address:
             self._show_detail(row)
 
@@ -241,9 +284,10 @@ class TasksPage(QWidget):
         self.detail.show_task(row.address, previous_run=row.previous_run)
 
     def _task_changed(self, address: str) -> None:
-        if self.detail.record is not None and self.detail.record.address == address:
-            self.detail.refresh()
-        self._update_actions()
+        detail = self._detail
+        if detail is not None and detail.record is not None and detail.record.address == address:
+            detail.refresh()
+        self.update_actions()
 
     def _health_changed(self, ok: bool, message: str) -> None:
         if ok:
@@ -252,7 +296,8 @@ class TasksPage(QWidget):
         else:
             self.banner.show_error(f"Task updates are paused: {message} Retrying…")
 
-    def _update_actions(self) -> None:
+    def update_actions(self) -> None:
+        """Enable the actions that apply to the chosen tasks."""
         rows = self.selected_rows()
         one = rows[0] if len(rows) == 1 else None
         connected = self.services is not None
@@ -261,7 +306,8 @@ class TasksPage(QWidget):
         self.explorer_action.setEnabled(one is not None and self.explorer_url(one.address)
                                         is not None)
         self.cancel_action.setEnabled(
-            connected and not self._cancelling and one is not None
+            connected and one is not None
+            and not (self._actions is not None and self._actions.cancelling)
             and one.state is TaskState.NEW and not one.previous_run
         )
         self.clone_action.setEnabled(one is not None)
@@ -325,66 +371,21 @@ class TasksPage(QWidget):
         if record is not None:
             self.clone_requested.emit(task_type_of(record), task_config(record))
 
-    @async_action()
-    async def cancel_selected(self) -> None:
-        """Ask, then cancel the chosen task (only while no provider has attempted it)."""
-        row, services = self.current_row(), self.services
-        if row is None or self._cancelling:
-            return
-        self._cancelling = True
-        self._update_actions()
-        try:
-            await self._cancel(row, services)
-        finally:
-            self._cancelling = False
-            self._update_actions()
-
-    async def _cancel(self, row: TaskRow, services: AppServices | None) -> None:
-        if services is None:
-            raise UserFacingError(NOT_CONNECTED)
-        if not await ask_yes_no(
-            self, name="cancelTaskQuestion", title="Cancel task",
-            text=f"Cancel {self.describe(row.address)}? No provider will answer it, and its "
-            "payment returns to your vault balance. A network fee is charged.",
-            yes="Cancel task", no="Keep it",
-        ):
-            return
-        await services.actions.cancel(services.active_signer(), row.address)
-        self.bridge.refresh_task(row.address)
-        self.banner.show_info(f"{self.describe(row.address)} was cancelled.")
+    def cancel_selected(self) -> asyncio.Task[None]:
+        """Ask, then cancel the chosen task (see :class:`TaskPageActions`)."""
+        return self.task_actions.cancel_selected()
 
     def _ask_export(self, fmt: str) -> None:
         if not self.selected_rows():
             return
-        filters, _ = EXPORT_FORMATS[fmt]
-        name, _ = QFileDialog.getSaveFileName(self, "Export tasks", f"tasks.{fmt}", filters)
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export tasks", f"tasks.{fmt}", EXPORT_FILTERS[fmt])
         if name:
             self.export_selected(Path(name), fmt)
 
-    @async_action()
-    async def export_selected(self, path: Path, fmt: str) -> None:
-        """Write the chosen tasks, their responses and results to ``path`` (``json``/``csv``).
-
-        Results not read yet are fetched first when connected; the ones that cannot be read
-        are left empty in the file.
-        """
-        store, chain_id = self.bridge.store, self.bridge.chain_id
-        rows = self.selected_rows()
-        if store is None or chain_id is None or not rows:
-            return
-        if self.services is not None:
-            await fetch_missing_results(
-                self.services, [row.address for row in rows if not row.previous_run])
-        _, render = EXPORT_FORMATS[fmt]
-        text = render(gather(store, [(self.bridge.chain_key(r.address) or chain_id, r.address)
-                                     for r in rows]))
-        try:
-            path.write_text(text, encoding="utf-8", newline="")
-        except OSError as exc:
-            raise UserFacingError(f"The file {path} could not be written: {exc.strerror}.") \
-                from exc
-        self.banner.show_info(f"Exported {len(rows)} task{'s' if len(rows) != 1 else ''} "
-                              f"to {path.name}.")
+    def export_selected(self, path: Path, fmt: str) -> asyncio.Task[None]:
+        """Write the chosen tasks and their results to ``path`` as ``json`` or ``csv``."""
+        return self.task_actions.export_selected(path, fmt)
 
     def show_error(self, message: str) -> None:
         """Show an error of a task action above the list."""

@@ -1,0 +1,83 @@
+"""The Tasks page's actions that talk to the network: cancel and export (loaded after paint)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+
+from ogpu_desktop.errors import UserFacingError
+from ogpu_desktop.ui.asyncutils import async_action
+from ogpu_desktop.ui.tasks.confirm_prompt import ask_yes_no
+from ogpu_desktop.ui.tasks.task_export import fetch_missing_results, gather, to_csv, to_json
+
+if TYPE_CHECKING:
+    from ogpu_desktop.ui.tasks.tasks_page import TasksPage
+
+NOT_CONNECTED = "Connect to a network first (the status bar shows the connection)."
+RENDERERS = {"json": to_json, "csv": to_csv}
+
+
+class TaskPageActions(QObject):
+    """Runs the page's asynchronous actions; their errors show in the page's banner.
+
+    Args:
+        page: The Tasks page (also the parent, so errors find its banner).
+    """
+
+    def __init__(self, page: TasksPage) -> None:
+        super().__init__(page)
+        self.page = page
+        self.cancelling = False
+
+    @async_action()
+    async def cancel_selected(self) -> None:
+        """Ask, then cancel the chosen task (only while no provider has attempted it)."""
+        page = self.page
+        row, services = page.current_row(), page.services
+        if row is None or self.cancelling:
+            return
+        if services is None:
+            raise UserFacingError(NOT_CONNECTED)
+        self.cancelling = True
+        page.update_actions()
+        try:
+            if not await ask_yes_no(
+                page, name="cancelTaskQuestion", title="Cancel task",
+                text=f"Cancel {page.describe(row.address)}? No provider will answer it, and its "
+                "payment returns to your vault balance. A network fee is charged.",
+                yes="Cancel task", no="Keep it",
+            ):
+                return
+            await services.actions.cancel(services.active_signer(), row.address)
+            page.bridge.refresh_task(row.address)
+            page.banner.show_info(f"{page.describe(row.address)} was cancelled.")
+        finally:
+            self.cancelling = False
+            page.update_actions()
+
+    @async_action()
+    async def export_selected(self, path: Path, fmt: str) -> None:
+        """Write the chosen tasks, their responses and results to ``path`` (``json``/``csv``).
+
+        Results not read yet are fetched first when connected; the ones that cannot be read
+        are left empty in the file.
+        """
+        page, bridge = self.page, self.page.bridge
+        rows = page.selected_rows()
+        if bridge.store is None or bridge.chain_id is None or not rows:
+            return
+        if page.services is not None:
+            await fetch_missing_results(
+                page.services, [row.address for row in rows if not row.previous_run])
+        keys = [(bridge.chain_key(r.address) or bridge.chain_id, r.address) for r in rows]
+        text = RENDERERS[fmt](gather(bridge.store, keys))
+        try:
+            path.write_text(text, encoding="utf-8", newline="")
+        except OSError as exc:
+            raise UserFacingError(
+                f"The file {path} could not be written: {exc.strerror}."
+            ) from exc
+        count = len(rows)
+        page.banner.show_info(f"Exported {count} task{'s' if count != 1 else ''} to {path.name}.")
