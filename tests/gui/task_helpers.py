@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QWidget
 
 from ogpu_desktop.chain.networks import sandbox_network
 from ogpu_desktop.domain.images import encode_image_bytes
@@ -111,11 +116,27 @@ async def open_env(info: dict[str, Any], folder: Path, *, deposit_wei: int = 10*
     return TaskEnv(info, store, services)
 
 
-async def wait_for(condition: Callable[[], bool], what: str, timeout: float = WAIT_S) -> None:
+async def wait_for(
+    condition: Callable[[], bool], what: str | Callable[[], str], timeout: float = WAIT_S
+) -> None:
     """Let the Qt loop run until ``condition`` holds; fail with ``what`` after ``timeout``."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"Timed out waiting for {what}")
+            raise AssertionError(f"Timed out waiting for {what() if callable(what) else what}")
         await asyncio.sleep(0.05)
 
+
+
+def dispose(*objects: QObject) -> None:
+    """Delete Qt objects now, on the Qt thread, then collect garbage.
+
+    Left to the garbage collector, an object Python owns could be destroyed later on whatever
+    thread runs the collection (an executor thread of a later test), which crashes Qt.
+    """
+    for obj in objects:
+        if shiboken6.isValid(obj):
+            if isinstance(obj, QWidget):
+                obj.close()
+            shiboken6.delete(obj)
+    gc.collect()

@@ -15,7 +15,7 @@ from ogpu_desktop.services.tracking import FINALIZED, TaskUpdate
 from ogpu_desktop.ui.models.task_row import TaskState
 from ogpu_desktop.ui.models.task_table_model import TaskTableModel
 from ogpu_desktop.ui.tasks.task_list_bridge import TaskListBridge
-from tests.gui.task_helpers import open_env, wait_for
+from tests.gui.task_helpers import dispose, open_env, wait_for
 from tests.helpers.sandbox import sandbox_info
 
 __all__ = ["sandbox_info"]
@@ -24,6 +24,12 @@ __all__ = ["sandbox_info"]
 def _state(model: TaskTableModel, address: str) -> TaskState | None:
     position = model.position_of(address)
     return None if position is None else model.row(position).state
+
+
+def _describe(env: Any, model: TaskTableModel, task: str) -> str:
+    store, chain_id = env.store, env.services.session.chain_id
+    return (f"row state {_state(model, task)}, {_responses(model, task)} responses; stored "
+            f"{store.tasks.get_task(chain_id, task)}, {store.tasks.responses_of(chain_id, task)}")
 
 
 def _responses(model: TaskTableModel, address: str) -> int:
@@ -56,7 +62,7 @@ async def test_published_tasks_appear_then_move_to_finalized_without_a_reset(
         # A status read may see the end before the poll that brings the response: wait for both.
         await wait_for(
             lambda: _state(model, task) is TaskState.FINALIZED and _responses(model, task) == 1,
-            "the task to finish with its answer",
+            lambda: f"the task to finish with its answer ({_describe(env, model, task)})",
         )
         row = model.row(model.position_of(task) or 0)
         assert row.task_type == "translation"
@@ -68,6 +74,7 @@ async def test_published_tasks_appear_then_move_to_finalized_without_a_reset(
     finally:
         bridge.attach(None)
         await env.close()
+        dispose(bridge, model)
 
 
 @pytest.mark.asyncio
@@ -75,7 +82,8 @@ async def test_model_stays_valid_while_updates_stream_in(
     sandbox_info: dict[str, Any], tmp_path: Path, qtmodeltester: ModelTester
 ) -> None:
     env = await open_env(sandbox_info, tmp_path)
-    model = TaskTableModel()
+    # Owned by the application, so the tester's teardown still finds it; freed at exit.
+    model = TaskTableModel(parent=QApplication.instance())
     model.start_countdown(50)
     bridge = TaskListBridge(model, check_ms=50)
     qtmodeltester.check(model, force_py=True)
@@ -97,6 +105,8 @@ async def test_model_stays_valid_while_updates_stream_in(
     finally:
         bridge.attach(None)
         await env.close()
+        model.stop_countdown()
+        dispose(bridge)
 
 
 @pytest.mark.asyncio
@@ -129,5 +139,7 @@ async def test_updates_from_another_thread_are_applied_on_the_qt_thread(
         assert threads
         assert all(threads)
     finally:
+        bridge.attach(None)
         await env.close()
+        dispose(bridge, model)
 

@@ -20,7 +20,7 @@ from ogpu_desktop.ui.models.task_row import TaskState
 from ogpu_desktop.ui.models.task_table_model import Column, TaskTableModel
 from ogpu_desktop.ui.tasks.task_detail_panel import PENDING_SETTLEMENT_NOTE, PREVIOUS_RUN_NOTE
 from ogpu_desktop.ui.tasks.tasks_page import TasksPage
-from tests.gui.task_helpers import TaskEnv, open_env, wait_for
+from tests.gui.task_helpers import TaskEnv, dispose, open_env, wait_for
 from tests.helpers.sandbox import sandbox_info, silent_sandbox_info
 
 __all__ = ["sandbox_info", "silent_sandbox_info"]
@@ -40,12 +40,12 @@ WITH_IMAGE = {"image-classification", "visual-question-answering"}
 def page(qtbot: QtBot) -> Iterator[TasksPage]:
     shown = TasksPage(TaskTableModel())
     shown.set_notifications_source(lambda: False)
-    qtbot.addWidget(shown)
     shown.resize(1400, 800)
     shown.show()
     yield shown
     if shiboken6.isValid(shown):
         shown.attach(None)
+    dispose(shown)
 
 
 @pytest_asyncio.fixture
@@ -101,7 +101,10 @@ async def test_each_result_kind_is_shown_with_its_input_timeline_and_config(
         assert detail.status_label.text() == "Status: Finalized"
         assert detail.responses.rowCount() == 1
         assert detail.responses.item(0, 2).text() == "Confirmed"
-        assert detail.image_box.isHidden() is (kind not in WITH_IMAGE), kind
+        assert detail.record is not None
+        assert detail.record.address == task
+        assert detail.image_box.isHidden() is (kind not in WITH_IMAGE), (
+            kind, detail.record.pipeline, detail.record.config_json[:120])
         if kind in WITH_IMAGE:
             pixmap = detail.image_label.pixmap()
             assert not pixmap.isNull()

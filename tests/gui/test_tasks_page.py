@@ -21,7 +21,7 @@ from ogpu_desktop.ui.models.task_row import TaskRow, TaskState
 from ogpu_desktop.ui.models.task_table_model import ROW_ROLE, Column, TaskTableModel
 from ogpu_desktop.ui.tasks.task_export import CSV_HEADER
 from ogpu_desktop.ui.tasks.tasks_page import NO_MATCH_TEXT, NO_TASKS_TEXT, TasksPage
-from tests.gui.task_helpers import TaskEnv, configs_for, open_env, wait_for
+from tests.gui.task_helpers import TaskEnv, configs_for, dispose, open_env, wait_for
 from tests.helpers.sandbox import sandbox_info, silent_sandbox_info
 
 __all__ = ["sandbox_info", "silent_sandbox_info"]
@@ -41,12 +41,12 @@ def _row(n: int, state: TaskState = TaskState.NEW, task_type: str = "translation
 def page(qtbot: QtBot) -> Iterator[TasksPage]:
     shown = TasksPage(TaskTableModel())
     shown.set_notifications_source(lambda: True)
-    qtbot.addWidget(shown)
     shown.resize(1200, 700)
     shown.show()
     yield shown
     if shiboken6.isValid(shown):
         shown.attach(None)
+    dispose(shown)
 
 
 @pytest_asyncio.fixture

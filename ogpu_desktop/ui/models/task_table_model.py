@@ -325,3 +325,7 @@ class TaskTableModel(QAbstractTableModel):
     def start_countdown(self, interval_ms: int = 1000) -> None:
         """Call :meth:`tick` every ``interval_ms`` milliseconds."""
         self._timer.start(interval_ms)
+
+    def stop_countdown(self) -> None:
+        """Stop the countdown ticks."""
+        self._timer.stop()

@@ -144,7 +144,9 @@ class TaskDetailPanel(QWidget):
     def attach(self, services: AppServices | None) -> None:
         """Read chain data through ``services`` (``None``: show stored data only)."""
         self.services = services
-        if services is not None:
+        if services is None:
+            self._cancel_loads()
+        else:
             self.store, self.chain_id = services.session.store, services.session.chain_id
         self._update_confirm()
 
