@@ -130,3 +130,17 @@ async def test_browse_lists_the_network_sources_and_save_keeps_one(
         picker.attach(connection.services)
         assert picker.combo.itemData(0) == manual
         assert picker.combo.itemText(0).startswith("★ Sandbox · Sentiment")
+
+
+@pytest.mark.asyncio
+async def test_detaching_stops_the_reads_still_running(
+    picker: SourcePicker, sandbox_info: dict[str, Any], tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with sandbox_connection(sandbox_info, tmp_path, funded=False) as connection:
+        picker.attach(connection.services, _demo(sandbox_info))  # starts reading a source
+        await picker.detach()
+        assert picker.info is None
+        assert picker.terms_label.text() == NOT_CONNECTED
+    # The read was stopped before the connection closed: nothing failed on a closed client.
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]

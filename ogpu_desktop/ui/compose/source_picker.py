@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -73,6 +74,7 @@ class SourcePicker(QGroupBox):
         self._demo: Mapping[str, str] = {}
         self._task_type = TEXT_CLASSIFICATION
         self.info: SourceInfo | None = None
+        self._reads: set[asyncio.Task[None]] = set()
         self.default_payment_wei: int | None = None
         self.default_expiry_s = 600
 
@@ -80,7 +82,7 @@ class SourcePicker(QGroupBox):
         self.browse_button = QPushButton("Browse network", self)
         self.browse_button.setObjectName("sourcePicker.browse_button")
         self.browse_button.setToolTip("List the network's active sources")
-        self.browse_button.clicked.connect(self.browse)
+        self.browse_button.clicked.connect(lambda: self._track(self.browse()))
         self.save_button = QPushButton("Save", self)
         self.save_button.setObjectName("sourcePicker.save_button")
         self.save_button.setToolTip("Keep this source in the address book")
@@ -175,6 +177,21 @@ class SourcePicker(QGroupBox):
             self._add_entry(f"Sandbox · {pipeline} — {address}", address)
         self._preselect()
 
+    async def detach(self) -> None:
+        """Stop following the network, and wait until reads still running have stopped.
+
+        Call before the connection closes, so no read runs on a closed HTTP client.
+        """
+        running = list(self._reads)
+        self.attach(None)
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+
+    def _track(self, task: asyncio.Task[None]) -> None:
+        self._reads.add(task)
+        task.add_done_callback(self._reads.discard)
+
     def _add_entry(self, text: str, address: str) -> None:
         if self.combo.findData(address) < 0:
             self.combo.addItem(text, address)
@@ -195,7 +212,7 @@ class SourcePicker(QGroupBox):
         index = self.combo.findData(address)
         if index >= 0:
             self.combo.setCurrentIndex(index)
-        self.load_source(address)
+        self._track(self.load_source(address))
         return True
 
     # --- choosing ------------------------------------------------------------------------
@@ -203,14 +220,14 @@ class SourcePicker(QGroupBox):
     def _picked(self, index: int) -> None:
         address = self.combo.itemData(index)
         if isinstance(address, str):
-            self.load_source(address)
+            self._track(self.load_source(address))
 
     def _typed(self) -> None:
         text = self.combo.currentText().strip()
         data = self.combo.currentData()
         address = data if isinstance(data, str) and data in text else text
         if address and (self.info is None or self.info.address.lower() != address.lower()):
-            self.load_source(address)
+            self._track(self.load_source(address))
 
     def current_address(self) -> str:
         """The address chosen or typed ("" when none)."""
@@ -229,6 +246,8 @@ class SourcePicker(QGroupBox):
         try:
             info = await services.sources.get(address)
         except Exception:
+            if services is not self._services:
+                return  # the network changed meanwhile: this read no longer matters
             self.info = None
             self.terms_label.setText("This source could not be read.")
             raise
@@ -245,6 +264,8 @@ class SourcePicker(QGroupBox):
         if services is None:
             return
         found = await services.sources.discover()
+        if services is not self._services:
+            return  # the network changed meanwhile
         for info in found:
             name = info.name or "Unnamed source"
             pipeline = f" ({info.pipeline_task})" if info.pipeline_task else ""

@@ -200,7 +200,7 @@ class AppController(QObject):
         connection, self.connection = self.connection, None
         if connection is None:
             return
-        self.window.compose_page.source_picker.attach(None)
+        await self.window.compose_page.source_picker.detach()
         self._attach_tasks_page(None)
         self.window.wallet_page.set_chain_link(None)
         await connection.close()
