@@ -76,7 +76,11 @@ def _is(page: TasksPage, address: str, state: TaskState, responses: int) -> bool
 
 async def _open(page: TasksPage, address: str) -> None:
     assert page.select_task(address)
+    assert [row.address for row in page.selected_rows()] == [address]
     page.show_details()
+    record = page.detail.record
+    assert record is not None
+    assert record.address == address
     await page.detail.wait_loaded()
 
 
