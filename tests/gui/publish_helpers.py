@@ -22,13 +22,14 @@ W = TypeVar("W", bound=QWidget)
 
 
 def dispose(widget: QWidget) -> None:
-    """Close and delete ``widget`` now, on this (the Qt) thread.
+    """Hide and delete ``widget`` now, on this (the Qt) thread.
 
     Left to Python's garbage collector, a widget could be destroyed on an executor thread
     during a later test (Qt warns about timers then, or crashes).
     """
     if shiboken6.isValid(widget):
-        widget.close()
+        # Hidden, not closed: closing the last window would post a quit for a later loop.
+        widget.hide()
         shiboken6.delete(widget)
     collect_garbage()
 
