@@ -21,6 +21,7 @@ from ogpu_desktop.ui.first_paint import (
 )
 from ogpu_desktop.ui.launch_options import LaunchOptions
 from ogpu_desktop.ui.main_window import MainWindow
+from ogpu_desktop.ui.qt_thread_gc import QtThreadGarbageCollector
 
 _log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ def create_application() -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
+    QtThreadGarbageCollector(app)
     return app
 
 

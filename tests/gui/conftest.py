@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 # Must happen before any Qt module creates the application.
@@ -31,6 +32,21 @@ def pytest_asyncio_loop_factories(
 ) -> Mapping[str, Callable[[], asyncio.AbstractEventLoop]]:
     """Run ``async def`` GUI tests on a qasync loop, so Qt events and timers run during awaits."""
     return {"qt": _qt_event_loop}
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_on_the_qt_thread() -> Iterator[None]:
+    """As the app does (ui/qt_thread_gc.py): no automatic collection in executor threads.
+
+    A widget caught in a reference cycle and collected by an executor thread crashes Qt; the
+    app collects only from a timer on the Qt thread, and each GUI test collects when it ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    yield
+    gc.collect()
+    if was_enabled:
+        gc.enable()
 
 
 @pytest.fixture
