@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from pathlib import Path
 from typing import Any
@@ -143,3 +144,39 @@ async def test_updates_from_another_thread_are_applied_on_the_qt_thread(
         await env.close()
         dispose(bridge, model)
 
+
+
+@pytest.mark.asyncio
+async def test_a_response_the_tracker_did_not_record_is_found_in_the_task_events(
+    sandbox_info: dict[str, Any], tmp_path: Path
+) -> None:
+    env = await open_env(sandbox_info, tmp_path)
+    model = TaskTableModel()
+    bridge = TaskListBridge(model, check_ms=50)
+    arrived: list[tuple[str, int]] = []
+    bridge.responses_arrived.connect(lambda a, n: arrived.append((a, n)))
+    store, chain_id = env.store, env.services.session.chain_id
+    try:
+        bridge.attach(env.services)
+        (task,) = await env.publish("summarization")
+        for _ in range(600):
+            if await env.services.actions.task_status(task) == FINALIZED:
+                break
+            await asyncio.sleep(0.05)
+        # The poll loop's direct status read can see the end before any poll read the task's
+        # events; the task is then no longer followed and its response never recorded.
+        assert await env.services.tracking.reconcile() == 1
+        assert store.tasks.responses_of(chain_id, task) == []
+        await wait_for(
+            lambda: _state(model, task) is TaskState.FINALIZED and _responses(model, task) == 1,
+            lambda: f"the response to be found ({_describe(env, model, task)})",
+        )
+        (response,) = store.tasks.responses_of(chain_id, task)
+        assert response.status == 1  # confirmed: a FIRST_RESPONSE task
+        assert arrived == [(task, 1)]
+        fetched = await env.services.results.fetch(response.address)
+        assert fetched.view.kind.value == "summary"
+    finally:
+        bridge.attach(None)
+        await env.close()
+        dispose(bridge, model)

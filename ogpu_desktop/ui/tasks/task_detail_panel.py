@@ -34,7 +34,11 @@ from ogpu_desktop.ui.tasks.confirm_prompt import ask_yes_no
 from ogpu_desktop.ui.tasks.detail_tables import ResponsesTable, TimelineTable
 from ogpu_desktop.ui.tasks.task_inputs import config_display_text, input_image, input_texts
 from ogpu_desktop.ui.tasks.task_rows import task_config, task_type_of
-from ogpu_desktop.ui.tasks.task_timeline import chain_timeline, store_timeline
+from ogpu_desktop.ui.tasks.task_timeline import (
+    chain_timeline,
+    record_missing_responses,
+    store_timeline,
+)
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +67,8 @@ class TaskDetailPanel(QWidget):
 
     confirmed = Signal(str)
     """A response of the task was confirmed (task address)."""
+    responses_recovered = Signal(str)
+    """Responses the history lacked were found in the task's events (task address)."""
 
     def __init__(
         self, parent: QWidget | None = None, clock: Callable[[], float] = time.time
@@ -299,17 +305,25 @@ class TaskDetailPanel(QWidget):
         if self.services is None:
             return
         try:
-            entries = await chain_timeline(self.services, record)
+            history = await chain_timeline(self.services, record)
         except UserFacingError as exc:
             log.info("timeline read failed: %s", exc.message)
             return
         if self.record is None or self.record.address != record.address:
             return
+        entries = history.entries
         self.block_times.update({e.block: e.when for e in entries if e.block and e.when})
         self.timeline.show_entries(entries)
         if self.store is not None and self.chain_id is not None:
-            self.responses.show_responses(
-                self.store.tasks.responses_of(self.chain_id, record.address), self.block_times)
+            added = record_missing_responses(self.store, self.chain_id, record.address,
+                                             history.responses)
+            responses = self.store.tasks.responses_of(self.chain_id, record.address)
+            self.responses.show_responses(responses, self.block_times)
+            if added:
+                self.responses_recovered.emit(record.address)
+                self._show_result_state(responses)
+                if self.responses.selected_response() is None:
+                    self.responses.select_response(self._preferred(responses).address)
 
     def _response_chosen(self) -> None:
         self._update_confirm()

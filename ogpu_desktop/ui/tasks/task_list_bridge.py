@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
+from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.app_services import AppServices
 from ogpu_desktop.services.tracking import TaskUpdate, TrackerHealth
 from ogpu_desktop.store import Store, TaskRecord
-from ogpu_desktop.ui.models.task_row import TaskRow
+from ogpu_desktop.ui.models.task_row import TaskRow, TaskState
 from ogpu_desktop.ui.models.task_table_model import TaskTableModel
 from ogpu_desktop.ui.tasks.task_rows import response_counts, task_row, task_rows
+from ogpu_desktop.ui.tasks.task_timeline import chain_timeline, record_missing_responses
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +62,7 @@ class TaskListBridge(QObject):
         self.chain_id: int | None = None
         self._known_count = 0
         self.previous_keys: dict[str, int] = {}
+        self._recovering: dict[str, asyncio.Task[None]] = {}
         self._unsubscribe: list[Callable[[], None]] = []
         self._update_received.connect(self._apply_update, Qt.ConnectionType.QueuedConnection)
         self._health_received.connect(self._apply_health, Qt.ConnectionType.QueuedConnection)
@@ -72,6 +76,9 @@ class TaskListBridge(QObject):
             unsubscribe()
         self._unsubscribe.clear()
         self._timer.stop()
+        for pending in self._recovering.values():
+            pending.cancel()
+        self._recovering.clear()
         self.services = services
         if services is None:
             return
@@ -134,7 +141,32 @@ class TaskListBridge(QObject):
             self.task_finished.emit(row.address, row.state.value)
         if before is None or before != row:
             self.task_changed.emit(row.address)
+        if row.state is TaskState.FINALIZED and row.responses == 0:
+            self._recover_later(record.address)
         return row
+
+    def _recover_later(self, address: str) -> None:
+        """Look in the task's events for responses the tracker did not record (once per task)."""
+        if self.services is None or address.lower() in self._recovering:
+            return
+        self._recovering[address.lower()] = asyncio.ensure_future(self._recover(address))
+
+    async def _recover(self, address: str) -> None:
+        services, store, chain_id = self.services, self.store, self.chain_id
+        if services is None or store is None or chain_id is None:
+            return
+        record = store.tasks.get_task(chain_id, address)
+        if record is None:
+            return
+        try:
+            history = await chain_timeline(services, record)
+        except UserFacingError as exc:
+            log.info("could not look for the responses of %s: %s", address, exc.message)
+            return
+        added = record_missing_responses(store, chain_id, record.address, history.responses)
+        if added and self.services is services:
+            self.refresh_task(record.address)
+            self.responses_arrived.emit(record.address, added)
 
     def check_new_tasks(self) -> int:
         """Add tasks recorded since the last look; return how many were added."""

@@ -9,7 +9,7 @@ from typing import Any
 from ogpu_desktop.chain.contracts import EVENT_BY_TOPIC, NexusEvent, decode_event, log_data
 from ogpu_desktop.chain.contracts import log_topic0 as topic0
 from ogpu_desktop.services.app_services import AppServices
-from ogpu_desktop.store import JournalEntry, ResponseRecord, TaskRecord
+from ogpu_desktop.store import JournalEntry, ResponseRecord, Store, TaskRecord
 
 MAX_LOG_CHUNKS = 25
 """Most ``eth_getLogs`` calls one timeline read makes (chunks of the tracker's size)."""
@@ -72,7 +72,7 @@ def _int(value: Any) -> int:
 
 
 def _event_entry(
-    log: Mapping[str, Any], task: str, responses: set[str]
+    log: Mapping[str, Any], task: str, responses: dict[str, tuple[str, int, int]]
 ) -> TimelineEntry | None:
     kind = EVENT_BY_TOPIC.get(topic0(log) or "")
     if kind is None:
@@ -85,15 +85,48 @@ def _event_entry(
     if kind is NexusEvent.ATTEMPTED and values[0].lower() == task:
         return TimelineEntry(None, "Attempted", f"by {values[1]}", tx_hash, block)
     if kind is NexusEvent.RESPONSE_SUBMITTED and values[1].lower() == task:
-        responses.add(values[0].lower())
+        responses[values[0].lower()] = (values[0], block, 0)
         return TimelineEntry(None, "Response submitted", f"response {values[0]}", tx_hash, block)
     if kind is NexusEvent.RESPONSE_STATUS_CHANGED and values[0].lower() in responses:
+        address, first_block, _ = responses[values[0].lower()]
+        responses[values[0].lower()] = (address, first_block, int(values[1]))
         name = RESPONSE_STATUS_EVENTS.get(int(values[1]))
         return TimelineEntry(None, name, f"response {values[0]}", tx_hash, block) if name else None
     return None
 
 
-async def chain_timeline(services: AppServices, record: TaskRecord) -> list[TimelineEntry]:
+@dataclass(frozen=True)
+class ChainHistory:
+    """What the Nexus logs say about one task.
+
+    Attributes:
+        entries: The timeline, in chain order, with block times.
+        responses: The task's responses as (address, block, status), status 1 = confirmed.
+    """
+
+    entries: list[TimelineEntry]
+    responses: list[tuple[str, int, int]]
+
+
+def record_missing_responses(
+    store: Store, chain_id: int, task: str, responses: Sequence[tuple[str, int, int]]
+) -> int:
+    """Store the responses the logs announced that the history lacks; return how many.
+
+    The tracker can miss a response when a direct status read sees the task finished before
+    the poll that would have read the response: the task is then no longer followed.
+    """
+    known = {r.address.lower() for r in store.tasks.responses_of(chain_id, task)}
+    missing = [
+        ResponseRecord(chain_id, address, task, None, None, status, None, block)
+        for address, block, status in responses if address.lower() not in known
+    ]
+    if missing:
+        store.tasks.upsert_responses(missing)
+    return len(missing)
+
+
+async def chain_timeline(services: AppServices, record: TaskRecord) -> ChainHistory:
     """The task's events read from the Nexus, with block times and transaction hashes.
 
     Reads from the publish block on, in the tracker's chunk size, at most
@@ -106,7 +139,8 @@ async def chain_timeline(services: AppServices, record: TaskRecord) -> list[Time
     client = services.session.client
     head = await tracker.head()
     low = record.block_number if record.block_number is not None else max(0, head - 10_000)
-    task, responses = record.address.lower(), set[str]()
+    task = record.address.lower()
+    responses: dict[str, tuple[str, int, int]] = {}
     entries = [TimelineEntry(record.published_at, "Published", f"source {record.source}",
                              record.tx_hash, record.block_number)]
     chunks = 0
@@ -129,4 +163,4 @@ async def chain_timeline(services: AppServices, record: TaskRecord) -> list[Time
                       e.event, e.detail, e.tx_hash, e.block)
         for e in entries
     ]
-    return sorted(dated, key=TimelineEntry.sort_key)
+    return ChainHistory(sorted(dated, key=TimelineEntry.sort_key), list(responses.values()))

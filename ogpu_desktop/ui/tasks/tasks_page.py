@@ -153,6 +153,7 @@ class TasksPage(QWidget):
             detail = TaskDetailPanel(self)
             detail.attach(self.services)
             detail.confirmed.connect(self.bridge.refresh_task)
+            detail.responses_recovered.connect(self.bridge.refresh_task)
             self.detail_scroll.setWidget(detail)  # deletes the placeholder
             detail.show()  # a widget put into a shown scroll area stays hidden otherwise
             self._detail = detail
