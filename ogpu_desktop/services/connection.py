@@ -126,8 +126,13 @@ class Connection:
         wallet: Wallet,
         *,
         on_progress: ProgressNote | None = None,
+        started_sandbox: SandboxProcess | None = None,
     ) -> Connection:
         """Start or attach the Sandbox (or build the public network), connect and recover.
+
+        Args:
+            started_sandbox: A Sandbox process already started for this connection (the first
+                run starts one while the user is still choosing); it is owned from now on.
 
         Raises:
             SandboxStartError: The Sandbox could not start or be reached.
@@ -143,6 +148,9 @@ class Connection:
                 if choice.sandbox_url:
                     note(f"Reading the Sandbox at {choice.sandbox_url}…")
                     info = await attach_sandbox(choice.sandbox_url)
+                elif started_sandbox is not None:
+                    sandbox = started_sandbox
+                    info = sandbox.info
                 else:
                     note("Starting the Sandbox, a local network on this computer…")
                     sandbox = await SandboxProcess.start()

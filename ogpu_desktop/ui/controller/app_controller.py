@@ -12,11 +12,17 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.app_services import AppServices
 from ogpu_desktop.services.connection import Connection, NetworkChoice, plain_reason
+from ogpu_desktop.services.sandbox_process import SandboxProcess
 from ogpu_desktop.services.tracking import TrackerHealth
 from ogpu_desktop.store import Store
 from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.connection_status_bar import ConnectionState
-from ogpu_desktop.ui.controller.network_pick import choice_for, pick_network
+from ogpu_desktop.ui.controller.network_pick import (
+    choice_for,
+    command_line_network,
+    network_was_chosen,
+    pick_network,
+)
 from ogpu_desktop.ui.controller.publish_flow import PublishFlow
 from ogpu_desktop.ui.settings.preferences import Preferences
 from ogpu_desktop.ui.wallet.chain_link import WalletChainLink
@@ -59,7 +65,16 @@ class AppController(QObject):
     async def start(self) -> None:
         """Pick the network, open the wallet and the history, and connect."""
         window = self.window
+        warm_up: asyncio.Future[SandboxProcess] | None = None
+        if command_line_network(window.options) is None and not network_was_chosen(
+            window.settings.path
+        ):
+            # First run: the Sandbox is pre-selected, so it starts while the user reads the
+            # choices; picking another network stops it again.
+            self._status(ConnectionState(detail="Starting the Sandbox in the background…"))
+            warm_up = asyncio.ensure_future(SandboxProcess.start())
         kind, preferences = await pick_network(window.options, window.settings.path, window)
+        started = await _take_warm_up(warm_up, wanted=kind == "sandbox")
         self.preferences = preferences
         if window.settings_page.preferences.network != kind:
             window.settings_page.show_preferences(preferences)
@@ -67,7 +82,7 @@ class AppController(QObject):
         window.wallet_page.set_wallet(self.wallet)
         self.store = Store.in_folder(window.paths.data_dir)
         self.apply_preferences(preferences)
-        await self.connect_to(choice_for(kind, window.options, preferences))
+        await self.connect_to(choice_for(kind, window.options, preferences), started)
 
     def apply_preferences(self, preferences: Preferences) -> None:
         """Use the defaults for payment and lifetime in the source picker."""
@@ -75,7 +90,9 @@ class AppController(QObject):
         picker.default_payment_wei = preferences.default_payment_wei
         picker.default_expiry_s = preferences.default_expiry_s
 
-    async def connect_to(self, choice: NetworkChoice) -> None:
+    async def connect_to(
+        self, choice: NetworkChoice, started_sandbox: SandboxProcess | None = None
+    ) -> None:
         """Connect to ``choice`` (closing any open connection first).
 
         Raises:
@@ -89,7 +106,11 @@ class AppController(QObject):
             self._status(ConnectionState(detail=f"Connecting to {choice.title}…"))
             try:
                 connection = await Connection.open(
-                    choice, self.store, self.wallet, on_progress=self._progress
+                    choice,
+                    self.store,
+                    self.wallet,
+                    on_progress=self._progress,
+                    started_sandbox=started_sandbox,
                 )
             except Exception as exc:
                 self._status(ConnectionState(detail=f"Not connected: {plain_reason(exc)}"))
@@ -229,3 +250,34 @@ class AppController(QObject):
         if self.store is not None:
             self.store.close()
             self.store = None
+
+
+async def _take_warm_up(
+    warm_up: asyncio.Future[SandboxProcess] | None, *, wanted: bool
+) -> SandboxProcess | None:
+    """The Sandbox started during the first-run choice, if it is wanted and started at all.
+
+    A start that failed is not reported here: connecting starts the Sandbox again and reports
+    its own error in plain words. An unwanted Sandbox is stopped in the background.
+    """
+    if warm_up is None:
+        return None
+    if not wanted:
+        warm_up.add_done_callback(_stop_unwanted_sandbox)
+        return None
+    try:
+        return await warm_up
+    except Exception:  # the connection starts it again and explains any failure
+        _log.info("The Sandbox started during the first-run choice failed; starting it again")
+        return None
+
+
+_stopping: set[asyncio.Future[None]] = set()
+
+
+def _stop_unwanted_sandbox(done: asyncio.Future[SandboxProcess]) -> None:
+    if done.cancelled() or done.exception() is not None:
+        return
+    stopping = asyncio.ensure_future(done.result().stop())
+    _stopping.add(stopping)  # held until done: the loop keeps only weak references to tasks
+    stopping.add_done_callback(_stopping.discard)
