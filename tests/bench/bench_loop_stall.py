@@ -43,6 +43,8 @@ class LoopProbe:
 
     def __init__(self) -> None:
         self.stalls: list[float] = []
+        self.phase = "start"
+        self.worst: dict[str, float] = {}
         self._last = 0.0
         self.timer = QTimer()
         self.timer.setInterval(PROBE_MS)
@@ -57,7 +59,9 @@ class LoopProbe:
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        self.stalls.append(max(0.0, (now - self._last) * 1000 - PROBE_MS))
+        stall = max(0.0, (now - self._last) * 1000 - PROBE_MS)
+        self.stalls.append(stall)
+        self.worst[self.phase] = max(self.worst.get(self.phase, 0.0), stall)
         self._last = now
 
 
@@ -83,11 +87,14 @@ async def flow(info: dict[str, object], folder: Path) -> dict[str, object]:
     probe.start()
     started = time.perf_counter()
     tasks: list[str] = []
+    probe.phase = "publish"
     for kind in TYPES:
         tasks += await env.publish(kind)
     tasks += await env.publish(
         "translation", values={"text": "good morning\ngood evening\ngood night", "several": True})
+    probe.phase = "follow"
     await wait_for(lambda: all(_done(page, t) for t in tasks), "every task to finish", 180)
+    probe.phase = "detail"
     shown = 0
     for task in tasks:
         assert page.select_task(task)
@@ -108,6 +115,7 @@ async def flow(info: dict[str, object], folder: Path) -> dict[str, object]:
         "p50_stall_ms": round(statistics.median(stalls), 2),
         "p99_stall_ms": round(stalls[int(len(stalls) * 0.99) - 1], 1),
         "stalls_over_50ms": sum(1 for s in stalls if s > 50),
+        "max_stall_ms_by_phase": {k: round(v, 1) for k, v in probe.worst.items()},
     }
 
 
