@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from tests.helpers.sandbox import start_sandbox
 from tests.sandbox_node.client import SandboxClient
-from tests.sandbox_node.conftest import running_sandbox
 
 PIPELINE_INPUTS = (
     ("text-classification", {"input": "What a lovely day"}),
@@ -41,7 +41,7 @@ def main() -> int:
     roundtrips: list[float] = []
     for start in range(options.starts):
         began = time.perf_counter()
-        with running_sandbox() as running:
+        with start_sandbox() as running:
             ready.append(time.perf_counter() - began)
             if start == 0:
                 with SandboxClient(running.info) as client:

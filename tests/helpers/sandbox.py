@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -34,6 +35,19 @@ _stack = ExitStack()
 atexit.register(_stack.close)
 
 
+@dataclass
+class SandboxProcess:
+    """A Sandbox child process and the ``/info`` line it printed."""
+
+    process: subprocess.Popen[bytes]
+    info: dict[str, Any]
+    stderr_path: Path
+
+    def stderr(self) -> str:
+        """What the process wrote on stderr so far."""
+        return self.stderr_path.read_text(encoding="utf-8", errors="replace")
+
+
 def _read_line(stream: IO[bytes], process: subprocess.Popen[bytes], timeout: float) -> bytes:
     deadline = time.monotonic() + timeout
     line = b""
@@ -43,8 +57,8 @@ def _read_line(stream: IO[bytes], process: subprocess.Popen[bytes], timeout: flo
             break
         ready, _, _ = select.select([stream], [], [], min(remaining, 0.5))
         if ready:
-            # The Sandbox writes exactly one line on stdout, so reading ahead loses nothing.
-            chunk = os.read(stream.fileno(), 4096)
+            # One byte at a time: whatever follows the line stays in the pipe for tests to check.
+            chunk = os.read(stream.fileno(), 1)
             if not chunk:
                 break
             line += chunk
@@ -52,8 +66,8 @@ def _read_line(stream: IO[bytes], process: subprocess.Popen[bytes], timeout: flo
 
 
 @contextmanager
-def running_sandbox(*args: str) -> Iterator[dict[str, Any]]:
-    """Run ``python -m ogpu_desktop sandbox --port 0 ARGS`` and yield its ``/info`` dict.
+def start_sandbox(*args: str) -> Iterator[SandboxProcess]:
+    """Run ``python -m ogpu_desktop sandbox --port 0 ARGS`` and yield the process and its ``/info``.
 
     The process is stopped by PID afterwards (SIGTERM, then SIGKILL).
     """
@@ -61,8 +75,7 @@ def running_sandbox(*args: str) -> Iterator[dict[str, Any]]:
         stderr_path = Path(folder) / "stderr.log"
         with stderr_path.open("wb") as stderr:
             process = subprocess.Popen(
-                [sys.executable, "-m", "ogpu_desktop", "sandbox", "--port", "0",
-                 "--exit-with-parent", *args],
+                [sys.executable, "-m", "ogpu_desktop", "sandbox", "--port", "0", *args],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
             )
             try:
@@ -72,7 +85,7 @@ def running_sandbox(*args: str) -> Iterator[dict[str, Any]]:
                     raise AssertionError(
                         "The Sandbox printed no /info line:\n" + stderr_path.read_text()
                     )
-                yield json.loads(line)
+                yield SandboxProcess(process, json.loads(line), stderr_path)
             finally:
                 if process.poll() is None:
                     process.send_signal(signal.SIGTERM)
@@ -84,6 +97,13 @@ def running_sandbox(*args: str) -> Iterator[dict[str, Any]]:
                 for stream in (process.stdin, process.stdout):
                     if stream is not None:
                         stream.close()
+
+
+@contextmanager
+def running_sandbox(*args: str) -> Iterator[dict[str, Any]]:
+    """Run a Sandbox that also ends when this process does; yield its ``/info`` dict."""
+    with start_sandbox("--exit-with-parent", *args) as running:
+        yield running.info
 
 
 def shared_sandbox(*args: str) -> dict[str, Any]:

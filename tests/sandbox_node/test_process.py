@@ -12,7 +12,7 @@ import httpx
 import pytest
 from web3 import Web3
 
-from tests.sandbox_node.conftest import SandboxProcess, running_sandbox
+from tests.helpers.sandbox import SandboxProcess, start_sandbox
 
 PIPELINES = {
     "text-classification", "image-classification", "text-generation",
@@ -51,7 +51,7 @@ def test_info_is_also_served_and_names_the_real_genesis(sandbox_process: Sandbox
 
 
 def test_each_run_is_a_new_chain_identity(sandbox_process: SandboxProcess) -> None:
-    with running_sandbox("--chain-id", "4242", "--engine", "transformers") as other:
+    with start_sandbox("--chain-id", "4242", "--engine", "transformers") as other:
         if importlib.util.find_spec("transformers") is None:
             assert other.info["engine"] == "builtin"
             assert "built-in engine instead" in other.stderr()
@@ -82,7 +82,7 @@ def test_listens_on_loopback_127_0_0_1_only(sandbox_process: SandboxProcess) -> 
 
 
 def test_exits_when_stdin_reaches_end_of_file() -> None:
-    with running_sandbox("--exit-with-parent") as running:
+    with start_sandbox("--exit-with-parent") as running:
         assert running.process.stdin is not None
         running.process.stdin.close()
         assert running.process.wait(30) == 0
@@ -93,7 +93,7 @@ def test_exits_when_stdin_reaches_end_of_file() -> None:
 
 
 def test_stops_cleanly_on_sigterm() -> None:
-    with running_sandbox() as running:
+    with start_sandbox() as running:
         running.process.send_signal(signal.SIGTERM)
         assert running.process.wait(30) == 0
         assert "Traceback" not in running.stderr()
