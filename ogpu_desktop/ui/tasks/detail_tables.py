@@ -106,6 +106,10 @@ class ResponsesTable(QTableWidget):
             )
             self.setItem(row, 1, _item(shown))
             self.setItem(row, 2, _item(RESPONSE_STATES.get(response.status, str(response.status))))
+        if selected is None:
+            # Removing the current row moves the current row, and with it the selection, while
+            # the signals are blocked: nothing chosen stays nothing chosen.
+            self.clearSelection()
         self.blockSignals(False)
         if selected is not None:
             self.select_response(selected.address)
