@@ -7,11 +7,13 @@ import contextlib
 import gc
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest_asyncio
 import shiboken6
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
@@ -22,6 +24,8 @@ from ogpu_desktop.domain.payload import build_task_configs
 from ogpu_desktop.services.app_services import AppServices
 from ogpu_desktop.services.session import ChainSession
 from ogpu_desktop.store import Store
+from ogpu_desktop.ui.models.task_table_model import TaskTableModel
+from ogpu_desktop.ui.tasks.tasks_page import TasksPage
 from ogpu_desktop.wallet.accounts import Wallet
 from tests.helpers.images import cornered, to_bytes
 from tests.helpers.sandbox import fund, source_address
@@ -114,6 +118,44 @@ async def open_env(info: dict[str, Any], folder: Path, *, deposit_wei: int = 10*
     services.tracking.poll_interval_s = 0.2
     await services.actions.deposit(services.active_signer(), deposit_wei)
     return TaskEnv(info, store, services)
+
+
+@asynccontextmanager
+async def followed_env(info: dict[str, Any], folder: Path) -> AsyncIterator[TaskEnv]:
+    """An :func:`open_env` whose tracker runs, closed afterwards."""
+    opened = await open_env(info, folder)
+    opened.follow()
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+@pytest_asyncio.fixture
+async def env(sandbox_info: dict[str, Any], tmp_path: Path) -> AsyncIterator[TaskEnv]:
+    """Followed services on the answering Sandbox (``sandbox_info`` must be imported too)."""
+    async with followed_env(sandbox_info, tmp_path / "main") as opened:
+        yield opened
+
+
+@pytest_asyncio.fixture
+async def silent_env(silent_sandbox_info: dict[str, Any], tmp_path: Path) -> AsyncIterator[TaskEnv]:
+    """Followed services on the Sandbox that never answers."""
+    async with followed_env(silent_sandbox_info, tmp_path / "silent") as opened:
+        yield opened
+
+
+@contextmanager
+def shown_tasks_page(*, notifications: bool, width: int, height: int) -> Iterator[TasksPage]:
+    """A shown Tasks page on an empty model; detached and disposed afterwards."""
+    shown = TasksPage(TaskTableModel())
+    shown.set_notifications_source(lambda: notifications)
+    shown.resize(width, height)
+    shown.show()
+    yield shown
+    if shiboken6.isValid(shown):
+        shown.attach(None)
+    dispose(shown)
 
 
 async def wait_for(

@@ -4,26 +4,29 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import pytest_asyncio
-import shiboken6
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.domain.result_views import ViewKind
 from ogpu_desktop.store.chain_runs import ChainIdentity
 from ogpu_desktop.ui.models.task_row import TaskState
-from ogpu_desktop.ui.models.task_table_model import Column, TaskTableModel
+from ogpu_desktop.ui.models.task_table_model import Column
 from ogpu_desktop.ui.tasks.task_detail_panel import PENDING_SETTLEMENT_NOTE, PREVIOUS_RUN_NOTE
 from ogpu_desktop.ui.tasks.tasks_page import TasksPage
-from tests.gui.task_helpers import TaskEnv, dispose, open_env, wait_for
+from tests.gui.task_helpers import (
+    TaskEnv,
+    env,
+    shown_tasks_page,
+    silent_env,
+    wait_for,
+)
 from tests.helpers.sandbox import sandbox_info, silent_sandbox_info
 
-__all__ = ["sandbox_info", "silent_sandbox_info"]
+__all__ = ["env", "sandbox_info", "silent_env", "silent_sandbox_info"]
 
 EXPECTED_KINDS = {
     "text-classification": ViewKind.LABEL_SCORES,
@@ -38,30 +41,8 @@ WITH_IMAGE = {"image-classification", "visual-question-answering"}
 
 @pytest.fixture
 def page(qtbot: QtBot) -> Iterator[TasksPage]:
-    shown = TasksPage(TaskTableModel())
-    shown.set_notifications_source(lambda: False)
-    shown.resize(1400, 800)
-    shown.show()
-    yield shown
-    if shiboken6.isValid(shown):
-        shown.attach(None)
-    dispose(shown)
-
-
-@pytest_asyncio.fixture
-async def env(sandbox_info: dict[str, Any], tmp_path: Path) -> AsyncIterator[TaskEnv]:
-    opened = await open_env(sandbox_info, tmp_path / "main")
-    opened.follow()
-    yield opened
-    await opened.close()
-
-
-@pytest_asyncio.fixture
-async def silent_env(silent_sandbox_info: dict[str, Any], tmp_path: Path) -> AsyncIterator[TaskEnv]:
-    opened = await open_env(silent_sandbox_info, tmp_path / "silent")
-    opened.follow()
-    yield opened
-    await opened.close()
+    with shown_tasks_page(notifications=False, width=1400, height=800) as shown:
+        yield shown
 
 
 def _row(page: TasksPage, address: str) -> Any:

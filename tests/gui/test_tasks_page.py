@@ -4,27 +4,32 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
-import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.ui.main_window import MainWindow
 from ogpu_desktop.ui.models.task_row import TaskRow, TaskState
-from ogpu_desktop.ui.models.task_table_model import ROW_ROLE, Column, TaskTableModel
+from ogpu_desktop.ui.models.task_table_model import ROW_ROLE, Column
 from ogpu_desktop.ui.tasks.task_export import CSV_HEADER
 from ogpu_desktop.ui.tasks.tasks_page import NO_MATCH_TEXT, NO_TASKS_TEXT, TasksPage
-from tests.gui.task_helpers import TaskEnv, configs_for, dispose, open_env, wait_for
+from tests.gui.task_helpers import (
+    TaskEnv,
+    configs_for,
+    env,
+    shown_tasks_page,
+    silent_env,
+    wait_for,
+)
 from tests.helpers.sandbox import sandbox_info, silent_sandbox_info
 
-__all__ = ["sandbox_info", "silent_sandbox_info"]
+__all__ = ["env", "sandbox_info", "silent_env", "silent_sandbox_info"]
 
 NOW = datetime.now(UTC)
 
@@ -39,30 +44,8 @@ def _row(n: int, state: TaskState = TaskState.NEW, task_type: str = "translation
 
 @pytest.fixture
 def page(qtbot: QtBot) -> Iterator[TasksPage]:
-    shown = TasksPage(TaskTableModel())
-    shown.set_notifications_source(lambda: True)
-    shown.resize(1200, 700)
-    shown.show()
-    yield shown
-    if shiboken6.isValid(shown):
-        shown.attach(None)
-    dispose(shown)
-
-
-@pytest_asyncio.fixture
-async def env(sandbox_info: dict[str, Any], tmp_path: Path) -> AsyncIterator[TaskEnv]:
-    opened = await open_env(sandbox_info, tmp_path / "main")
-    opened.follow()
-    yield opened
-    await opened.close()
-
-
-@pytest_asyncio.fixture
-async def silent_env(silent_sandbox_info: dict[str, Any], tmp_path: Path) -> AsyncIterator[TaskEnv]:
-    opened = await open_env(silent_sandbox_info, tmp_path / "silent")
-    opened.follow()
-    yield opened
-    await opened.close()
+    with shown_tasks_page(notifications=True, width=1200, height=700) as shown:
+        yield shown
 
 
 def _shown(page: TasksPage) -> list[str]:
