@@ -112,4 +112,15 @@ MIGRATIONS: tuple[str, ...] = (
         archived_at INTEGER NOT NULL
     );
     """,
+    # 4: how far the tracker has read each task. ``events_read`` turns 1 once a completed poll
+    # read the task's events from its publish block on (a task recorded while a poll was in
+    # flight is read again from there); ``final_seen_block`` is the block at which a direct
+    # status read saw the task final, and the task stays followed until the cursor passes it (so
+    # the events that led there, its responses among them, are read). Tasks recorded before
+    # this version had the cursor rewound to their publish block: they count as read.
+    """
+    ALTER TABLE tasks ADD COLUMN events_read INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE tasks ADD COLUMN final_seen_block INTEGER;
+    UPDATE tasks SET events_read=1;
+    """,
 )

@@ -18,6 +18,10 @@ class TaskRecord:
         status: On-chain TaskStatus value (NEW=0 ... FINALIZED=5).
         payment_wei: Payment escrowed for the task, in wei.
         expiry_time: Absolute unix seconds.
+        events_read: Whether a completed tracker poll read the task's events from its publish
+            block on.
+        final_seen_block: The block at which a direct status read saw the task final (the
+            tracker follows it until its cursor passes that block), or ``None``.
     """
 
     chain_id: int
@@ -36,6 +40,8 @@ class TaskRecord:
     block_number: int | None
     published_at: int
     updated_at: int
+    events_read: bool = False
+    final_seen_block: int | None = None
 
 
 @dataclass(frozen=True)
@@ -241,6 +247,7 @@ class TaskRepo:
 def _task(row: Any) -> TaskRecord:
     values = dict(row)
     values["payment_wei"] = int(values["payment_wei"])
+    values["events_read"] = bool(values["events_read"])
     return TaskRecord(**values)
 
 

@@ -152,7 +152,32 @@ def test_migrating_a_version_one_database_keeps_its_rows(tmp_path: Path) -> None
     conn.close()
     store = Store(path)
     try:
-        assert store.db.schema_version == len(MIGRATIONS) == 3
+        assert store.db.schema_version == len(MIGRATIONS) == 4
         assert store.misc.get_cursor(TESTNET_ID, "n") == 42
+    finally:
+        store.close()
+
+
+def test_tasks_recorded_before_version_four_count_as_read_by_the_tracker(tmp_path: Path) -> None:
+    path = tmp_path / "v3.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.executescript("\n".join(MIGRATIONS[:3]) + "\nPRAGMA user_version=3;")
+    conn.execute(
+        "INSERT INTO tasks (chain_id, address, source, sender, config_url, config_json,"
+        " payment_wei, expiry_time, status, tx_hash, block_number, published_at, updated_at)"
+        " VALUES (?, '0xold', '0xs', '0xf', 'u', '{}', '1', 9, 1, '0xt', 7, 1, 1)",
+        (TESTNET_ID,),
+    )
+    conn.commit()
+    conn.close()
+    store = Store(path)
+    try:
+        old = store.tasks.get_task(TESTNET_ID, "0xold")
+        assert old is not None
+        assert (old.events_read, old.final_seen_block, old.status) == (True, None, 1)
+        store.tasks.add_task(_task())
+        new = store.tasks.get_task(TESTNET_ID, "0x" + "ab" * 20)
+        assert new is not None
+        assert (new.events_read, new.final_seen_block) == (False, None)
     finally:
         store.close()
