@@ -21,8 +21,7 @@ from ogpu_desktop.domain.amounts import format_amount, parse_amount
 from ogpu_desktop.errors import ValidationError
 from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.wallet.chain_link import VaultTransfer, WalletChainLink
-from ogpu_desktop.ui.wallet.dialog_base import plain_label
-from ogpu_desktop.ui.wallet.export_keystore_dialog import field_row
+from ogpu_desktop.ui.wallet.dialog_base import field_row, plain_label
 from ogpu_desktop.ui.wallet.field_error import FieldError
 
 NOT_CONNECTED = "Not connected"

@@ -1,9 +1,20 @@
-"""What every wallet dialog shares: a message area, a busy state and plain-text labels."""
+"""What every wallet dialog shares: a message area, a busy state, labels, fields and buttons."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QDialog, QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ogpu_desktop.ui.wallet.field_error import FieldError
 
@@ -16,6 +27,48 @@ def plain_label(object_name: str, text: str, parent: QWidget) -> QLabel:
     label.setWordWrap(True)
     label.setText(text)
     return label
+
+
+def line_edit(
+    object_name: str, accessible_name: str, parent: QWidget, *, text: str = "",
+    placeholder: str = "",
+) -> QLineEdit:
+    """A line edit named for tests and for screen readers."""
+    edit = QLineEdit(text, parent)
+    edit.setObjectName(object_name)
+    edit.setAccessibleName(accessible_name)
+    if placeholder:
+        edit.setPlaceholderText(placeholder)
+    return edit
+
+
+def password_edit(object_name: str, accessible_name: str, parent: QWidget) -> QLineEdit:
+    """A masked line edit for a password."""
+    edit = line_edit(object_name, accessible_name, parent)
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit
+
+
+def field_row(edit: QLineEdit, error: FieldError, parent: QWidget) -> QWidget:
+    """A field with its message right below it."""
+    box = QWidget(parent)
+    column = QVBoxLayout(box)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(2)
+    column.addWidget(edit)
+    column.addWidget(error)
+    edit.textEdited.connect(lambda _text: error.clear_message())
+    return box
+
+
+def push_button(
+    text: str, object_name: str, parent: QWidget, on_click: Callable[[], object]
+) -> QPushButton:
+    """A named button that calls ``on_click`` when clicked."""
+    button = QPushButton(text, parent)
+    button.setObjectName(object_name)
+    button.clicked.connect(on_click)
+    return button
 
 
 class WalletDialog(QDialog):
@@ -53,6 +106,32 @@ class WalletDialog(QDialog):
         self.body.addWidget(self.busy_bar)
         self.body.addWidget(self.error_label)
         self._inputs = inputs
+
+    def cancel_and_action(
+        self, text: str, name: str, on_click: Callable[[], object], parent: QWidget | None = None,
+        *, default: bool = True,
+    ) -> tuple[QPushButton, QPushButton, QHBoxLayout]:
+        """Cancel (which closes the dialog) and the dialog's action button, right-aligned.
+
+        Args:
+            text: The action button's text.
+            name: The action button's object name after the dialog's prefix (``import_button``).
+            on_click: What the action button does.
+            parent: The widget the buttons belong to (the dialog unless a step widget).
+            default: Whether Enter presses the action button.
+
+        Returns:
+            The Cancel button, the action button and the row holding them.
+        """
+        owner = parent or self
+        cancel = push_button("Cancel", f"{self.objectName()}.cancel_button", owner, self.reject)
+        action = push_button(text, f"{self.objectName()}.{name}", owner, on_click)
+        action.setDefault(default)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(cancel)
+        row.addWidget(action)
+        return cancel, action, row
 
     def show_error(self, message: str) -> None:
         """Show ``message`` inside the dialog (the dialog covers the window's banner)."""

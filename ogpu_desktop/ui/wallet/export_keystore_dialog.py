@@ -10,15 +10,19 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from ogpu_desktop.errors import ValidationError
 from ogpu_desktop.ui.asyncutils import async_action
-from ogpu_desktop.ui.wallet.dialog_base import WalletDialog, plain_label
+from ogpu_desktop.ui.wallet.dialog_base import (
+    WalletDialog,
+    field_row,
+    line_edit,
+    password_edit,
+    plain_label,
+    push_button,
+)
 from ogpu_desktop.ui.wallet.field_error import FieldError
 from ogpu_desktop.wallet import Account, Wallet
 from ogpu_desktop.wallet.private_keys import MIN_EXPORT_PASSWORD_LENGTH
@@ -30,27 +34,6 @@ def suggested_file_name(account: Account) -> str:
     """A file name that says which account the keystore holds."""
     label = re.sub(r"[^A-Za-z0-9_-]+", "-", account.label).strip("-")[:30] or "account"
     return f"ogpu-{label}-{account.address[2:10].lower()}.json"
-
-
-def field_row(edit: QLineEdit, error: FieldError, parent: QWidget) -> QWidget:
-    """A field with its message right below it."""
-    box = QWidget(parent)
-    column = QVBoxLayout(box)
-    column.setContentsMargins(0, 0, 0, 0)
-    column.setSpacing(2)
-    column.addWidget(edit)
-    column.addWidget(error)
-    edit.textEdited.connect(lambda _text: error.clear_message())
-    return box
-
-
-def password_edit(object_name: str, accessible_name: str, parent: QWidget) -> QLineEdit:
-    """A masked line edit for a password."""
-    edit = QLineEdit(parent)
-    edit.setObjectName(object_name)
-    edit.setAccessibleName(accessible_name)
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    return edit
 
 
 class ExportKeystoreDialog(WalletDialog):
@@ -85,13 +68,11 @@ class ExportKeystoreDialog(WalletDialog):
         self.password_error = FieldError(f"{NAME}.password_error", self)
         self.repeat_edit = password_edit(f"{NAME}.repeat_edit", "Password again", self)
         self.repeat_error = FieldError(f"{NAME}.repeat_error", self)
-        self.path_edit = QLineEdit(str(Path.home() / suggested_file_name(account)), self)
-        self.path_edit.setObjectName(f"{NAME}.path_edit")
-        self.path_edit.setAccessibleName("File")
+        self.path_edit = line_edit(
+            f"{NAME}.path_edit", "File", self, text=str(Path.home() / suggested_file_name(account))
+        )
         self.path_error = FieldError(f"{NAME}.path_error", self)
-        self.browse_button = QPushButton("Choose…", self)
-        self.browse_button.setObjectName(f"{NAME}.browse_button")
-        self.browse_button.clicked.connect(self._browse)
+        self.browse_button = push_button("Choose…", f"{NAME}.browse_button", self, self._browse)
         path_row = QHBoxLayout()
         path_row.addWidget(field_row(self.path_edit, self.path_error, self), 1)
         path_row.addWidget(self.browse_button)
@@ -101,17 +82,9 @@ class ExportKeystoreDialog(WalletDialog):
         form.addRow("File:", path_row)
         self.body.addLayout(form)
 
-        self.cancel_button = QPushButton("Cancel", self)
-        self.cancel_button.setObjectName(f"{NAME}.cancel_button")
-        self.cancel_button.clicked.connect(self.reject)
-        self.export_button = QPushButton("Export", self)
-        self.export_button.setObjectName(f"{NAME}.export_button")
-        self.export_button.setDefault(True)
-        self.export_button.clicked.connect(self.export)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.export_button)
+        self.cancel_button, self.export_button, buttons = self.cancel_and_action(
+            "Export", "export_button", self.export
+        )
         self.body.addLayout(buttons)
         self.finish_layout([
             self.password_edit, self.repeat_edit, self.path_edit, self.browse_button,

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
-    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -20,8 +19,14 @@ from PySide6.QtWidgets import (
 
 from ogpu_desktop.errors import ValidationError
 from ogpu_desktop.ui.asyncutils import async_action
-from ogpu_desktop.ui.wallet.dialog_base import WalletDialog, plain_label
-from ogpu_desktop.ui.wallet.export_keystore_dialog import field_row, password_edit
+from ogpu_desktop.ui.wallet.dialog_base import (
+    WalletDialog,
+    field_row,
+    line_edit,
+    password_edit,
+    plain_label,
+    push_button,
+)
 from ogpu_desktop.ui.wallet.field_error import FieldError
 from ogpu_desktop.ui.wallet.new_account_dialog import SESSION_NOTE
 from ogpu_desktop.wallet import Account, KeychainUnavailableError, Wallet
@@ -53,10 +58,9 @@ class ImportAccountDialog(WalletDialog):
         self._session_only = session_only
         if session_only:
             self.body.addWidget(plain_label(f"{NAME}.session_note", SESSION_NOTE, self))
-        self.label_edit = QLineEdit(self)
-        self.label_edit.setObjectName(f"{NAME}.label_edit")
-        self.label_edit.setAccessibleName("Account name")
-        self.label_edit.setPlaceholderText("Imported account")
+        self.label_edit = line_edit(
+            f"{NAME}.label_edit", "Account name", self, placeholder="Imported account"
+        )
         self.label_error = FieldError(f"{NAME}.label_error", self)
         name_form = QFormLayout()
         name_form.addRow("Name:", field_row(self.label_edit, self.label_error, self))
@@ -68,17 +72,9 @@ class ImportAccountDialog(WalletDialog):
         self.tabs.addTab(self._keystore_tab(), "Keystore file")
         self.body.addWidget(self.tabs)
 
-        self.cancel_button = QPushButton("Cancel", self)
-        self.cancel_button.setObjectName(f"{NAME}.cancel_button")
-        self.cancel_button.clicked.connect(self.reject)
-        self.import_button = QPushButton("Import", self)
-        self.import_button.setObjectName(f"{NAME}.import_button")
-        self.import_button.setDefault(True)
-        self.import_button.clicked.connect(self.import_account)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.import_button)
+        self.cancel_button, self.import_button, buttons = self.cancel_and_action(
+            "Import", "import_button", self.import_account
+        )
         self.body.addLayout(buttons)
         self.finish_layout([self.label_edit, self.tabs, self.cancel_button])
         self.finished.connect(self._forget_secrets)
@@ -111,14 +107,12 @@ class ImportAccountDialog(WalletDialog):
 
     def _keystore_tab(self) -> QWidget:
         tab = QWidget(self)
-        self.file_edit = QLineEdit(tab)
-        self.file_edit.setObjectName(f"{NAME}.file_edit")
-        self.file_edit.setAccessibleName("Keystore file")
-        self.file_edit.setPlaceholderText("A keystore JSON file (MetaMask, geth, OGPU Desktop)")
+        self.file_edit = line_edit(
+            f"{NAME}.file_edit", "Keystore file", tab,
+            placeholder="A keystore JSON file (MetaMask, geth, OGPU Desktop)",
+        )
         self.file_error = FieldError(f"{NAME}.file_error", tab)
-        self.browse_button = QPushButton("Choose…", tab)
-        self.browse_button.setObjectName(f"{NAME}.browse_button")
-        self.browse_button.clicked.connect(self._browse)
+        self.browse_button = push_button("Choose…", f"{NAME}.browse_button", tab, self._browse)
         self.password_edit = password_edit(f"{NAME}.password_edit", "Keystore password", tab)
         self.password_error = FieldError(f"{NAME}.password_error", tab)
         file_row = QHBoxLayout()

@@ -8,16 +8,20 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
     QHBoxLayout,
-    QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ogpu_desktop.errors import ValidationError
 from ogpu_desktop.ui.asyncutils import async_action
-from ogpu_desktop.ui.wallet.dialog_base import WalletDialog, plain_label
-from ogpu_desktop.ui.wallet.export_keystore_dialog import ExportKeystoreDialog, field_row
+from ogpu_desktop.ui.wallet.dialog_base import (
+    WalletDialog,
+    field_row,
+    line_edit,
+    plain_label,
+    push_button,
+)
+from ogpu_desktop.ui.wallet.export_keystore_dialog import ExportKeystoreDialog
 from ogpu_desktop.ui.wallet.field_error import FieldError
 from ogpu_desktop.ui.wallet.secret_clipboard import secret_clipboard
 from ogpu_desktop.wallet import KeychainUnavailableError, NewAccount, Wallet
@@ -79,24 +83,15 @@ class NewAccountDialog(WalletDialog):
 
     def _name_step(self) -> QWidget:
         step = QWidget(self)
-        self.label_edit = QLineEdit(step)
-        self.label_edit.setObjectName(f"{NAME}.label_edit")
-        self.label_edit.setAccessibleName("Account name")
-        self.label_edit.setPlaceholderText("Main account")
+        self.label_edit = line_edit(
+            f"{NAME}.label_edit", "Account name", step, placeholder="Main account"
+        )
         self.label_error = FieldError(f"{NAME}.label_error", step)
-        self.cancel_button = QPushButton("Cancel", step)
-        self.cancel_button.setObjectName(f"{NAME}.cancel_button")
-        self.cancel_button.clicked.connect(self.reject)
-        self.create_button = QPushButton("Create account", step)
-        self.create_button.setObjectName(f"{NAME}.create_button")
-        self.create_button.setDefault(True)
-        self.create_button.clicked.connect(self.create_account)
+        self.cancel_button, self.create_button, buttons = self.cancel_and_action(
+            "Create account", "create_button", self.create_account, step
+        )
         form = QFormLayout()
         form.addRow("Name:", field_row(self.label_edit, self.label_error, step))
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.create_button)
         column = QVBoxLayout(step)
         column.addWidget(plain_label(
             f"{NAME}.intro_label",
@@ -114,33 +109,29 @@ class NewAccountDialog(WalletDialog):
         self.address_label = plain_label(f"{NAME}.address_label", "", step)
         warning = plain_label(f"{NAME}.warning_label", KEY_WARNING, step)
         warning.setStyleSheet("font-weight: bold;")
-        self.key_field = QLineEdit(step)
-        self.key_field.setObjectName(f"{NAME}.key_field")
-        self.key_field.setAccessibleName("Private key")
+        self.key_field = line_edit(f"{NAME}.key_field", "Private key", step)
         self.key_field.setReadOnly(True)
         self.key_field.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         # Wide enough for the whole key ("0x" and 64 digits) at once.
         self.key_field.setMinimumWidth(self.key_field.fontMetrics().horizontalAdvance("0" * 68))
-        self.copy_key_button = QPushButton("Copy key", step)
-        self.copy_key_button.setObjectName(f"{NAME}.copy_key_button")
+        self.copy_key_button = push_button(
+            "Copy key", f"{NAME}.copy_key_button", step, self._copy_key
+        )
         self.copy_key_button.setToolTip(
             "Copy the key; the clipboard is cleared after a minute if it still holds it"
         )
-        self.copy_key_button.clicked.connect(self._copy_key)
         key_row = QHBoxLayout()
         key_row.addWidget(self.key_field, 1)
         key_row.addWidget(self.copy_key_button)
-        self.backup_button = QPushButton("Save encrypted backup…", step)
-        self.backup_button.setObjectName(f"{NAME}.backup_button")
-        self.backup_button.clicked.connect(self._save_backup)
+        self.backup_button = push_button(
+            "Save encrypted backup…", f"{NAME}.backup_button", step, self._save_backup
+        )
         self.backup_note = plain_label(f"{NAME}.backup_note", "", step)
         self.confirm_check = QCheckBox("I have kept a backup of this key", step)
         self.confirm_check.setObjectName(f"{NAME}.confirm_check")
-        self.done_button = QPushButton("Done", step)
-        self.done_button.setObjectName(f"{NAME}.done_button")
+        self.done_button = push_button("Done", f"{NAME}.done_button", step, self.confirm)
         self.done_button.setEnabled(False)
         self.confirm_check.toggled.connect(self.done_button.setEnabled)
-        self.done_button.clicked.connect(self.confirm)
         buttons = QHBoxLayout()
         buttons.addWidget(self.confirm_check, 1)
         buttons.addWidget(self.done_button)

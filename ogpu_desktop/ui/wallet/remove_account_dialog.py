@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QWidget
 
 from ogpu_desktop.ui.asyncutils import async_action
-from ogpu_desktop.ui.wallet.dialog_base import WalletDialog, plain_label
+from ogpu_desktop.ui.wallet.dialog_base import WalletDialog, plain_label, push_button
 from ogpu_desktop.ui.wallet.export_keystore_dialog import ExportKeystoreDialog
 from ogpu_desktop.wallet import Account, Wallet
 
@@ -41,10 +41,10 @@ class RemoveAccountDialog(WalletDialog):
         self._account = account
         self.message_label = plain_label(f"{NAME}.message_label", removal_text(account), self)
         self.body.addWidget(self.message_label)
-        self.export_button = QPushButton("Export an encrypted backup…", self)
-        self.export_button.setObjectName(f"{NAME}.export_button")
+        self.export_button = push_button(
+            "Export an encrypted backup…", f"{NAME}.export_button", self, self._export
+        )
         self.export_button.setDefault(True)
-        self.export_button.clicked.connect(self._export)
         self.export_note = plain_label(f"{NAME}.export_note", "", self)
         self.body.addWidget(self.export_button)
         self.body.addWidget(self.export_note)
@@ -53,18 +53,11 @@ class RemoveAccountDialog(WalletDialog):
         )
         self.confirm_check.setObjectName(f"{NAME}.confirm_check")
         self.body.addWidget(self.confirm_check)
-        self.cancel_button = QPushButton("Cancel", self)
-        self.cancel_button.setObjectName(f"{NAME}.cancel_button")
-        self.cancel_button.clicked.connect(self.reject)
-        self.remove_button = QPushButton("Remove account", self)
-        self.remove_button.setObjectName(f"{NAME}.remove_button")
+        self.cancel_button, self.remove_button, buttons = self.cancel_and_action(
+            "Remove account", "remove_button", self.remove, default=False
+        )
         self.remove_button.setEnabled(False)
         self.confirm_check.toggled.connect(self.remove_button.setEnabled)
-        self.remove_button.clicked.connect(self.remove)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.remove_button)
         self.body.addLayout(buttons)
         self.finish_layout([self.export_button, self.confirm_check, self.cancel_button])
 
