@@ -18,13 +18,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.bench._common import ROOT, first_paint_env, time_to_first_paint
+
 BUNDLE = ROOT / "dist" / "ogpu-desktop"
 EXE = BUNDLE / "ogpu-desktop"
-EXIT_ENV = "OGPU_DESKTOP_EXIT_AFTER_FIRST_PAINT"
 MIB = 1024 * 1024
 
 
@@ -35,22 +36,6 @@ def folder_size(folder: Path) -> int:
         for name in filenames:
             total += os.lstat(os.path.join(dirpath, name)).st_size
     return total
-
-
-def time_to_first_paint(command: list[str], env: dict[str, str]) -> float:
-    """Start ``command`` and return milliseconds until it prints its first-paint line."""
-    started = time.perf_counter()
-    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as process:
-        assert process.stdout is not None
-        for line in process.stdout:
-            if '"first_paint"' in line:
-                elapsed = (time.perf_counter() - started) * 1000
-                break
-        else:
-            raise RuntimeError(f"{command[0]} exited without painting (code {process.wait()})")
-        if process.wait(timeout=60) != 0:
-            raise RuntimeError(f"{command[0]} failed with code {process.returncode}")
-    return elapsed
 
 
 def main() -> int:
@@ -79,8 +64,7 @@ def main() -> int:
             "unit": "MiB", "path": f"dist/{tarball.name}",
         }))
 
-    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
-    env[EXIT_ENV] = "1"
+    env = first_paint_env()
     frozen_times: list[float] = []
     source_times: list[float] = []
     with tempfile.TemporaryDirectory() as profile:

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-EXIT_ENV = "OGPU_DESKTOP_EXIT_AFTER_FIRST_PAINT"
-ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.bench._common import ROOT, first_paint_env, time_to_first_paint
 
 # A bare window that reports its first paint the same way the app does.
 BARE_WINDOW = """
@@ -45,40 +43,23 @@ app.exec()
 """
 
 
-def _time_to_first_paint(command: list[str], env: dict[str, str]) -> float:
-    """Start ``command`` and return milliseconds until it prints its first-paint line."""
-    started = time.perf_counter()
-    with subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True) as process:
-        assert process.stdout is not None
-        for line in process.stdout:
-            if '"first_paint"' in line:
-                elapsed = (time.perf_counter() - started) * 1000
-                break
-        else:
-            raise RuntimeError(f"{command[:3]} exited without painting (code {process.wait()})")
-        if process.wait(timeout=60) != 0:
-            raise RuntimeError(f"{command[:3]} failed with code {process.returncode}")
-    return elapsed
-
-
 def main() -> int:
     """Measure both windows alternately and print the three metrics."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
-    env[EXIT_ENV] = "1"
+    env = first_paint_env()
     app_times: list[float] = []
     bare_times: list[float] = []
     with tempfile.TemporaryDirectory() as profile:
         app_command = [sys.executable, "-m", "ogpu_desktop", "--data-dir", str(Path(profile))]
         bare_command = [sys.executable, "-c", BARE_WINDOW]
         # One unmeasured start of each warms the file cache, then runs alternate.
-        _time_to_first_paint(bare_command, env)
-        _time_to_first_paint(app_command, env)
+        time_to_first_paint(bare_command, env, cwd=ROOT)
+        time_to_first_paint(app_command, env, cwd=ROOT)
         for _ in range(args.runs):
-            bare_times.append(_time_to_first_paint(bare_command, env))
-            app_times.append(_time_to_first_paint(app_command, env))
+            bare_times.append(time_to_first_paint(bare_command, env, cwd=ROOT))
+            app_times.append(time_to_first_paint(app_command, env, cwd=ROOT))
     app_ms = statistics.median(app_times)
     bare_ms = statistics.median(bare_times)
     context = {"runs": args.runs, "platform": env["QT_QPA_PLATFORM"], "statistic": "median"}

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -24,53 +23,44 @@ from ogpu_desktop.services.actions import ActionService
 from ogpu_desktop.services.publish import PublishService
 from ogpu_desktop.services.session import ChainSession
 from ogpu_desktop.store import Store
-from tests.chain.anvil_node import rpc, start_anvil
-from tests.chain.ipfs_server import IpfsServer
-from tests.chain.protocol_env import MIN_PAYMENT, deploy_env
+from tests.bench._common import anvil_protocol
+from tests.chain.anvil_node import rpc
+from tests.chain.protocol_env import MIN_PAYMENT
 from tests.helpers.test_signer import LocalTestSigner
 
 RUNS = 30
 
 
 async def main() -> None:
-    if not os.environ.get("OGPU_TEST_ANVIL"):
-        sys.exit("Set OGPU_TEST_ANVIL to the anvil binary.")
-    node = start_anvil(chain_id=31337)
-    ipfs = IpfsServer().start()
-    try:
-        env = deploy_env(node, ipfs)
-        with tempfile.TemporaryDirectory() as folder:
-            store = Store(Path(folder) / "bench.sqlite3")
-            session = await ChainSession.open(env.network(), store)
-            try:
-                signer = LocalTestSigner.random(node.chain_id)
-                rpc(node.url, "anvil_setBalance", [signer.address, hex(10**24)])
-                await ActionService(session).deposit(signer, MIN_PAYMENT * (RUNS + 1))
-                service = PublishService(session)
-                overheads: list[float] = []
-                previews: list[float] = []
-                for i in range(RUNS + 1):
-                    config = {"function_name": "inference", "data": {"input": f"run {i}"}}
-                    t0 = time.perf_counter()
-                    preview = await service.preview(
-                        [config], source=env.manual_source, payment_wei=MIN_PAYMENT,
-                        duration_s=600, sender=signer.address,
-                    )
-                    t1 = time.perf_counter()
-                    outcome = await service.execute(preview, signer)
-                    assert outcome.all_published
-                    if i == 0:
-                        continue  # warm-up: first-use costs (ABI caches, connections)
-                    previews.append((t1 - t0) * 1000)
-                    overheads.append(
-                        outcome.timings_ms["total"] - outcome.timings_ms["receipt_wait"]
-                    )
-            finally:
-                await session.close()
-                store.close()
-    finally:
-        ipfs.stop()
-        node.stop()
+    with anvil_protocol() as env, tempfile.TemporaryDirectory() as folder:
+        store = Store(Path(folder) / "bench.sqlite3")
+        session = await ChainSession.open(env.network(), store)
+        try:
+            signer = LocalTestSigner.random(env.anvil.chain_id)
+            rpc(env.anvil.url, "anvil_setBalance", [signer.address, hex(10**24)])
+            await ActionService(session).deposit(signer, MIN_PAYMENT * (RUNS + 1))
+            service = PublishService(session)
+            overheads: list[float] = []
+            previews: list[float] = []
+            for i in range(RUNS + 1):
+                config = {"function_name": "inference", "data": {"input": f"run {i}"}}
+                t0 = time.perf_counter()
+                preview = await service.preview(
+                    [config], source=env.manual_source, payment_wei=MIN_PAYMENT,
+                    duration_s=600, sender=signer.address,
+                )
+                t1 = time.perf_counter()
+                outcome = await service.execute(preview, signer)
+                assert outcome.all_published
+                if i == 0:
+                    continue  # warm-up: first-use costs (ABI caches, connections)
+                previews.append((t1 - t0) * 1000)
+                overheads.append(
+                    outcome.timings_ms["total"] - outcome.timings_ms["receipt_wait"]
+                )
+        finally:
+            await session.close()
+            store.close()
     print(json.dumps({
         "metric": "publish_overhead_ms", "value": round(statistics.median(overheads), 2),
         "unit": "ms", "runs": RUNS, "statistic": "median",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -21,9 +20,9 @@ from ogpu_desktop.services.publish import PublishService
 from ogpu_desktop.services.session import ChainSession
 from ogpu_desktop.services.tracking import TrackingService
 from ogpu_desktop.store import Store
-from tests.chain.anvil_node import rpc, start_anvil
-from tests.chain.ipfs_server import IpfsServer
-from tests.chain.protocol_env import MIN_PAYMENT, ProtocolEnv, deploy_env
+from tests.bench._common import anvil_protocol
+from tests.chain.anvil_node import rpc
+from tests.chain.protocol_env import MIN_PAYMENT, ProtocolEnv
 from tests.chain.rpc_proxy import RpcProxy
 from tests.helpers.test_signer import LocalTestSigner
 
@@ -80,18 +79,9 @@ async def measure(env: ProtocolEnv, size: int, folder: Path) -> None:
 
 
 async def main() -> None:
-    if not os.environ.get("OGPU_TEST_ANVIL"):
-        sys.exit("Set OGPU_TEST_ANVIL to the anvil binary.")
-    node = start_anvil(chain_id=31337)
-    ipfs = IpfsServer().start()
-    try:
-        env = deploy_env(node, ipfs)
-        with tempfile.TemporaryDirectory() as folder:
-            for size in SIZES:
-                await measure(env, size, Path(folder))
-    finally:
-        ipfs.stop()
-        node.stop()
+    with anvil_protocol() as env, tempfile.TemporaryDirectory() as folder:
+        for size in SIZES:
+            await measure(env, size, Path(folder))
 
 
 if __name__ == "__main__":
