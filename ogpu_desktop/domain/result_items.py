@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import TypedDict
 
 from ogpu_desktop.domain.result_sanitiser import JsonValue, cap_text, json_text
 from ogpu_desktop.domain.result_views import (
@@ -79,6 +80,38 @@ def read_score(value: JsonValue) -> float | None:
     return number if math.isfinite(number) else None
 
 
+class _ListFields(TypedDict):
+    """The counts and flags every list view carries besides its items."""
+
+    total: int
+    skipped: int
+    raw_json: str
+    truncated: bool
+    has_markup: bool
+
+
+def _list_fields(
+    marks: FieldMarks, *, read: int, shown: int, received: int, raw: str, cut: bool
+) -> _ListFields:
+    """The counts and flags of a list view; call it once the shown items have been read.
+
+    Args:
+        marks: What reading the shown items found.
+        read: Readable items (before the display cap).
+        shown: Items shown.
+        received: Entries received, readable or not.
+        raw: The raw JSON text of the whole list.
+        cut: Whether something below the list was already cut.
+    """
+    return _ListFields(
+        total=read,
+        skipped=received - read,
+        raw_json=raw,
+        truncated=cut or marks.truncated or read > shown,
+        has_markup=marks.markup or has_markup(raw),
+    )
+
+
 def item_view(
     kind: ViewKind, items: list[Item], others: int, raw: str, cut: bool
 ) -> ResultView | None:
@@ -118,14 +151,9 @@ def _label_scores(items: list[Item], others: int, raw: str, cut: bool) -> LabelS
         LabelScore(label=marks.text(label, MAX_LABEL_CHARS), score=score)
         for score, label in scored[:MAX_LABELS]
     )
-    return LabelScoresView(
-        items=shown,
-        total=len(scored),
-        skipped=others + len(items) - len(scored),
-        raw_json=raw,
-        truncated=cut or marks.truncated or len(scored) > len(shown),
-        has_markup=marks.markup or has_markup(raw),
-    )
+    return LabelScoresView(items=shown, **_list_fields(
+        marks, read=len(scored), shown=len(shown), received=others + len(items), raw=raw, cut=cut
+    ))
 
 
 def _answers(items: list[Item], others: int, raw: str, cut: bool) -> AnswersView | None:
@@ -143,14 +171,9 @@ def _answers(items: list[Item], others: int, raw: str, cut: bool) -> AnswersView
         Answer(answer=marks.text(answer, MAX_TEXT_CHARS), score=score)
         for score, answer in found[:MAX_LABELS]
     )
-    return AnswersView(
-        items=shown,
-        total=len(found),
-        skipped=others + len(items) - len(found),
-        raw_json=raw,
-        truncated=cut or marks.truncated or len(found) > len(shown),
-        has_markup=marks.markup or has_markup(raw),
-    )
+    return AnswersView(items=shown, **_list_fields(
+        marks, read=len(found), shown=len(shown), received=others + len(items), raw=raw, cut=cut
+    ))
 
 
 def _generated_texts(
@@ -161,14 +184,9 @@ def _generated_texts(
     if not found:
         return None
     shown = tuple(_generated(value, marks) for value in found[:MAX_TEXT_ITEMS])
-    return GeneratedTextsView(
-        items=shown,
-        total=len(found),
-        skipped=others + len(items) - len(found),
-        raw_json=raw,
-        truncated=cut or marks.truncated or len(found) > len(shown),
-        has_markup=marks.markup or has_markup(raw),
-    )
+    return GeneratedTextsView(items=shown, **_list_fields(
+        marks, read=len(found), shown=len(shown), received=others + len(items), raw=raw, cut=cut
+    ))
 
 
 def _generated(value: JsonValue, marks: FieldMarks) -> GeneratedText:
@@ -226,11 +244,6 @@ def _texts(
         return None
     texts = tuple(marks.text(value, MAX_TEXT_CHARS) for value in found[:MAX_TEXT_ITEMS])
     view_type = TranslationView if kind is ViewKind.TRANSLATION else SummaryView
-    return view_type(
-        texts=texts,
-        total=len(found),
-        skipped=others + len(items) - len(found),
-        raw_json=raw,
-        truncated=cut or marks.truncated or len(found) > len(texts),
-        has_markup=marks.markup or has_markup(raw),
-    )
+    return view_type(texts=texts, **_list_fields(
+        marks, read=len(found), shown=len(texts), received=others + len(items), raw=raw, cut=cut
+    ))
