@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
 
 from ogpu_desktop.chain.networks import ContractAddresses, Network, NetworkKind
 from ogpu_desktop.chain.rpc import RpcClient
+from ogpu_desktop.services.actions import ActionService
+from ogpu_desktop.services.publish import PublishService
+from ogpu_desktop.services.publish_models import PublishPreview
 from ogpu_desktop.services.session import ChainSession
 from ogpu_desktop.store import Store
 from tests.chain.anvil_node import AnvilNode, rpc, start_anvil
 from tests.chain.ipfs_server import IpfsServer
-from tests.chain.protocol_env import ProtocolEnv, deploy_env
+from tests.chain.protocol_env import MIN_PAYMENT, ProtocolEnv, deploy_env
 from tests.helpers.test_signer import LocalTestSigner
 
 # Placeholder contracts for tests that only move native value.
@@ -71,6 +75,27 @@ async def client(anvil: AnvilNode) -> AsyncIterator[RpcClient]:
 
 def fund(node: AnvilNode, address: str, wei: int = 10**21) -> None:
     rpc(node.url, "anvil_setBalance", [address, hex(wei)])
+
+
+async def funded_signer(
+    session: ChainSession, protocol: ProtocolEnv, deposit_wei: int
+) -> LocalTestSigner:
+    """A new account with gas money and ``deposit_wei`` in the vault, deposited over ``session``."""
+    signer = LocalTestSigner.random(protocol.anvil.chain_id)
+    fund(protocol.anvil, signer.address)
+    await ActionService(session).deposit(signer, deposit_wei)
+    return signer
+
+
+async def preview_manual(
+    service: PublishService, protocol: ProtocolEnv, signer: LocalTestSigner,
+    configs: Sequence[Mapping[str, Any]],
+) -> PublishPreview:
+    """Preview ``configs`` on the manual-confirmation source at the minimum payment, 10 minutes."""
+    return await service.preview(
+        configs, source=protocol.manual_source, payment_wei=MIN_PAYMENT, duration_s=600,
+        sender=signer.address,
+    )
 
 
 @pytest.fixture

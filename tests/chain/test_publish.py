@@ -14,25 +14,18 @@ from ogpu_desktop.services.actions import ActionService
 from ogpu_desktop.services.progress import PublishProgress, PublishStage
 from ogpu_desktop.services.publish import PublishService
 from ogpu_desktop.services.session import ChainSession
-from tests.chain.conftest import fund
+from tests.chain.conftest import fund, funded_signer, preview_manual
 from tests.chain.protocol_env import MIN_PAYMENT, ProtocolEnv
 from tests.helpers.test_signer import LocalTestSigner
 
 CONFIG = {"function_name": "inference", "data": {"input": "I love it", "args": {}}}
 
 
-async def funded_user(session: ChainSession, protocol: ProtocolEnv, tasks: int) -> LocalTestSigner:
-    signer = LocalTestSigner.random(protocol.anvil.chain_id)
-    fund(protocol.anvil, signer.address)
-    await ActionService(session).deposit(signer, MIN_PAYMENT * tasks)
-    return signer
-
-
 @pytest.mark.asyncio
 async def test_preview_shows_exact_config_terms_pipeline_fees_and_balances(
     session: ChainSession, protocol: ProtocolEnv
 ) -> None:
-    signer = await funded_user(session, protocol, 1)
+    signer = await funded_signer(session, protocol, MIN_PAYMENT)
     preview = await PublishService(session).preview(
         [CONFIG], source=protocol.manual_source, payment_wei=MIN_PAYMENT, duration_s=600,
         sender=signer.address, task_type="text-classification",
@@ -88,12 +81,9 @@ async def test_dry_run_shows_the_contract_revert_reason(
 async def test_publish_pins_journals_sends_and_records_the_task(
     session: ChainSession, protocol: ProtocolEnv
 ) -> None:
-    signer = await funded_user(session, protocol, 1)
+    signer = await funded_signer(session, protocol, MIN_PAYMENT)
     service = PublishService(session)
-    preview = await service.preview(
-        [CONFIG], source=protocol.manual_source, payment_wei=MIN_PAYMENT, duration_s=600,
-        sender=signer.address,
-    )
+    preview = await preview_manual(service, protocol, signer, [CONFIG])
     events: list[PublishProgress] = []
     outcome = await service.execute(preview, signer, events.append)
     (task,) = outcome.tasks
@@ -123,7 +113,7 @@ async def test_publish_pins_journals_sends_and_records_the_task(
 async def test_batch_of_twenty_uses_consecutive_nonces(
     session: ChainSession, protocol: ProtocolEnv
 ) -> None:
-    signer = await funded_user(session, protocol, 20)
+    signer = await funded_signer(session, protocol, 20 * MIN_PAYMENT)
     service = PublishService(session)
     configs = [{"function_name": "inference", "data": {"input": f"text {i}"}} for i in range(20)]
     preview = await service.preview(
@@ -150,13 +140,10 @@ async def test_batch_of_twenty_uses_consecutive_nonces(
 async def test_batch_failing_midway_reports_which_tasks_succeeded(
     session: ChainSession, protocol: ProtocolEnv
 ) -> None:
-    signer = await funded_user(session, protocol, 5)
+    signer = await funded_signer(session, protocol, 5 * MIN_PAYMENT)
     service = PublishService(session)
     configs = [{"function_name": "inference", "data": {"input": f"t{i}"}} for i in range(5)]
-    preview = await service.preview(
-        configs, source=protocol.manual_source, payment_wei=MIN_PAYMENT, duration_s=600,
-        sender=signer.address,
-    )
+    preview = await preview_manual(service, protocol, signer, configs)
     protocol.ipfs.pin_faults = ["ok", "ok", 413]
     outcome = await service.execute(preview, signer)
     assert [t.state for t in outcome.tasks] == [
@@ -171,12 +158,9 @@ async def test_batch_failing_midway_reports_which_tasks_succeeded(
 async def test_pinning_5xx_is_retried_and_4xx_or_malformed_is_a_clear_error(
     session: ChainSession, protocol: ProtocolEnv
 ) -> None:
-    signer = await funded_user(session, protocol, 1)
+    signer = await funded_signer(session, protocol, MIN_PAYMENT)
     service = PublishService(session)
-    preview = await service.preview(
-        [CONFIG], source=protocol.manual_source, payment_wei=MIN_PAYMENT, duration_s=600,
-        sender=signer.address,
-    )
+    preview = await preview_manual(service, protocol, signer, [CONFIG])
     for fault, text in ((400, "refused the task configuration (HTTP 400)"),
                         ("malformed", "without a usable link")):
         protocol.ipfs.pin_faults = [fault]

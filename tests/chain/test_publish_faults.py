@@ -14,10 +14,9 @@ from ogpu_desktop.services.session import ChainSession
 from ogpu_desktop.services.tracking import TrackingService
 from ogpu_desktop.store import Store
 from tests.chain.anvil_node import rpc
-from tests.chain.conftest import fund
+from tests.chain.conftest import funded_signer, preview_manual
 from tests.chain.protocol_env import MIN_PAYMENT, ProtocolEnv
 from tests.chain.rpc_proxy import RpcProxy
-from tests.helpers.test_signer import LocalTestSigner
 
 CONFIG = {"function_name": "inference", "data": {"input": "fault"}}
 
@@ -39,13 +38,9 @@ async def test_send_answered_by_a_lost_connection_publishes_exactly_one_task(
 ) -> None:
     session = await ChainSession.open(protocol.network(proxy.url), store, timeout=5)
     try:
-        signer = LocalTestSigner.random(protocol.anvil.chain_id)
-        fund(protocol.anvil, signer.address)
-        await ActionService(session).deposit(signer, 2 * MIN_PAYMENT)
+        signer = await funded_signer(session, protocol, 2 * MIN_PAYMENT)
         service = PublishService(session)
-        preview = await service.preview([CONFIG], source=protocol.manual_source,
-                                        payment_wei=MIN_PAYMENT, duration_s=600,
-                                        sender=signer.address)
+        preview = await preview_manual(service, protocol, signer, [CONFIG])
         before = await source_task_count(session, protocol.manual_source)
         proxy.drop_response_to = {"eth_sendRawTransaction"}
         proxy.reset_counts()
@@ -67,13 +62,9 @@ async def test_killed_between_send_and_receipt_records_the_task_on_next_start(
     protocol: ProtocolEnv, store: Store
 ) -> None:
     first = await ChainSession.open(protocol.network(), store)
-    signer = LocalTestSigner.random(protocol.anvil.chain_id)
-    fund(protocol.anvil, signer.address)
-    await ActionService(first).deposit(signer, MIN_PAYMENT)
+    signer = await funded_signer(first, protocol, MIN_PAYMENT)
     service = PublishService(first)
-    preview = await service.preview([CONFIG], source=protocol.manual_source,
-                                    payment_wei=MIN_PAYMENT, duration_s=600,
-                                    sender=signer.address)
+    preview = await preview_manual(service, protocol, signer, [CONFIG])
     rpc(protocol.anvil.url, "evm_setAutomine", [False])
     try:
         outcome = await service.execute(preview, signer, receipt_timeout=1)
@@ -123,14 +114,10 @@ async def test_send_that_cannot_be_confirmed_is_kept_pending_and_recovered(
 ) -> None:
     session = await ChainSession.open(protocol.network(proxy.url), store, timeout=5)
     try:
-        signer = LocalTestSigner.random(protocol.anvil.chain_id)
-        fund(protocol.anvil, signer.address)
-        await ActionService(session).deposit(signer, 2 * MIN_PAYMENT)
+        signer = await funded_signer(session, protocol, 2 * MIN_PAYMENT)
         service = PublishService(session)
         configs = [CONFIG, {"function_name": "inference", "data": {"input": "second"}}]
-        preview = await service.preview(configs, source=protocol.manual_source,
-                                        payment_wei=MIN_PAYMENT, duration_s=600,
-                                        sender=signer.address)
+        preview = await preview_manual(service, protocol, signer, configs)
         before = await source_task_count(session, protocol.manual_source)
         proxy.drop_response_to = {"eth_sendRawTransaction"}
         proxy.fail_methods = {"eth_getTransactionByHash"}
