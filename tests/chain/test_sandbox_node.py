@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import selectors
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -24,35 +20,14 @@ from ogpu_desktop.services.session import ChainSession
 from ogpu_desktop.services.sources import SourceService
 from ogpu_desktop.services.tracking import TrackingService
 from ogpu_desktop.store import Store
+from tests.helpers.sandbox import running_sandbox, source_address
 from tests.helpers.test_signer import LocalTestSigner
-
-START_TIMEOUT_S = 180
 
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[dict[str, Any]]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ogpu_desktop", "sandbox", "--port", "0", "--exit-with-parent"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-    )
-    try:
-        assert proc.stdout is not None
-        selector = selectors.DefaultSelector()
-        selector.register(proc.stdout, selectors.EVENT_READ)
-        if not selector.select(timeout=START_TIMEOUT_S) or proc.poll() is not None:
-            pytest.fail("the Sandbox node did not start")
-        info = json.loads(proc.stdout.readline())
+    with running_sandbox() as info:
         yield info
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
-        for pipe in (proc.stdin, proc.stdout):
-            if pipe is not None:
-                pipe.close()
 
 
 @pytest_asyncio.fixture
@@ -74,11 +49,6 @@ async def funded(session: ChainSession, info: dict[str, Any], deposit: int) -> L
         await asyncio.sleep(0.1)
     await ActionService(session).deposit(signer, deposit)
     return signer
-
-
-def source_of(info: dict[str, Any], pipeline: str, delivery: str) -> str:
-    return next(s["address"] for s in info["sources"]
-                if s["pipeline"] == pipeline and s["delivery"] == delivery)
 
 
 async def wait_for_status(tracking: TrackingService, session: ChainSession, task: str,
@@ -122,7 +92,7 @@ async def test_sandbox_description_and_source_discovery(
 async def test_publish_track_and_fetch_the_result_on_the_sandbox(
     sandbox: dict[str, Any], sbx_session: ChainSession
 ) -> None:
-    source = source_of(sandbox, "text-classification", "FIRST_RESPONSE")
+    source = source_address(sandbox, "text-classification", "FIRST_RESPONSE")
     info = await SourceService(sbx_session).get(source)
     signer = await funded(sbx_session, sandbox, info.min_payment_wei * 2)
     service = PublishService(sbx_session)
@@ -145,7 +115,7 @@ async def test_publish_track_and_fetch_the_result_on_the_sandbox(
 async def test_manual_confirmation_on_the_sandbox(
     sandbox: dict[str, Any], sbx_session: ChainSession
 ) -> None:
-    source = source_of(sandbox, "text-classification", "MANUAL_CONFIRMATION")
+    source = source_address(sandbox, "text-classification", "MANUAL_CONFIRMATION")
     info = await SourceService(sbx_session).get(source)
     signer = await funded(sbx_session, sandbox, info.min_payment_wei)
     service = PublishService(sbx_session)
@@ -167,7 +137,7 @@ async def test_manual_confirmation_on_the_sandbox(
 async def test_batch_of_twenty_on_the_sandbox(
     sandbox: dict[str, Any], sbx_session: ChainSession
 ) -> None:
-    source = source_of(sandbox, "translation", "FIRST_RESPONSE")
+    source = source_address(sandbox, "translation", "FIRST_RESPONSE")
     info = await SourceService(sbx_session).get(source)
     signer = await funded(sbx_session, sandbox, info.min_payment_wei * 20)
     service = PublishService(sbx_session)
