@@ -19,6 +19,9 @@ class RpcProxy:
         down: When True, every connection is closed without an answer (RPC unreachable).
         drop_response_to: Methods that are forwarded, but whose answer is never delivered.
         fail_methods: Methods that are not forwarded at all (the connection is closed).
+        hold_answer_to: Methods whose answer, once read from upstream, waits for ``release``
+            before it is delivered (``holding`` is set meanwhile): the caller's request is in
+            flight for as long as the test needs.
     """
 
     def __init__(self, upstream: str) -> None:
@@ -29,6 +32,9 @@ class RpcProxy:
         self.drop_response_to: set[str] = set()
         self.fail_methods: set[str] = set()
         self.dropped = 0
+        self.hold_answer_to: set[str] = set()
+        self.holding = threading.Event()
+        self.release = threading.Event()
         self._lock = threading.Lock()
         proxy = self
 
@@ -58,6 +64,9 @@ class RpcProxy:
                         proxy.dropped += 1
                     self.close_connection = True
                     return
+                if any(c.get("method") in proxy.hold_answer_to for c in calls):
+                    proxy.holding.set()
+                    proxy.release.wait(timeout=60)
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(answer)))
