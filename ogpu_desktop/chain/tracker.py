@@ -141,7 +141,9 @@ class LogTracker:
         """Read everything after ``cursor`` (minus the reorg margin) up to the head.
 
         Args:
-            cursor: Last block fully processed, or ``None`` on the first poll.
+            cursor: Last block fully processed for every task in ``tracked``, or ``None`` on
+                the first poll. It may be below the stored cursor: a task whose events were
+                not read yet is read from its publish block.
             tracked: Checksummed addresses of the tracked tasks.
             responses: response -> task map; filled from ResponseSubmitted as it goes.
             start_block: Where to start when there is no cursor (e.g. the oldest publish block).

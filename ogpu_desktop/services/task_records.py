@@ -21,7 +21,9 @@ def record_published_task(
 ) -> str:
     """Store the task a mined publish created; return its address.
 
-    The address comes from the ``TaskPublished`` log emitted by this network's Nexus.
+    The address comes from the ``TaskPublished`` log emitted by this network's Nexus. The
+    receipt's block is kept as the task's publish block: the tracker's next poll reads the
+    task's events from there, however far its cursor already is (see ``TrackingService``).
 
     Raises:
         ChainError: When the receipt holds no such log.
@@ -36,7 +38,7 @@ def record_published_task(
     now = int(time.time())
     pipeline = meta.get("pipeline")
     delivery = meta.get("delivery_method")
-    session.store.tasks.add_task_and_rewind(
+    session.store.tasks.add_task(
         TaskRecord(
             chain_id=session.chain_id,
             address=task,
@@ -54,7 +56,6 @@ def record_published_task(
             block_number=int(receipt["blockNumber"]),
             published_at=now,
             updated_at=now,
-        ),
-        session.network.contracts.nexus,
+        )
     )
     return task

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -89,6 +89,7 @@ class PollSummary:
     events: int
     log_requests: int
     cursor: int | None
+    head: int | None = None
 
 
 class TrackingService:
@@ -96,6 +97,20 @@ class TrackingService:
 
     Store writes happen on the event-loop thread: one small transaction per poll (see
     ``ogpu_desktop.store.database`` for why that is cheaper than a thread hop).
+
+    Every poll is still one ``eth_getLogs`` over one block range; this rule decides where the
+    range starts, so no task loses an event:
+
+    * **A task is read from its publish block.** A task recorded while a poll waits for its logs
+      is not in that poll's set: its events in the range are dropped, and the cursor moves past
+      them. So each task keeps ``events_read`` (false when recorded) next to its publish block,
+      and a poll starts at ``min(cursor + 1, publish block of every unread task)`` (minus the
+      reorg margin). Only a completed poll that had the task in its set and read its publish
+      block marks it read, in the transaction that moves the cursor. A re-read costs nothing
+      but blocks: every update is idempotent.
+
+    Polls run one at a time (a publish asks for a poll while the loop may be polling): each
+    then sees the cursor and the tasks the previous one left.
 
     Args:
         session: The open network session.
@@ -123,36 +138,45 @@ class TrackingService:
         self.updates: EventHub[TaskUpdate] = EventHub()
         self.health: EventHub[TrackerHealth] = EventHub()
         self.failures = 0
+        self._busy = asyncio.Lock()
 
     @property
     def _nexus(self) -> str:
         return self.session.network.contracts.nexus
 
     async def poll_once(self) -> PollSummary:
-        """Read new Nexus events for every open task and store them (one transaction).
+        """Read new Nexus events for every followed task and store them (one transaction).
 
         Raises:
             ChainError: When the RPC fails; nothing is written and the cursor stays put.
         """
+        async with self._busy:
+            return await self._poll()
+
+    async def _poll(self) -> PollSummary:
         store, chain_id = self.session.store, self.session.chain_id
-        open_tasks = {t.address: t for t in store.tasks.open_tasks(chain_id)}
         cursor = store.misc.get_cursor(chain_id, self._nexus)
-        if not open_tasks:
+        followed = {t.address: t for t in store.tasks.followed_tasks(chain_id, cursor)}
+        if not followed:
             head = await self.tracker.head()
             store.tasks.apply_tracking(chain_id, statuses={}, cursor=(self._nexus, head))
-            return PollSummary(0, 0, 0, head)
-        starts = [t.block_number for t in open_tasks.values() if t.block_number is not None]
+            return PollSummary(0, 0, 0, head, head)
+        unread = [t for t in followed.values() if not t.events_read]
+        read_from, start_block = _read_from(cursor, followed.values(), unread)
         responses = store.tasks.response_map(chain_id)
         known = set(responses)  # before the poll adds the new ones
         result = await self.tracker.poll(
-            cursor, open_tasks.keys(), responses, start_block=min(starts) if starts else None
+            read_from, followed.keys(), responses, start_block=start_block
         )
-        updates = self._apply(open_tasks, result.events, known_responses=known,
-                              cursor=result.cursor)
+        # Read from its publish block on: the poll started at or before it and got past it.
+        read = [t.address for t in unread
+                if t.block_number is None or t.block_number <= result.cursor]
+        updates = self._apply(followed, result.events, known_responses=known,
+                              cursor=result.cursor, read=read)
         for update in updates:
             self.updates.emit(update)
-        return PollSummary(len(open_tasks), len(result.events), result.log_requests,
-                           result.cursor)
+        return PollSummary(len(followed), len(result.events), result.log_requests,
+                           result.cursor, result.head)
 
     def _apply(
         self,
@@ -161,6 +185,7 @@ class TrackingService:
         *,
         known_responses: Collection[str],
         cursor: int | None,
+        read: Collection[str] = (),
     ) -> list[TaskUpdate]:
         """Fold events into the stored state; every update is idempotent (see apply_tracking)."""
         chain_id = self.session.chain_id
@@ -189,7 +214,7 @@ class TrackingService:
         store = self.session.store.tasks
         store.apply_tracking(
             chain_id, statuses=changed_status, attempts=attempts, responses=records,
-            cursor=(self._nexus, cursor) if cursor is not None else None,
+            cursor=(self._nexus, cursor) if cursor is not None else None, read=read,
         )
         touched = set(changed_status) | set(new_responses)
         counts: dict[str, int] = {}
@@ -266,3 +291,18 @@ class TrackingService:
             poll_number += 1
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=delay)
+
+
+def _read_from(
+    cursor: int | None, followed: Iterable[TaskRecord], unread: Iterable[TaskRecord]
+) -> tuple[int | None, int | None]:
+    """Where a poll starts: (cursor to read after, first block when there is no cursor).
+
+    After the stored cursor, unless a task not read yet was published at or before it: then
+    from just before that task's publish block.
+    """
+    if cursor is None:
+        blocks = [t.block_number for t in followed if t.block_number is not None]
+        return None, (min(blocks) if blocks else None)
+    blocks = [t.block_number for t in unread if t.block_number is not None]
+    return (min(cursor, min(blocks) - 1) if blocks else cursor), None

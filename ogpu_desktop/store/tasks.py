@@ -9,6 +9,8 @@ from typing import Any
 
 from ogpu_desktop.store.database import Database, now_s
 
+FINAL_STATUSES = frozenset({3, 4, 5})  # CANCELED, EXPIRED, FINALIZED: nothing changes after
+
 
 @dataclass(frozen=True)
 class TaskRecord:
@@ -65,17 +67,23 @@ class TaskRepo:
         self._db = db
 
     def add_task(self, task: TaskRecord) -> None:
-        """Insert a published task; a second insert of the same task changes nothing."""
+        """Insert a published task; a second insert of the same task changes nothing.
+
+        A new task is not yet read by the tracker (``events_read`` false): the next poll reads
+        from its publish block, whatever its cursor, so a task recorded late (found by journal
+        recovery) or while a poll was in flight loses no event.
+        """
         with self._db.transaction() as conn:
             conn.execute(
                 "INSERT OR IGNORE INTO tasks (chain_id, address, source, sender, config_url,"
                 " config_json, payment_wei, expiry_time, delivery_method, pipeline, status,"
-                " attempt_count, tx_hash, block_number, published_at, updated_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " attempt_count, tx_hash, block_number, published_at, updated_at, events_read,"
+                " final_seen_block) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (task.chain_id, task.address, task.source, task.sender, task.config_url,
                  task.config_json, str(task.payment_wei), task.expiry_time, task.delivery_method,
                  task.pipeline, task.status, task.attempt_count, task.tx_hash, task.block_number,
-                 task.published_at, task.updated_at),
+                 task.published_at, task.updated_at, int(task.events_read),
+                 task.final_seen_block),
             )
 
     def get_task(self, chain_id: int, address: str) -> TaskRecord | None:
@@ -97,6 +105,20 @@ class TaskRepo:
         ).fetchall()
         return [_task(r) for r in rows]
 
+    def followed_tasks(self, chain_id: int, cursor: int | None) -> Sequence[TaskRecord]:
+        """The tasks the tracker must read events for, given its ``cursor``.
+
+        That is every open task, every task whose events no completed poll has read from its
+        publish block yet, and every task a direct status read saw final at a block the cursor
+        has not reached yet (the events that led there, its responses among them, are unread).
+        """
+        rows = self._db.conn.execute(
+            "SELECT * FROM tasks WHERE chain_id=? AND (status NOT IN (3, 4, 5)"
+            " OR events_read=0 OR final_seen_block > ?)",
+            (chain_id, -1 if cursor is None else cursor),
+        ).fetchall()
+        return [_task(r) for r in rows]
+
     def list_tasks(self, chain_id: int) -> Sequence[TaskRecord]:
         """Every task on ``chain_id``, newest first."""
         rows = self._db.conn.execute(
@@ -111,31 +133,6 @@ class TaskRepo:
             "SELECT COUNT(*) FROM tasks WHERE chain_id=?", (chain_id,)
         ).fetchone()
         return int(row[0])
-
-    def add_task_and_rewind(self, task: TaskRecord, nexus: str) -> None:
-        """Record a task and make sure the tracker reads its events from its publish block.
-
-        A task recorded late (found by journal recovery) may have been published before the
-        tracker's cursor; the cursor is moved back to just before it. Re-reading is harmless:
-        every tracker update is idempotent.
-        """
-        with self._db.transaction() as conn:
-            conn.execute(
-                "INSERT OR IGNORE INTO tasks (chain_id, address, source, sender, config_url,"
-                " config_json, payment_wei, expiry_time, delivery_method, pipeline, status,"
-                " attempt_count, tx_hash, block_number, published_at, updated_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (task.chain_id, task.address, task.source, task.sender, task.config_url,
-                 task.config_json, str(task.payment_wei), task.expiry_time, task.delivery_method,
-                 task.pipeline, task.status, task.attempt_count, task.tx_hash, task.block_number,
-                 task.published_at, task.updated_at),
-            )
-            if task.block_number is not None:
-                conn.execute(
-                    "UPDATE tracker_cursor SET block_number=MIN(block_number, ?)"
-                    " WHERE chain_id=? AND nexus=?",
-                    (task.block_number - 1, task.chain_id, nexus),
-                )
 
     def update_tasks(self, chain_id: int, changes: Iterable[tuple[str, int, int | None]]) -> None:
         """Apply (address, status, attempt_count or None) updates in one transaction."""
@@ -156,13 +153,16 @@ class TaskRepo:
         attempts: Iterable[tuple[str, str, int]] = (),
         responses: Iterable[ResponseRecord] = (),
         cursor: tuple[str, int] | None = None,
+        read: Iterable[str] = (),
         exact: bool = False,
+        seen_at: int | None = None,
     ) -> None:
         """Apply one tracker poll atomically: statuses, attempts, responses and cursor.
 
-        Every part is idempotent, so blocks can be read again (reorg margin, a rewound cursor)
-        without counting anything twice. The cursor moves only together with the updates it
-        covers: a crash in between means those blocks are read again, never skipped.
+        Every part is idempotent, so blocks can be read again (reorg margin, a re-read from a
+        task's publish block) without counting anything twice. The cursor moves only together
+        with the updates it covers: a crash in between means those blocks are read again,
+        never skipped.
 
         Args:
             statuses: task -> status. From events, a status never goes back (the protocol's
@@ -170,6 +170,9 @@ class TaskRepo:
             attempts: (task, provider, block) triples from ``Attempted`` events.
             responses: Responses to insert or refresh.
             cursor: (nexus, block) to store as the last fully read block.
+            read: Tasks whose events this poll read from their publish block on.
+            seen_at: The block a direct read saw ``statuses`` at: a task seen final there
+                keeps being followed until the cursor passes it.
         """
         now = now_s()
         set_status = "?" if exact else "MAX(status, ?)"
@@ -179,6 +182,17 @@ class TaskRepo:
                     f"UPDATE tasks SET status={set_status}, updated_at=?"  # noqa: S608
                     " WHERE chain_id=? AND address=?",
                     (status, now, chain_id, address),
+                )
+                if seen_at is not None and status in FINAL_STATUSES:
+                    conn.execute(
+                        "UPDATE tasks SET final_seen_block=MAX(COALESCE(final_seen_block, 0), ?)"
+                        " WHERE chain_id=? AND address=?",
+                        (seen_at, chain_id, address),
+                    )
+            for address in read:
+                conn.execute(
+                    "UPDATE tasks SET events_read=1 WHERE chain_id=? AND address=?",
+                    (chain_id, address),
                 )
             touched: set[str] = set()
             for task, provider, block in attempts:

@@ -132,12 +132,23 @@ def test_tracking_updates_are_idempotent_and_statuses_never_go_back(store: Store
     assert got.status == 4
 
 
-def test_a_late_recorded_task_rewinds_the_tracker_cursor(store: Store) -> None:
-    store.misc.set_cursor(TESTNET_ID, "0xN", 500)
-    store.tasks.add_task_and_rewind(_task(), "0xN")  # published at block 7
-    assert store.misc.get_cursor(TESTNET_ID, "0xN") == 6
-    store.tasks.add_task_and_rewind(_task("0x" + "cc" * 20), "0xN")
-    assert store.misc.get_cursor(TESTNET_ID, "0xN") == 6
+def test_a_task_is_followed_until_read_from_its_publish_block_and_up_to_its_end(
+    store: Store,
+) -> None:
+    address = "0x" + "ab" * 20
+    store.tasks.add_task(_task())  # published at block 7, recorded after the cursor passed it
+    assert [t.address for t in store.tasks.followed_tasks(TESTNET_ID, 500)] == [address]
+    store.tasks.apply_tracking(TESTNET_ID, statuses={address: 5}, exact=True, seen_at=600)
+    assert store.tasks.open_tasks(TESTNET_ID) == []
+    store.tasks.apply_tracking(TESTNET_ID, statuses={}, read=[address])
+    got = store.tasks.get_task(TESTNET_ID, address)
+    assert got is not None
+    assert (got.events_read, got.final_seen_block) == (True, 600)
+    # Seen final at block 600: followed while the cursor is before it, not once it is there.
+    assert [t.address for t in store.tasks.followed_tasks(TESTNET_ID, 599)] == [address]
+    assert store.tasks.followed_tasks(TESTNET_ID, 600) == []
+    store.tasks.apply_tracking(TESTNET_ID, statuses={address: 5}, exact=True, seen_at=550)
+    assert [t.address for t in store.tasks.followed_tasks(TESTNET_ID, 599)] == [address]
 
 
 def test_migrating_a_version_one_database_keeps_its_rows(tmp_path: Path) -> None:
