@@ -68,8 +68,9 @@ class ImageDropZone(QFrame):
         self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        # By type, not by name: a form renames its zone after the field (``field_image``).
         self.setStyleSheet(
-            "#imageDropZone { border: 2px dashed palette(mid); border-radius: 6px; }"
+            "ImageDropZone { border: 2px dashed palette(mid); border-radius: 6px; }"
         )
         self.setAccessibleName("Image drop zone")
         self.options = options
