@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,23 @@ from tests.helpers.sandbox import sandbox_info
 __all__ = ["sandbox_info"]
 
 
+@asynccontextmanager
+async def controlled_window(
+    profile: AppPaths, data_dir: Path, sandbox_url: str
+) -> AsyncIterator[tuple[MainWindow, AppController]]:
+    """A shown main window and its (not yet started) controller; closed and disposed after."""
+    options = LaunchOptions(data_dir=data_dir, sandbox_url=sandbox_url)
+    window = MainWindow(profile, options, AppSettings(profile.config_dir))
+    window.show()
+    controller = AppController(window)
+    try:
+        yield window, controller
+    finally:
+        window.close()
+        await wait_for(lambda: is_closed(window), "the window to close", 20)
+        dispose(window)
+
+
 @pytest.fixture
 def keeper(qtbot: QtBot) -> Iterator[QWidget]:
     """Another open window, so closing the main window does not end the test's Qt loop."""
@@ -36,12 +54,10 @@ async def test_first_publish_on_the_sandbox_goes_from_compose_to_the_task_list(
     qtbot: QtBot, profile: AppPaths, sandbox_info: dict[str, Any], tmp_path: Path,
     keeper: QWidget,
 ) -> None:
-    options = LaunchOptions(data_dir=tmp_path, sandbox_url=sandbox_info["rpc_url"])
-    window = MainWindow(profile, options, AppSettings(profile.config_dir))
-    window.show()
-    controller = AppController(window)
-    status = window.status_bar
-    try:
+    async with controlled_window(profile, tmp_path, sandbox_info["rpc_url"]) as (
+        window, controller
+    ):
+        status = window.status_bar
         controller.start()
         await wait_for(lambda: status.connection_label.text() == "Connected", "the connection")
         assert status.network_label.text() == "Network: Sandbox (this computer)"
@@ -78,10 +94,6 @@ async def test_first_publish_on_the_sandbox_goes_from_compose_to_the_task_list(
         model = window.task_model
         await wait_for(lambda: model.position_of(task) is not None, "the task in the list")
         assert window.navigation.currentRow() == 1  # the Tasks page is shown
-    finally:
-        window.close()
-        await wait_for(lambda: is_closed(window), "the window to close", 20)
-        dispose(window)
     assert controller.connection is None
     assert controller.store is None
 
@@ -91,11 +103,7 @@ async def test_publishing_before_a_connection_says_why(
     qtbot: QtBot, profile: AppPaths, tmp_path: Path, keeper: QWidget
 ) -> None:
     # Attaching to a port where nothing listens fails: the window says so and stays usable.
-    options = LaunchOptions(data_dir=tmp_path, sandbox_url="http://127.0.0.1:9")
-    window = MainWindow(profile, options, AppSettings(profile.config_dir))
-    window.show()
-    controller = AppController(window)
-    try:
+    async with controlled_window(profile, tmp_path, "http://127.0.0.1:9") as (window, controller):
         controller.start()
         await wait_for(lambda: "No Sandbox answers" in window.banner.message(), "the error")
         assert window.status_bar.connection_label.text().startswith("Not connected: No Sandbox")
@@ -104,10 +112,6 @@ async def test_publishing_before_a_connection_says_why(
         page.form.editors["text"].set_value("Hello")
         page.publish_button.click()
         await wait_for(lambda: "not connected yet" in window.banner.message(), "the refusal")
-    finally:
-        window.close()
-        await wait_for(lambda: is_closed(window), "the window to close", 20)
-        dispose(window)
 
 
 @pytest.mark.asyncio
@@ -115,11 +119,6 @@ async def test_saved_settings_reconnect_and_a_wrong_chain_id_is_explained(
     qtbot: QtBot, profile: AppPaths, sandbox_info: dict[str, Any], tmp_path: Path,
     keeper: QWidget,
 ) -> None:
-    options = LaunchOptions(data_dir=tmp_path, sandbox_url=sandbox_info["rpc_url"])
-    window = MainWindow(profile, options, AppSettings(profile.config_dir))
-    window.show()
-    controller = AppController(window)
-    status = window.status_bar
     contracts = sandbox_info["contracts"]
 
     def custom(chain_id: int) -> Preferences:
@@ -128,7 +127,10 @@ async def test_saved_settings_reconnect_and_a_wrong_chain_id_is_explained(
             contracts["terminal"], contracts["vault"],
         ))
 
-    try:
+    async with controlled_window(profile, tmp_path, sandbox_info["rpc_url"]) as (
+        window, controller
+    ):
+        status = window.status_bar
         controller.start()
         await wait_for(lambda: status.connection_label.text() == "Connected", "the connection")
         first = controller.connection
@@ -148,8 +150,4 @@ async def test_saved_settings_reconnect_and_a_wrong_chain_id_is_explained(
         assert status.connection_label.text().startswith("Not connected: Wrong network")
         assert controller.connection is None
         assert window.compose_page.source_picker.terms_label.text().startswith("Connect to")
-    finally:
-        window.close()
-        await wait_for(lambda: is_closed(window), "the window to close", 20)
-        dispose(window)
     assert controller.store is None
