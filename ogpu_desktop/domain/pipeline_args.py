@@ -123,6 +123,17 @@ def _timeout() -> ArgSpec:
     )
 
 
+def _score_function() -> ArgSpec:
+    return ArgSpec(
+        "function_to_apply",
+        "Score function",
+        str,
+        _SCORE_FUNCTION_HELP,
+        choices=_SCORE_FUNCTIONS,
+        advanced=True,
+    )
+
+
 def _token_count(
     name: str, label: str, help_text: str, *, minimum: int = 1, advanced: bool = False
 ) -> ArgSpec:
@@ -153,14 +164,7 @@ PIPELINES: Mapping[str, PipelineArgs] = MappingProxyType(
                     maximum=1000,
                     placeholder="1",
                 ),
-                ArgSpec(
-                    "function_to_apply",
-                    "Score function",
-                    str,
-                    _SCORE_FUNCTION_HELP,
-                    choices=_SCORE_FUNCTIONS,
-                    advanced=True,
-                ),
+                _score_function(),
             ),
         ),
         IMAGE_CLASSIFICATION: PipelineArgs(
@@ -176,14 +180,7 @@ PIPELINES: Mapping[str, PipelineArgs] = MappingProxyType(
                     maximum=1000,
                     placeholder="5",
                 ),
-                ArgSpec(
-                    "function_to_apply",
-                    "Score function",
-                    str,
-                    _SCORE_FUNCTION_HELP,
-                    choices=_SCORE_FUNCTIONS,
-                    advanced=True,
-                ),
+                _score_function(),
                 _timeout(),
             ),
             unknown_is_error=True,
