@@ -70,11 +70,12 @@ class PublishPreview:
     def summary(self) -> str:
         """One plain sentence for the dialog's headline."""
         tasks = "1 task" if self.count == 1 else f"{self.count} tasks"
+        # An estimate: eight decimals, as the fee line shows it, not all eighteen.
+        fee = format_amount(self.likely_fee_wei, self.symbol, max_places=8).removeprefix("≈ ")
         return (
             f"Publish {tasks} on {self.network_name}: "
             f"{format_amount(self.total_payment_wei, self.symbol)} from the vault, plus a "
-            "network fee of about "
-            f"{format_amount(self.likely_fee_wei, self.symbol)}."
+            f"network fee of about {fee}."
         )
 
 
