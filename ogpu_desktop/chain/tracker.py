@@ -7,6 +7,8 @@ from collections.abc import Collection, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from web3.types import BlockIdentifier
+
 from ogpu_desktop.chain.contracts import (
     EVENT_BY_TOPIC,
     TOPICS,
@@ -197,13 +199,23 @@ class TaskState:
 
 
 async def read_task_states(
-    client: RpcClient, contracts: Contracts, tasks: Sequence[str], *, batch: int = STATUS_BATCH
+    client: RpcClient,
+    contracts: Contracts,
+    tasks: Sequence[str],
+    *,
+    block: int | None = None,
+    batch: int = STATUS_BATCH,
 ) -> dict[str, TaskState]:
     """Read ``getStatus`` and ``getExpiryTime`` of many tasks with batched JSON-RPC requests.
 
     Each HTTP request carries up to ``batch`` tasks (two calls each). A batch that fails is
     skipped (logged); its tasks are read again on the next reconciliation.
+
+    Args:
+        block: Read the state at this block (the latest when ``None``). Naming the block lets
+            the caller know which events have to be read to explain what it saw.
     """
+    at: BlockIdentifier = "latest" if block is None else block
     states: dict[str, TaskState] = {}
     for start in range(0, len(tasks), batch):
         part = tasks[start : start + batch]
@@ -211,8 +223,10 @@ async def read_task_states(
             async with client.w3.batch_requests() as requests:
                 for task in part:
                     contract = contracts.task(task)
-                    requests.add(contract.functions.getStatus())
-                    requests.add(contract.functions.getExpiryTime())
+                    requests.add(contract.functions.getStatus().call(block_identifier=at))
+                    requests.add(
+                        contract.functions.getExpiryTime().call(block_identifier=at)
+                    )
                 answers = await client.run(requests.async_execute(), "Reading task statuses")
         except Exception as exc:  # one failed batch must not stop the others
             log.warning("status batch of %d tasks failed: %s", len(part), exc)

@@ -98,8 +98,8 @@ class TrackingService:
     Store writes happen on the event-loop thread: one small transaction per poll (see
     ``ogpu_desktop.store.database`` for why that is cheaper than a thread hop).
 
-    Every poll is still one ``eth_getLogs`` over one block range; this rule decides where the
-    range starts, so no task loses an event:
+    Every poll is still one ``eth_getLogs`` over one block range; two rules decide which tasks
+    it follows and where the range starts, so no task loses an event:
 
     * **A task is read from its publish block.** A task recorded while a poll waits for its logs
       is not in that poll's set: its events in the range are dropped, and the cursor moves past
@@ -108,9 +108,16 @@ class TrackingService:
       reorg margin). Only a completed poll that had the task in its set and read its publish
       block marks it read, in the transaction that moves the cursor. A re-read costs nothing
       but blocks: every update is idempotent.
+    * **A task stays followed until its end has been read.** The periodic direct status read
+      can see a task final before any poll read the events that led there (its responses among
+      them). The read is pinned to a known block (the head of the poll just made), and the task
+      keeps being followed, though final, until the cursor reaches that block
+      (``final_seen_block``). The alternative, reading each such task's responses directly in
+      the status batch, would add calls per task and a second source for responses; this way
+      the events stay the only one.
 
-    Polls run one at a time (a publish asks for a poll while the loop may be polling): each
-    then sees the cursor and the tasks the previous one left.
+    Polls and status reads run one at a time (a publish asks for a poll while the loop may be
+    polling): each then sees the cursor and the tasks the previous one left.
 
     Args:
         session: The open network session.
@@ -240,26 +247,37 @@ class TrackingService:
             for record in self.session.store.tasks.list_tasks(self.session.chain_id)
         ]
 
-    async def reconcile(self) -> int:
+    async def reconcile(self, at_block: int | None = None) -> int:
         """Read the status of every open task directly (batched) and fix the store.
 
         Catches what events may not announce (lazy expiry, statuses set without an event).
-        Returns the number of tasks whose stored status changed.
+        A task seen final stays followed until the poll cursor reaches ``at_block``, so the
+        events that led there (its responses) are still read.
+
+        Args:
+            at_block: The block to read at; the poll loop passes the head its poll just read
+                (no extra request). ``None`` reads the head first.
+
+        Returns:
+            The number of tasks whose stored status changed.
         """
-        store, chain_id = self.session.store, self.session.chain_id
-        open_tasks = {t.address: t for t in store.tasks.open_tasks(chain_id)}
-        if not open_tasks:
-            return 0
-        states = await read_task_states(self.session.client, self.session.contracts,
-                                        list(open_tasks))
-        changed = {a: s.status for a, s in states.items() if s.status != open_tasks[a].status}
-        if changed:
-            store.tasks.apply_tracking(chain_id, statuses=changed, exact=True)
-            for address, value in changed.items():
-                task = open_tasks[address]
-                self.updates.emit(TaskUpdate(address, value,
-                                             display_status(value, task.expiry_time),
-                                             task.attempt_count))
+        async with self._busy:
+            store, chain_id = self.session.store, self.session.chain_id
+            open_tasks = {t.address: t for t in store.tasks.open_tasks(chain_id)}
+            if not open_tasks:
+                return 0
+            block = at_block if at_block is not None else await self.tracker.head()
+            states = await read_task_states(self.session.client, self.session.contracts,
+                                            list(open_tasks), block=block)
+            changed = {a: s.status for a, s in states.items()
+                       if s.status != open_tasks[a].status}
+            if not changed:
+                return 0
+            store.tasks.apply_tracking(chain_id, statuses=changed, exact=True, seen_at=block)
+        for address, value in changed.items():
+            task = open_tasks[address]
+            self.updates.emit(TaskUpdate(address, value, display_status(value, task.expiry_time),
+                                         task.attempt_count))
         return len(changed)
 
     def backoff_delay(self) -> float:
@@ -269,9 +287,9 @@ class TrackingService:
     async def step(self, poll_number: int) -> float:
         """One loop step: poll (and reconcile when due); return how long to wait next."""
         try:
-            await self.poll_once()
+            summary = await self.poll_once()
             if poll_number % self.reconcile_every == 0:
-                await self.reconcile()
+                await self.reconcile(at_block=summary.head)
         except ChainError as exc:
             self.failures += 1
             delay = self.backoff_delay()

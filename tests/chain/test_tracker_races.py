@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 import pytest
@@ -11,12 +12,14 @@ from ogpu_desktop.services.actions import ActionService
 from ogpu_desktop.services.publish import PublishService
 from ogpu_desktop.services.session import ChainSession
 from ogpu_desktop.services.task_records import record_published_task
-from ogpu_desktop.services.tracking import TrackingService
+from ogpu_desktop.services.tracking import FINALIZED, TaskUpdate, TrackingService
 from ogpu_desktop.store import Store
 from tests.chain.conftest import fund
 from tests.chain.protocol_env import MIN_PAYMENT, ProtocolEnv
 from tests.chain.rpc_proxy import RpcProxy
 from tests.helpers.test_signer import LocalTestSigner
+
+SENTIMENT = {"result": {"output": [{"label": "POSITIVE", "score": 0.98}]}}
 
 
 async def publish(
@@ -34,6 +37,62 @@ async def publish(
     (published,) = outcome.tasks
     assert published.task, published.message
     return signer, (published.task,)
+
+
+@pytest.mark.asyncio
+async def test_a_task_seen_final_by_a_status_read_still_gets_its_response(
+    session: ChainSession, protocol: ProtocolEnv
+) -> None:
+    store, chain_id = session.store, session.chain_id
+    _, (task,) = await publish(session, protocol, protocol.first_response_source)
+    tracking = TrackingService(session)
+    tracking.tracker.reorg_margin = 0
+    updates: list[TaskUpdate] = []
+    tracking.updates.subscribe(updates.append)
+    await tracking.poll_once()
+    protocol.attempt(task)
+    response = protocol.respond(task, json.dumps(SENTIMENT))  # FIRST_RESPONSE: final at once
+    # The direct status read comes first and sees the end before any poll read the events.
+    assert await tracking.reconcile() == 1
+    record = store.tasks.get_task(chain_id, task)
+    assert record is not None
+    assert record.status == FINALIZED
+    assert store.tasks.responses_of(chain_id, task) == []
+    summary = await tracking.poll_once()
+    assert summary.tracked == 1  # still followed: its events up to the end were not read yet
+    assert summary.log_requests == 1
+    (recorded,) = store.tasks.responses_of(chain_id, task)
+    assert (recorded.address, recorded.status) == (response, 1)
+    record = store.tasks.get_task(chain_id, task)
+    assert record is not None
+    assert (record.status, record.attempt_count) == (FINALIZED, 1)
+    assert any(u.task == task and u.new_responses == (response,) for u in updates)
+    assert (await tracking.poll_once()).tracked == 0  # read up to its end: no longer followed
+
+
+@pytest.mark.asyncio
+async def test_a_status_read_ahead_of_a_lagging_cursor_keeps_the_task_until_caught_up(
+    session: ChainSession, protocol: ProtocolEnv
+) -> None:
+    store, chain_id = session.store, session.chain_id
+    _, (task,) = await publish(session, protocol, protocol.first_response_source)
+    tracking = TrackingService(session, chunk_blocks=1)
+    tracking.tracker.reorg_margin = 0
+    tracking.tracker.max_chunks = 1
+    for _ in range(10):  # catch up with the head, one block per poll
+        await tracking.poll_once()
+    protocol.attempt(task)
+    response = protocol.respond(task, "late words")
+    assert await tracking.reconcile() == 1
+    polls = 0
+    while not store.tasks.responses_of(chain_id, task):
+        summary = await tracking.poll_once()
+        assert summary.tracked == 1
+        polls += 1
+        assert polls < 10, "the response was never read"
+    assert polls == 2  # one block per poll: the attempt, then the response
+    (recorded,) = store.tasks.responses_of(chain_id, task)
+    assert (recorded.address, recorded.status) == (response, 1)
 
 
 @pytest.mark.asyncio

@@ -190,8 +190,10 @@ async def test_reconciliation_reads_statuses_in_one_batched_request(
         _, tasks = await publish(session, protocol, protocol.first_response_source, count=30)
         protocol.attempt(tasks[0])
         protocol.respond(tasks[0], "ok")
+        tracking = TrackingService(session)
+        head = await tracking.tracker.head()  # the poll loop passes its poll's head
         proxy.reset_counts()
-        changed = await TrackingService(session).reconcile()
+        changed = await tracking.reconcile(at_block=head)
         assert changed == 1
         assert proxy.http_requests == 1
         assert proxy.methods["eth_call"] == 60
