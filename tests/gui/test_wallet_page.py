@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
-import keyring.backends.fail
 import keyring.errors
 import pytest
 from eth_account import Account as EthAccount
@@ -39,7 +38,9 @@ from tests.gui.wallet_helpers import (
     wallet_page,
 )
 from tests.gui.wallet_http import serve_json
-from tests.helpers.keychain import require_keychain
+from tests.helpers.keychain import no_keychain, require_keychain
+
+__all__ = ["no_keychain"]
 
 PASSWORD = "correct horse battery"
 KEY = "0x" + "4c" * 32
@@ -51,15 +52,6 @@ def _collect_garbage_here() -> Iterator[None]:
     gc.collect()
     yield
     gc.collect()
-
-
-@pytest.fixture
-def no_keychain() -> Iterator[None]:
-    """keyring's ``fail`` backend, as on a Linux box without Secret Service; restored after."""
-    previous = keyring.get_keyring()
-    keyring.set_keyring(keyring.backends.fail.Keyring())
-    yield
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture

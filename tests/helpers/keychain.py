@@ -1,15 +1,18 @@
-"""Finding a real, unlocked Secret Service for the tests marked ``keychain``.
+"""Finding a real, unlocked Secret Service for the tests marked ``keychain``; or none at all.
 
 Such tests skip when none is reachable, and fail instead when ``OGPU_REQUIRE_KEYCHAIN=1`` (as
-``scripts/test`` sets it), so CI cannot pass by skipping.
+``scripts/test`` sets it), so CI cannot pass by skipping. The ``no_keychain`` fixture stands for
+a computer without one.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from functools import cache
 
 import keyring
+import keyring.backends.fail
 import pytest
 
 HOW_TO_RUN = (
@@ -41,6 +44,15 @@ def secret_service_problem() -> str | None:
     except secretstorage.exceptions.SecretStorageException as exc:
         return f"the Secret Service cannot be reached ({exc}); {HOW_TO_RUN}"
     return None
+
+
+@pytest.fixture
+def no_keychain() -> Iterator[None]:
+    """keyring's ``fail`` backend, as on a Linux box without Secret Service; restored after."""
+    previous = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
 
 
 def require_keychain(request: pytest.FixtureRequest) -> None:

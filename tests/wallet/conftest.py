@@ -15,12 +15,13 @@ from pathlib import Path
 
 import keyring
 import keyring.backend
-import keyring.backends.fail
 import keyring.errors
 import pytest
 
 from ogpu_desktop.wallet import KeyringKeyStore, Wallet
-from tests.helpers.keychain import require_keychain
+from tests.helpers.keychain import no_keychain, require_keychain
+
+__all__ = ["no_keychain"]
 
 TEST_KEYRING_PASSWORD = os.environ.get("OGPU_TEST_KEYRING_PASSWORD", "ogpu-test-keyring")
 
@@ -56,15 +57,6 @@ def settings_file(tmp_path: Path) -> Path:
 def wallet(settings_file: Path, keychain_store: KeyringKeyStore) -> Wallet:
     """A wallet on the real keychain, with its own settings file."""
     return Wallet(settings_file, keychain=keychain_store)
-
-
-@pytest.fixture
-def no_keychain() -> Iterator[None]:
-    """keyring's ``fail`` backend, as on a Linux box without Secret Service; restored after."""
-    previous = keyring.get_keyring()
-    keyring.set_keyring(keyring.backends.fail.Keyring())
-    yield
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture
