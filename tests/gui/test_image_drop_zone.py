@@ -26,8 +26,9 @@ def _file_mime(path: Path) -> QMimeData:
     return mime
 
 
-def _drag_enter(zone: ImageDropZone, mime: QMimeData) -> bool:
-    event = QDragEnterEvent(
+def _send(zone: ImageDropZone, event_type: type[QDropEvent], mime: QMimeData) -> bool:
+    """Send a copy drag/drop event of ``event_type`` carrying ``mime``; whether it was accepted."""
+    event = event_type(
         QPointF(10, 10),
         Qt.DropAction.CopyAction,
         mime,
@@ -36,21 +37,15 @@ def _drag_enter(zone: ImageDropZone, mime: QMimeData) -> bool:
     )
     QApplication.sendEvent(zone, event)
     return event.isAccepted()
+
+
+def _drag_enter(zone: ImageDropZone, mime: QMimeData) -> bool:
+    return _send(zone, QDragEnterEvent, mime)
 
 
 def _drop(zone: ImageDropZone, mime: QMimeData) -> bool:
     """Drag ``mime`` over the zone and drop it, as a file manager or browser does."""
-    if not _drag_enter(zone, mime):
-        return False
-    event = QDropEvent(
-        QPointF(10, 10),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    QApplication.sendEvent(zone, event)
-    return event.isAccepted()
+    return _drag_enter(zone, mime) and _send(zone, QDropEvent, mime)
 
 
 async def _settle(zone: ImageDropZone) -> None:
