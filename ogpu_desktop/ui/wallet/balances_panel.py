@@ -11,8 +11,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -21,7 +19,7 @@ from ogpu_desktop.domain.amounts import format_amount, parse_amount
 from ogpu_desktop.errors import ValidationError
 from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.wallet.chain_link import VaultTransfer, WalletChainLink
-from ogpu_desktop.ui.wallet.dialog_base import field_row, plain_label
+from ogpu_desktop.ui.wallet.dialog_base import field_row, line_edit, plain_label, push_button
 from ogpu_desktop.ui.wallet.field_error import FieldError
 
 NOT_CONNECTED = "Not connected"
@@ -43,14 +41,14 @@ class BalancesPanel(QGroupBox):
         self.wallet_balance_label = self._value_label("wallet.wallet_balance_label")
         self.vault_available_label = self._value_label("wallet.vault_available_label")
         self.escrowed_label = self._value_label("wallet.escrowed_label")
-        self.refresh_button = QPushButton("Refresh", self)
-        self.refresh_button.setObjectName("wallet.refresh_balances_button")
+        self.refresh_button = push_button(
+            "Refresh", "wallet.refresh_balances_button", self, self.refresh
+        )
         self.refresh_button.setToolTip("Read the balances from the network again")
-        self.refresh_button.clicked.connect(self.refresh)
-        self.faucet_button = QPushButton("Get test tokens", self)
-        self.faucet_button.setObjectName("wallet.faucet_button")
+        self.faucet_button = push_button(
+            "Get test tokens", "wallet.faucet_button", self, self.request_test_tokens
+        )
         self.faucet_button.setToolTip("Ask the Sandbox faucet for free test tokens")
-        self.faucet_button.clicked.connect(self.request_test_tokens)
 
         self.status_label = plain_label("wallet.balances_status_label", "", self)
 
@@ -70,22 +68,19 @@ class BalancesPanel(QGroupBox):
         self._update_controls()
 
     def _transfer_row(self) -> QHBoxLayout:
-        self.amount_edit = QLineEdit(self)
-        self.amount_edit.setObjectName("wallet.amount_edit")
-        self.amount_edit.setAccessibleName("Amount")
-        self.amount_edit.setPlaceholderText("Amount, such as 1.5")
+        self.amount_edit = line_edit(
+            "wallet.amount_edit", "Amount", self, placeholder="Amount, such as 1.5"
+        )
         self.amount_edit.setToolTip(
             "Amount in whole tokens to deposit into or withdraw from the vault"
         )
         self.amount_error = FieldError("wallet.amount_error", self)
-        self.deposit_button = QPushButton("Deposit", self)
-        self.deposit_button.setObjectName("wallet.deposit_button")
+        self.deposit_button = push_button("Deposit", "wallet.deposit_button", self, self.deposit)
         self.deposit_button.setToolTip("Move the amount from the wallet into the vault")
-        self.deposit_button.clicked.connect(self.deposit)
-        self.withdraw_button = QPushButton("Withdraw", self)
-        self.withdraw_button.setObjectName("wallet.withdraw_button")
+        self.withdraw_button = push_button(
+            "Withdraw", "wallet.withdraw_button", self, self.withdraw
+        )
         self.withdraw_button.setToolTip("Move the amount from the vault back to the wallet")
-        self.withdraw_button.clicked.connect(self.withdraw)
         transfer = QHBoxLayout()
         self.amount_edit.setMinimumWidth(200)
         transfer.addWidget(field_row(self.amount_edit, self.amount_error, self), 1)
