@@ -387,10 +387,13 @@ class TaskDetailPanel(QWidget):
         ):
             return
         signer = services.active_signer()
-        await services.actions.confirm(signer, chosen.address)
+        receipt = await services.actions.confirm(signer, chosen.address)
         status = await services.actions.task_status(record.address)
+        # seen_at keeps the task followed until the tracker has read up to the confirmation,
+        # so a response submitted just before it is still recorded.
         services.session.store.tasks.apply_tracking(
             services.session.chain_id, statuses={record.address: status},
+            seen_at=int(receipt["blockNumber"]),
             responses=[ResponseRecord(services.session.chain_id, chosen.address, record.address,
                                       None, None, 1, None, None)],
         )
