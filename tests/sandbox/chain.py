@@ -18,6 +18,7 @@ from web3.types import TxReceipt
 
 from ogpu_desktop.chain.abis import load_abi
 from ogpu_desktop.sandbox.deploy import Deployment, contract, deploy_protocol, publish_source
+from tests.helpers.raw_send import send_signed
 
 ETHER = 10**18
 MANUAL_CONFIRMATION = 0
@@ -118,17 +119,7 @@ class SandboxChain:
 
     def send(self, account: LocalAccount, call: ContractFunction, value: int = 0) -> TxReceipt:
         """Sign ``call`` locally with ``account``'s key, send it raw and return the receipt."""
-        tx = call.build_transaction(
-            {
-                "from": account.address,
-                "value": value,
-                "nonce": self.w3.eth.get_transaction_count(account.address, "pending"),
-            }
-        )
-        signed = account.sign_transaction(tx)
-        receipt = self.w3.eth.wait_for_transaction_receipt(
-            self.w3.eth.send_raw_transaction(signed.raw_transaction)
-        )
+        receipt = send_signed(self.w3, account, call, value)
         assert receipt["status"] == 1, f"{call.fn_name} reverted on {self.name}"
         return receipt
 

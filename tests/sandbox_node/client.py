@@ -18,6 +18,7 @@ from web3.logs import DISCARD
 from web3.types import TxReceipt
 
 from ogpu_desktop.chain.abis import load_abi
+from tests.helpers.raw_send import send_signed
 
 ETHER = 10**18
 STATUS = {"NEW": 0, "ATTEMPTED": 1, "RESPONDED": 2, "CANCELED": 3, "EXPIRED": 4, "FINALIZED": 5}
@@ -80,16 +81,7 @@ class SandboxClient:
         self, call: ContractFunction, value: int = 0, account: LocalAccount | None = None
     ) -> TxReceipt:
         """Build, sign locally, send and wait for ``call``; the receipt must show success."""
-        signer = account or self.account
-        tx = call.build_transaction({
-            "from": signer.address,
-            "value": value,
-            "nonce": self.w3.eth.get_transaction_count(signer.address, "pending"),
-        })
-        signed = signer.sign_transaction(tx)
-        receipt = self.w3.eth.wait_for_transaction_receipt(
-            self.w3.eth.send_raw_transaction(signed.raw_transaction)
-        )
+        receipt = send_signed(self.w3, account or self.account, call, value)
         assert receipt["status"] == 1
         return receipt
 
