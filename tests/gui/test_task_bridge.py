@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +18,26 @@ from ogpu_desktop.services.tracking import FINALIZED, TaskUpdate
 from ogpu_desktop.ui.models.task_row import TaskState
 from ogpu_desktop.ui.models.task_table_model import TaskTableModel
 from ogpu_desktop.ui.tasks.task_list_bridge import TaskListBridge
-from tests.gui.task_helpers import dispose, open_env, wait_for
+from tests.gui.task_helpers import TaskEnv, dispose, open_env, wait_for
 from tests.helpers.sandbox import sandbox_info
 
 __all__ = ["sandbox_info"]
+
+
+@asynccontextmanager
+async def bridged(
+    info: dict[str, Any], folder: Path, *, check_ms: int
+) -> AsyncIterator[tuple[TaskEnv, TaskTableModel, TaskListBridge]]:
+    """Services on the Sandbox, a task model and a bridge to it (not attached); closed after."""
+    env = await open_env(info, folder)
+    model = TaskTableModel()
+    bridge = TaskListBridge(model, check_ms=check_ms)
+    try:
+        yield env, model, bridge
+    finally:
+        bridge.attach(None)
+        await env.close()
+        dispose(bridge, model)
 
 
 def _state(model: TaskTableModel, address: str) -> TaskState | None:
@@ -42,14 +60,11 @@ def _responses(model: TaskTableModel, address: str) -> int:
 async def test_published_tasks_appear_then_move_to_finalized_without_a_reset(
     sandbox_info: dict[str, Any], tmp_path: Path
 ) -> None:
-    env = await open_env(sandbox_info, tmp_path)
-    model = TaskTableModel()
-    bridge = TaskListBridge(model, check_ms=100)
-    resets: list[int] = []
-    inserted: list[int] = []
-    finished: list[tuple[str, str]] = []
-    arrived: list[tuple[str, int]] = []
-    try:
+    async with bridged(sandbox_info, tmp_path, check_ms=100) as (env, model, bridge):
+        resets: list[int] = []
+        inserted: list[int] = []
+        finished: list[tuple[str, str]] = []
+        arrived: list[tuple[str, int]] = []
         bridge.attach(env.services)
         model.modelReset.connect(lambda: resets.append(1))
         model.rowsInserted.connect(lambda _p, first, last: inserted.append(last - first + 1))
@@ -72,10 +87,6 @@ async def test_published_tasks_appear_then_move_to_finalized_without_a_reset(
         assert finished == [(task, "finalized")]
         # The first answer finalises a FIRST_RESPONSE task: the second provider is too late.
         assert arrived == [(task, 1)]
-    finally:
-        bridge.attach(None)
-        await env.close()
-        dispose(bridge, model)
 
 
 @pytest.mark.asyncio
@@ -114,14 +125,11 @@ async def test_model_stays_valid_while_updates_stream_in(
 async def test_updates_from_another_thread_are_applied_on_the_qt_thread(
     sandbox_info: dict[str, Any], tmp_path: Path
 ) -> None:
-    env = await open_env(sandbox_info, tmp_path)
-    model = TaskTableModel()
-    bridge = TaskListBridge(model, check_ms=50)
-    threads: list[bool] = []
-    gui_thread = QApplication.instance().thread()  # type: ignore[union-attr]
-    model.dataChanged.connect(lambda *_: threads.append(QThread.currentThread() is gui_thread))
-    captured: list[TaskUpdate] = []
-    try:
+    async with bridged(sandbox_info, tmp_path, check_ms=50) as (env, model, bridge):
+        threads: list[bool] = []
+        gui_thread = QApplication.instance().thread()  # type: ignore[union-attr]
+        model.dataChanged.connect(lambda *_: threads.append(QThread.currentThread() is gui_thread))
+        captured: list[TaskUpdate] = []
         bridge.attach(env.services)
         (task,) = await env.publish("text-generation")
         await wait_for(lambda: _state(model, task) is TaskState.NEW, "the task to be listed")
@@ -139,10 +147,6 @@ async def test_updates_from_another_thread_are_applied_on_the_qt_thread(
         await wait_for(lambda: _state(model, task) is TaskState.FINALIZED, "the update to land")
         assert threads
         assert all(threads)
-    finally:
-        bridge.attach(None)
-        await env.close()
-        dispose(bridge, model)
 
 
 
@@ -150,13 +154,10 @@ async def test_updates_from_another_thread_are_applied_on_the_qt_thread(
 async def test_a_response_the_tracker_did_not_record_is_found_in_the_task_events(
     sandbox_info: dict[str, Any], tmp_path: Path
 ) -> None:
-    env = await open_env(sandbox_info, tmp_path)
-    model = TaskTableModel()
-    bridge = TaskListBridge(model, check_ms=50)
-    arrived: list[tuple[str, int]] = []
-    bridge.responses_arrived.connect(lambda a, n: arrived.append((a, n)))
-    store, chain_id = env.store, env.services.session.chain_id
-    try:
+    async with bridged(sandbox_info, tmp_path, check_ms=50) as (env, model, bridge):
+        arrived: list[tuple[str, int]] = []
+        bridge.responses_arrived.connect(lambda a, n: arrived.append((a, n)))
+        store, chain_id = env.store, env.services.session.chain_id
         bridge.attach(env.services)
         (task,) = await env.publish("summarization")
         for _ in range(600):
@@ -176,7 +177,3 @@ async def test_a_response_the_tracker_did_not_record_is_found_in_the_task_events
         assert arrived == [(task, 1)]
         fetched = await env.services.results.fetch(response.address)
         assert fetched.view.kind.value == "summary"
-    finally:
-        bridge.attach(None)
-        await env.close()
-        dispose(bridge, model)
