@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
+import pytest_asyncio
 
 from ogpu_desktop.chain.contracts import task_published_in
 from ogpu_desktop.services.actions import ActionService
@@ -32,29 +33,35 @@ def proxy(protocol: ProtocolEnv) -> Iterator[RpcProxy]:
     p.stop()
 
 
+@pytest_asyncio.fixture
+async def session(
+    protocol: ProtocolEnv, store: Store, proxy: RpcProxy
+) -> AsyncIterator[ChainSession]:
+    """In this module the session's RPC goes through the fault-injecting proxy (5 s timeout)."""
+    opened = await ChainSession.open(protocol.network(proxy.url), store, timeout=5)
+    yield opened
+    await opened.close()
+
+
 @pytest.mark.asyncio
 async def test_send_answered_by_a_lost_connection_publishes_exactly_one_task(
-    protocol: ProtocolEnv, store: Store, proxy: RpcProxy
+    protocol: ProtocolEnv, store: Store, proxy: RpcProxy, session: ChainSession
 ) -> None:
-    session = await ChainSession.open(protocol.network(proxy.url), store, timeout=5)
-    try:
-        signer = await funded_signer(session, protocol, 2 * MIN_PAYMENT)
-        service = PublishService(session)
-        preview = await preview_manual(service, protocol, signer, [CONFIG])
-        before = await source_task_count(session, protocol.manual_source)
-        proxy.drop_response_to = {"eth_sendRawTransaction"}
-        proxy.reset_counts()
-        outcome = await service.execute(preview, signer)
-        proxy.drop_response_to = set()
-        assert outcome.all_published, outcome.tasks[0].message
-        assert proxy.dropped == 1
-        assert proxy.methods["eth_sendRawTransaction"] == 1
-        assert await source_task_count(session, protocol.manual_source) == before + 1
-        balances = await ActionService(session).balances(signer.address)
-        assert balances.escrowed == MIN_PAYMENT  # one payment locked, not two
-        assert store.tasks.count_tasks(session.chain_id) == 1
-    finally:
-        await session.close()
+    signer = await funded_signer(session, protocol, 2 * MIN_PAYMENT)
+    service = PublishService(session)
+    preview = await preview_manual(service, protocol, signer, [CONFIG])
+    before = await source_task_count(session, protocol.manual_source)
+    proxy.drop_response_to = {"eth_sendRawTransaction"}
+    proxy.reset_counts()
+    outcome = await service.execute(preview, signer)
+    proxy.drop_response_to = set()
+    assert outcome.all_published, outcome.tasks[0].message
+    assert proxy.dropped == 1
+    assert proxy.methods["eth_sendRawTransaction"] == 1
+    assert await source_task_count(session, protocol.manual_source) == before + 1
+    balances = await ActionService(session).balances(signer.address)
+    assert balances.escrowed == MIN_PAYMENT  # one payment locked, not two
+    assert store.tasks.count_tasks(session.chain_id) == 1
 
 
 @pytest.mark.asyncio
@@ -110,26 +117,22 @@ async def test_killed_between_send_and_receipt_records_the_task_on_next_start(
 
 @pytest.mark.asyncio
 async def test_send_that_cannot_be_confirmed_is_kept_pending_and_recovered(
-    protocol: ProtocolEnv, store: Store, proxy: RpcProxy
+    protocol: ProtocolEnv, proxy: RpcProxy, session: ChainSession
 ) -> None:
-    session = await ChainSession.open(protocol.network(proxy.url), store, timeout=5)
-    try:
-        signer = await funded_signer(session, protocol, 2 * MIN_PAYMENT)
-        service = PublishService(session)
-        configs = [CONFIG, {"function_name": "inference", "data": {"input": "second"}}]
-        preview = await preview_manual(service, protocol, signer, configs)
-        before = await source_task_count(session, protocol.manual_source)
-        proxy.drop_response_to = {"eth_sendRawTransaction"}
-        proxy.fail_methods = {"eth_getTransactionByHash"}
-        outcome = await service.execute(preview, signer)
-        proxy.drop_response_to = set()
-        proxy.fail_methods = set()
-        assert [t.state for t in outcome.tasks] == ["pending", "skipped"]
-        assert "never sent as a second task" in outcome.tasks[0].message
-        report = await recover(session)
-        assert report.mined == (outcome.tasks[0].tx_hash,)
-        assert len(report.recovered_tasks) == 1
-        assert await source_task_count(session, protocol.manual_source) == before + 1
-        assert (await ActionService(session).balances(signer.address)).escrowed == MIN_PAYMENT
-    finally:
-        await session.close()
+    signer = await funded_signer(session, protocol, 2 * MIN_PAYMENT)
+    service = PublishService(session)
+    configs = [CONFIG, {"function_name": "inference", "data": {"input": "second"}}]
+    preview = await preview_manual(service, protocol, signer, configs)
+    before = await source_task_count(session, protocol.manual_source)
+    proxy.drop_response_to = {"eth_sendRawTransaction"}
+    proxy.fail_methods = {"eth_getTransactionByHash"}
+    outcome = await service.execute(preview, signer)
+    proxy.drop_response_to = set()
+    proxy.fail_methods = set()
+    assert [t.state for t in outcome.tasks] == ["pending", "skipped"]
+    assert "never sent as a second task" in outcome.tasks[0].message
+    report = await recover(session)
+    assert report.mined == (outcome.tasks[0].tx_hash,)
+    assert len(report.recovered_tasks) == 1
+    assert await source_task_count(session, protocol.manual_source) == before + 1
+    assert (await ActionService(session).balances(signer.address)).escrowed == MIN_PAYMENT
