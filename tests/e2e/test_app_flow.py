@@ -49,6 +49,10 @@ SCORE = re.compile(r"\d\.\d{3}")
 EXPIRY = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d \(in .+\)")
 FEE = re.compile(r"about .+ OGPU, at most .+ OGPU \(paid from the wallet\)")
 KEY = re.compile(r"0x[0-9a-f]{64}")
+HEADLINE = re.compile(
+    r"Publish \d tasks? on Sandbox \(this computer\): [\d.]+ OGPU from the vault, plus a network "
+    r"fee of about 0\.\d{1,8} OGPU\."
+)
 DELIVERY = {
     "FIRST_RESPONSE": "the first answer is final",
     "MANUAL_CONFIRMATION": "you confirm the answer you accept",
@@ -110,6 +114,7 @@ def check_review(
     assert facts["total"] == f"{total} from the vault, plus the fee"
     assert facts["vault"].endswith("after"), facts["vault"]
     assert EXPIRY.fullmatch(facts["expiry"]), facts["expiry"]
+    assert HEADLINE.fullmatch(facts["headline"]), facts["headline"]
     assert facts["headline"].startswith(f"Publish {count} task"), facts["headline"]
     assert published.ipfs_notice == IPFS_NOTICE
     assert published.review_json.count('"function_name": "inference"') == count

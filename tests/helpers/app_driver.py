@@ -157,11 +157,13 @@ class AppDriver:
     """
 
     def __init__(
-        self, window: MainWindow, controller: AppController, log_handlers: list[logging.Handler]
+        self, window: MainWindow, controller: AppController, log_handlers: list[logging.Handler],
+        quit_on_last_window: bool = True,
     ) -> None:
         self.window = window
         self.controller = controller
         self._log_handlers = log_handlers
+        self._quit_on_last_window = quit_on_last_window
 
     @classmethod
     def open(cls, options: LaunchOptions) -> AppDriver:
@@ -171,6 +173,7 @@ class AppDriver:
         """
         app = create_application()
         # The window is closed (and the loop kept) by :meth:`close`, not by Qt's last-window rule.
+        quit_on_last_window = app.quitOnLastWindowClosed()
         app.setQuitOnLastWindowClosed(False)
         app_logger = logging.getLogger("ogpu_desktop")
         before = list(app_logger.handlers)
@@ -181,7 +184,7 @@ class AppDriver:
         after_first_paint(window)
         controller = window.findChild(AppController)
         assert controller is not None, "the start-up made no AppController"
-        return cls(window, controller, added)
+        return cls(window, controller, added, quit_on_last_window)
 
     # --- connection and pages --------------------------------------------------------------
 
@@ -228,6 +231,7 @@ class AppDriver:
                 window.hide()
                 shiboken6.delete(window)
             gc.collect()
+            create_application().setQuitOnLastWindowClosed(self._quit_on_last_window)
 
     # --- wallet ----------------------------------------------------------------------------
 
@@ -327,15 +331,21 @@ class AppDriver:
             lambda: f"the source {address} (terms: {picker.terms_label.text()!r})",
         )
 
+    async def pick_source(self, address: str) -> None:
+        """Pick ``address`` in the source list and wait for its terms."""
+        combo = self.compose.source_picker.combo
+        index = combo.findData(address)
+        assert index >= 0, f"{address} is not in the source list"
+        combo.setCurrentIndex(index)
+        combo.activated.emit(index)
+        await self.source_shown(address)
+
     async def browse_and_pick_source(self, address: str) -> None:
         """Browse the network's sources and pick ``address`` in the list."""
         picker = self.compose.source_picker
         picker.browse_button.click()
         await wait_until(lambda: picker.combo.findData(address) >= 0, "the browsed sources")
-        index = picker.combo.findData(address)
-        picker.combo.setCurrentIndex(index)
-        picker.combo.activated.emit(index)
-        await self.source_shown(address)
+        await self.pick_source(address)
 
     async def open_review(self) -> ConfirmPublishDialog:
         """Press Publish and return the review-and-sign dialog once it is shown."""
