@@ -13,7 +13,10 @@ from PySide6.QtWidgets import QWidget
 EXIT_AFTER_FIRST_PAINT_ENV = "OGPU_DESKTOP_EXIT_AFTER_FIRST_PAINT"
 
 #: Modules that are slow to import and must not be loaded before the window is painted.
-HEAVY_MODULES = ("web3", "eth_account", "eth_tester", "vyper", "py_ecc", "PIL", "qasync")
+HEAVY_MODULES = (
+    "web3", "eth_account", "eth_utils", "pydantic", "eth_tester", "vyper", "py_ecc", "PIL",
+    "qasync",
+)
 
 
 class FirstPaintWatcher(QObject):

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ogpu_desktop.chain.networks import NetworkKind
 from ogpu_desktop.domain.catalogue import CATALOGUE
 from ogpu_desktop.ui.models.task_filter_proxy import TaskFilterProxy
 from ogpu_desktop.ui.models.task_row import TaskRow, TaskState
@@ -356,7 +355,7 @@ class TasksPage(QWidget):
         if self.services is None:
             return None
         network = self.services.session.network
-        if network.kind is NetworkKind.SANDBOX:
+        if network.kind == "sandbox":  # NetworkKind is a StrEnum; its module loads eth_utils
             return None
         return network.explorer_link("task", address)
 
