@@ -29,6 +29,7 @@ from ogpu_desktop.chain.errors import (
     WrongNetworkError,
 )
 from ogpu_desktop.chain.networks import Network
+from ogpu_desktop.chain.session_lock import install as install_cancel_safe_session_lock
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -175,6 +176,7 @@ def make_web3(url: str, *, timeout: float = DEFAULT_TIMEOUT_S) -> AsyncWeb3[Asyn
     Retries are decided by the callers: a blind retry of ``eth_sendRawTransaction`` is harmless
     (same bytes), but the app must know it happened to check by hash first.
     """
+    install_cancel_safe_session_lock()
     provider = AsyncHTTPProvider(
         url,
         request_kwargs={"timeout": aiohttp.ClientTimeout(total=timeout)},
