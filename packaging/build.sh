@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds OGPU Desktop for the platform it runs on:
-#   1. the icons, rendered from resources/icons/ogpu-desktop.svg into build/icons/;
+#   1. the icons, rendered from ogpu_desktop/resources/ogpu-desktop.svg into build/icons/;
 #   2. the one-folder bundle dist/ogpu-desktop/ (PyInstaller, packaging/ogpu-desktop.spec);
 #   3. on Linux, the user tarball dist/ogpu-desktop-<version>-linux-<arch>.tar.gz with
 #      install.sh and uninstall.sh.

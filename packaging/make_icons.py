@@ -23,7 +23,7 @@ from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SVG = ROOT / "resources" / "icons" / "ogpu-desktop.svg"
+DEFAULT_SVG = ROOT / "ogpu_desktop" / "resources" / "ogpu-desktop.svg"
 APP_ICON_NAME = "network.opengpu.OgpuDesktop"
 #: Sizes that desktop environments look up in the hicolor theme.
 PNG_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)

@@ -6,8 +6,10 @@ import argparse
 import logging
 import signal
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from ogpu_desktop import APP_ID, APP_NAME, __version__
@@ -24,6 +26,7 @@ from ogpu_desktop.ui.main_window import MainWindow
 from ogpu_desktop.ui.qt_thread_gc import QtThreadGarbageCollector
 
 _log = logging.getLogger(__name__)
+APP_ICON = Path(__file__).resolve().parent.parent / "resources" / "ogpu-desktop.svg"
 
 
 def create_application() -> QApplication:
@@ -35,6 +38,8 @@ def create_application() -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
+    # An SVG, so the window and tray icons stay sharp at every scale factor.
+    app.setWindowIcon(QIcon(str(APP_ICON)))
     QtThreadGarbageCollector(app)
     return app
 

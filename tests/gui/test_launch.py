@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from ogpu_desktop.ui.first_paint import EXIT_AFTER_FIRST_PAINT_ENV
+from ogpu_desktop.ui.launch import APP_ICON, create_application
 
 
 def test_app_paints_its_window_without_loading_web3(tmp_path: Path) -> None:
@@ -27,3 +28,14 @@ def test_app_paints_its_window_without_loading_web3(tmp_path: Path) -> None:
     assert line["heavy_modules_loaded"] == []
     assert (tmp_path / "profile" / "logs" / "ogpu-desktop.log").is_file()
     assert (tmp_path / "profile" / "config").is_dir()
+
+
+def test_the_app_icon_is_set_and_renders_at_small_and_large_sizes() -> None:
+    app = create_application()
+    assert APP_ICON.is_file()
+    icon = app.windowIcon()
+    for side in (16, 256):
+        image = icon.pixmap(side, side).toImage()
+        assert image.width() == side
+        # A rendered drawing, not an empty square: the centre pixel is opaque.
+        assert image.pixelColor(side // 2, side // 2).alpha() > 0

@@ -9,7 +9,7 @@ from PIL import Image
 from tests.packaging.conftest import APP_ID, ROOT, load_make_icons
 
 make_icons = load_make_icons()
-SVG = ROOT / "resources" / "icons" / "ogpu-desktop.svg"
+SVG = ROOT / "ogpu_desktop" / "resources" / "ogpu-desktop.svg"
 
 
 def _png(out: Path, size: int) -> Path:

@@ -91,7 +91,7 @@ def test_libraries_data_files_read_at_run_time_are_bundled(datas: list[tuple[str
         "vyper/builtins/interfaces/IERC20.vyi",  # built-in interfaces Vyper resolves
         "eth/_utils/kzg_trusted_setup.txt",  # py-evm's point-evaluation precompile
         "eth_account/hdaccount/wordlist/english.txt",
-        "resources/icons/ogpu-desktop.svg",
+        "ogpu_desktop/resources/ogpu-desktop.svg",
     ):
         assert _bundled(datas, needed), needed
 
