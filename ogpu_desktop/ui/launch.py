@@ -33,14 +33,16 @@ def create_application() -> QApplication:
     """Return the process's QApplication, creating it with the app's names if needed."""
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
-        return existing
-    app = QApplication(sys.argv[:1])
-    app.setApplicationName(APP_NAME)
-    app.setApplicationVersion(__version__)
-    app.setDesktopFileName(APP_ID)
-    # An SVG, so the window and tray icons stay sharp at every scale factor.
-    app.setWindowIcon(QIcon(str(APP_ICON)))
-    QtThreadGarbageCollector(app)
+        app = existing
+    else:
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName(APP_NAME)
+        app.setApplicationVersion(__version__)
+        app.setDesktopFileName(APP_ID)
+        QtThreadGarbageCollector(app)
+    if app.windowIcon().isNull():
+        # An SVG, so the window and tray icons stay sharp at every scale factor.
+        app.setWindowIcon(QIcon(str(APP_ICON)))
     return app
 
 
