@@ -19,9 +19,9 @@ def run_self_test(options: LaunchOptions) -> int:
     """Run the self-test; print one line per task; return 0, or 1 with the reason on stderr."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import qasync  # noqa: PLC0415
-    from PySide6.QtWidgets import QApplication  # noqa: PLC0415
 
     from ogpu_desktop.services.self_test import run_self_test as run  # noqa: PLC0415
+    from ogpu_desktop.ui.launch import create_application  # noqa: PLC0415
 
     def out(line: str) -> None:
         print(line, flush=True)
@@ -33,7 +33,8 @@ def run_self_test(options: LaunchOptions) -> int:
             paths.ensure()
             configure_logging(paths.log_dir)
             data = paths.data_dir
-        app = QApplication.instance() or QApplication(sys.argv[:1])
+        # The same application as a normal start (names, icon, collection on the Qt thread).
+        app = create_application()
         loop = qasync.QEventLoop(app)
         asyncio.set_event_loop(loop)
         with loop:
