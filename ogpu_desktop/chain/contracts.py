@@ -11,10 +11,11 @@ from typing import Any
 from eth_abi.abi import decode
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
-from web3 import AsyncHTTPProvider, AsyncWeb3
+from web3 import AsyncWeb3
 from web3.contract import AsyncContract
 
 from ogpu_desktop.chain.abis import Abi, AbiNetwork, ContractName, load_abi
+from ogpu_desktop.chain.http_provider import HttpxProvider
 from ogpu_desktop.chain.networks import Network
 from ogpu_desktop.chain.transactions import ContractCall
 
@@ -104,7 +105,7 @@ class Contracts:
     """Contract objects of one network, bound to one AsyncWeb3."""
 
     network: Network
-    w3: AsyncWeb3[AsyncHTTPProvider]
+    w3: AsyncWeb3[HttpxProvider]
 
     def _at(self, name: ContractName, address: str) -> AsyncContract:
         return self.w3.eth.contract(

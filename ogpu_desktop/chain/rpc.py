@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
-import aiohttp
-from web3 import AsyncHTTPProvider, AsyncWeb3
+import httpx
+from web3 import AsyncWeb3
 from web3.exceptions import (
     ContractLogicError,
     ProviderConnectionError,
@@ -17,6 +17,7 @@ from web3.exceptions import (
     Web3Exception,
     Web3RPCError,
 )
+from web3.types import RPCEndpoint
 
 from ogpu_desktop.chain.errors import (
     ChainError,
@@ -28,14 +29,16 @@ from ogpu_desktop.chain.errors import (
     TransactionRevertedError,
     WrongNetworkError,
 )
+from ogpu_desktop.chain.http_provider import HttpxProvider
 from ogpu_desktop.chain.networks import Network
-from ogpu_desktop.chain.session_lock import install as install_cancel_safe_session_lock
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT_S = 20.0
-_UNREACHABLE = (aiohttp.ClientError, TimeoutError, OSError, ProviderConnectionError, TimeExhausted)
+_UNREACHABLE = (
+    httpx.HTTPError, httpx.InvalidURL, TimeoutError, OSError, ProviderConnectionError, TimeExhausted
+)
 
 
 def revert_reason(exc: ContractLogicError) -> str | None:
@@ -88,13 +91,13 @@ _NODE_REFUSALS: tuple[tuple[str, type[ChainError], str], ...] = (
 
 def _reason(exc: BaseException) -> str:
     """Why a connection failed, in a few plain words."""
-    if isinstance(exc, TimeoutError | TimeExhausted | aiohttp.ServerTimeoutError):
+    if isinstance(exc, TimeoutError | TimeExhausted | httpx.TimeoutException):
         return "no answer in time"
-    if isinstance(exc, aiohttp.ClientResponseError):
-        return f"the server answered HTTP {exc.status}"
-    if isinstance(exc, aiohttp.ClientConnectorError):
+    if isinstance(exc, httpx.HTTPStatusError):
+        return f"the server answered HTTP {exc.response.status_code}"
+    if isinstance(exc, httpx.ConnectError):
         return "the connection was refused or the host is unknown"
-    if isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError):
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.NetworkError):
         return "the connection was closed before an answer arrived"
     return str(exc) or type(exc).__name__
 
@@ -116,19 +119,31 @@ class RpcClient:
     Use :meth:`connect`; close with :meth:`close` (or ``async with``).
     """
 
-    def __init__(self, network: Network, w3: AsyncWeb3[AsyncHTTPProvider]) -> None:
+    def __init__(self, network: Network, w3: AsyncWeb3[HttpxProvider]) -> None:
         self.network = network
         self.w3 = w3
 
     @classmethod
-    async def connect(cls, network: Network, *, timeout: float = DEFAULT_TIMEOUT_S) -> RpcClient:
+    async def connect(
+        cls,
+        network: Network,
+        *,
+        timeout: float = DEFAULT_TIMEOUT_S,
+        http: httpx.AsyncClient | None = None,
+    ) -> RpcClient:
         """Open a connection and check that the endpoint serves ``network.chain_id``.
+
+        Args:
+            network: The network to reach.
+            timeout: Seconds one request may take in all.
+            http: The HTTP client to send with (its owner closes it); the client makes its own
+                when omitted.
 
         Raises:
             RpcUnreachableError: When the endpoint does not answer.
             WrongNetworkError: When it answers with another chain ID.
         """
-        w3 = make_web3(network.rpc_url, timeout=timeout)
+        w3 = make_web3(network.rpc_url, timeout=timeout, http=http)
         client = cls(network, w3)
         try:
             actual = await client.run(w3.eth.chain_id, "Checking the network")
@@ -152,7 +167,7 @@ class RpcClient:
     async def request(self, method: str, params: list[Any], action: str) -> Any:
         """Send a raw JSON-RPC request and return its ``result``."""
         async with rpc_errors(self.url, action):
-            response = await self.w3.provider.make_request(method, params)
+            response = await self.w3.provider.make_request(RPCEndpoint(method), params)
             if "error" in response:
                 error = response["error"]
                 message = error.get("message", str(error)) if isinstance(error, dict) else error
@@ -160,7 +175,7 @@ class RpcClient:
             return response.get("result")
 
     async def close(self) -> None:
-        """Close the HTTP session (safe to call twice)."""
+        """Close the HTTP client if this connection made it (safe to call twice)."""
         await self.w3.provider.disconnect()
 
     async def __aenter__(self) -> RpcClient:
@@ -170,16 +185,12 @@ class RpcClient:
         await self.close()
 
 
-def make_web3(url: str, *, timeout: float = DEFAULT_TIMEOUT_S) -> AsyncWeb3[AsyncHTTPProvider]:
+def make_web3(
+    url: str, *, timeout: float = DEFAULT_TIMEOUT_S, http: httpx.AsyncClient | None = None
+) -> AsyncWeb3[HttpxProvider]:
     """Return an AsyncWeb3 over HTTP that never retries on its own.
 
     Retries are decided by the callers: a blind retry of ``eth_sendRawTransaction`` is harmless
     (same bytes), but the app must know it happened to check by hash first.
     """
-    install_cancel_safe_session_lock()
-    provider = AsyncHTTPProvider(
-        url,
-        request_kwargs={"timeout": aiohttp.ClientTimeout(total=timeout)},
-        exception_retry_configuration=None,
-    )
-    return AsyncWeb3(provider)
+    return AsyncWeb3(HttpxProvider(url, timeout=timeout, http=http))

@@ -48,15 +48,22 @@ class ChainSession:
             RpcUnreachableError: The RPC endpoint does not answer.
             WrongNetworkError: It serves another chain.
         """
-        client = await RpcClient.connect(network, timeout=timeout)
+        own_http = http is None
+        http = httpx.AsyncClient() if http is None else http
+        try:
+            client = await RpcClient.connect(network, timeout=timeout, http=http)
+        except BaseException:
+            if own_http:
+                await http.aclose()
+            raise
         return cls(
             network=network,
             client=client,
             contracts=Contracts(network, client.w3),
             store=store,
-            http=http or httpx.AsyncClient(),
+            http=http,
             journal=TxJournal(client, store.journal),
-            owns_http=http is None,
+            owns_http=own_http,
         )
 
     @classmethod

@@ -22,6 +22,8 @@ class RpcProxy:
         hold_answer_to: Methods whose answer, once read from upstream, waits for ``release``
             before it is delivered (``holding`` is set meanwhile): the caller's request is in
             flight for as long as the test needs.
+        reverse_batches: When True, the answers of a batch are delivered in reverse order (JSON-RPC
+            lets a node answer a batch in any order; only the ids pair answers with calls).
     """
 
     def __init__(self, upstream: str) -> None:
@@ -35,6 +37,7 @@ class RpcProxy:
         self.hold_answer_to: set[str] = set()
         self.holding = threading.Event()
         self.release = threading.Event()
+        self.reverse_batches = False
         self._lock = threading.Lock()
         proxy = self
 
@@ -67,6 +70,8 @@ class RpcProxy:
                 if any(c.get("method") in proxy.hold_answer_to for c in calls):
                     proxy.holding.set()
                     proxy.release.wait(timeout=60)
+                if proxy.reverse_batches and isinstance(payload, list):
+                    answer = json.dumps(json.loads(answer)[::-1]).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(answer)))
