@@ -21,7 +21,7 @@ from ogpu_desktop.wallet.account_list import (
     load_settings,
     save_settings,
 )
-from ogpu_desktop.wallet.blocking import run_blocking
+from ogpu_desktop.wallet.blocking import executor_twin
 from ogpu_desktop.wallet.errors import KeychainUnavailableError, WalletError
 from ogpu_desktop.wallet.key_store import AccountKind, KeyStore, SessionKeyStore
 from ogpu_desktop.wallet.keyring_store import KeyringKeyStore
@@ -290,48 +290,15 @@ class Wallet:
         account = self.account(address)
         return KeychainSigner(self._store(account.kind), account.address, chain_id)
 
-    # --- async twins ---------------------------------------------------------------------
+    # --- async twins, for the event loop ---------------------------------------------------
 
-    async def create_account_async(
-        self, label: str | None = None, *, session_only: bool = False
-    ) -> NewAccount:
-        """:meth:`create_account` in an executor."""
-        return await run_blocking(self.create_account, label, session_only=session_only)
-
-    async def import_private_key_async(
-        self, text: str, label: str | None = None, *, session_only: bool = False
-    ) -> Account:
-        """:meth:`import_private_key` in an executor."""
-        return await run_blocking(self.import_private_key, text, label, session_only=session_only)
-
-    async def import_keystore_async(
-        self,
-        source: Path | bytes | str,
-        password: str,
-        label: str | None = None,
-        *,
-        session_only: bool = False,
-    ) -> Account:
-        """:meth:`import_keystore` in an executor (scrypt takes about a second)."""
-        return await run_blocking(
-            self.import_keystore, source, password, label, session_only=session_only
-        )
-
-    async def export_keystore_async(self, address: str, path: Path, password: str) -> Path:
-        """:meth:`export_keystore` in an executor (scrypt takes about a second)."""
-        return await run_blocking(self.export_keystore, address, path, password)
-
-    async def reveal_key_for_backup_async(self, address: str) -> str:
-        """:meth:`reveal_key_for_backup` in an executor."""
-        return await run_blocking(self.reveal_key_for_backup, address)
-
-    async def remove_async(self, address: str, *, confirmed: bool, export_offered: bool) -> None:
-        """:meth:`remove` in an executor."""
-        await run_blocking(self.remove, address, confirmed=confirmed, export_offered=export_offered)
-
-    async def ensure_sandbox_account_async(self) -> str:
-        """:meth:`ensure_sandbox_account` in an executor."""
-        return await run_blocking(self.ensure_sandbox_account)
+    create_account_async = executor_twin(create_account)
+    import_private_key_async = executor_twin(import_private_key)
+    import_keystore_async = executor_twin(import_keystore)
+    export_keystore_async = executor_twin(export_keystore)
+    reveal_key_for_backup_async = executor_twin(reveal_key_for_backup)
+    remove_async = executor_twin(remove)
+    ensure_sandbox_account_async = executor_twin(ensure_sandbox_account)
 
     # --- internals -----------------------------------------------------------------------
 
