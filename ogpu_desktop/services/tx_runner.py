@@ -96,21 +96,6 @@ async def sign_and_record(
     return signed
 
 
-async def sign_and_send(
-    session: ChainSession,
-    signer: TransactionSigner,
-    quote: CallQuote,
-    *,
-    kind: str,
-    meta: Mapping[str, Any],
-    nonce: int | None = None,
-) -> SignedTransaction:
-    """Sign, journal, then broadcast (no receipt wait); see :func:`sign_and_record`."""
-    signed = await sign_and_record(session, signer, quote, kind=kind, meta=meta, nonce=nonce)
-    await session.journal.broadcast(signed)
-    return signed
-
-
 async def transact(
     session: ChainSession,
     signer: TransactionSigner,
@@ -124,7 +109,8 @@ async def transact(
     quote = await quote_call(session, call, signer.address)
     await check_native_funds(session, signer.address, call.value + quote.max_fee_wei)
     async with session.send_lock:
-        signed = await sign_and_send(session, signer, quote, kind=kind, meta=meta or {})
+        signed = await sign_and_record(session, signer, quote, kind=kind, meta=meta or {})
+        await session.journal.broadcast(signed)
     receipt = await session.journal.settle(signed.tx_hash, timeout=receipt_timeout)
     require_success(receipt, call.action)
     return receipt
