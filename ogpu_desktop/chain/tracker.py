@@ -9,11 +9,11 @@ from typing import Any
 
 from web3.types import BlockIdentifier
 
-from ogpu_desktop.chain.contracts import (
+from ogpu_desktop.chain.contracts import Contracts
+from ogpu_desktop.chain.nexus_events import (
     EVENT_BY_TOPIC,
     TOPICS,
     TRACKED_EVENTS,
-    Contracts,
     NexusEvent,
     decode_event,
     log_data,

@@ -14,6 +14,7 @@ from typing import Any
 from web3 import Web3
 from web3.exceptions import ContractLogicError, Web3Exception
 
+from ogpu_desktop.chain.nexus_events import TOPICS, NexusEvent
 from ogpu_desktop.sandbox.demo_sources import DemoSource
 from ogpu_desktop.sandbox.deploy import Deployment, contract
 from ogpu_desktop.sandbox.engines import Engine, Input, Output, PipelineError
@@ -21,8 +22,8 @@ from ogpu_desktop.sandbox.pinning import PinStore
 
 LOG = logging.getLogger(__name__)
 
-TASK_PUBLISHED_TOPIC = "0x3bf5b04cf8ed447db6fda0a63a96369fd5dde6b366b6b480e784be44b26a6c22"
-ATTEMPTED_TOPIC = "0x88c89788e8b61b93ed2a66e02b36e04d60275b78893674aa6134fad20874022d"
+TASK_PUBLISHED_TOPIC = TOPICS[NexusEvent.TASK_PUBLISHED]
+ATTEMPTED_TOPIC = TOPICS[NexusEvent.ATTEMPTED]
 TASK_FINALIZED = 5
 _CLOSED_STATUSES = frozenset({3, 4, 5})  # CANCELED, EXPIRED, FINALIZED
 

@@ -6,8 +6,8 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from ogpu_desktop.chain.contracts import task_published_in
 from ogpu_desktop.chain.errors import ChainError
+from ogpu_desktop.chain.nexus_events import task_published_in
 from ogpu_desktop.services.session import ChainSession
 from ogpu_desktop.store import TaskRecord
 

@@ -10,8 +10,8 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ogpu_desktop.chain.contracts import NexusEvent
 from ogpu_desktop.chain.errors import ChainError
+from ogpu_desktop.chain.nexus_events import NexusEvent
 from ogpu_desktop.chain.tracker import LogTracker, TaskEvent, read_task_states
 from ogpu_desktop.services.progress import EventHub
 from ogpu_desktop.services.session import ChainSession

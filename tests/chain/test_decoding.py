@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
-from eth_abi.abi import encode
+import copy
 
-from ogpu_desktop.chain.contracts import TOPICS, NexusEvent, task_published_in
+import pytest
+from eth_abi.abi import encode
+from eth_utils.abi import get_abi_input_types
+
+from ogpu_desktop.chain.abis import load_abi
 from ogpu_desktop.chain.ipfs import gateway_candidates
 from ogpu_desktop.chain.metadata import parse_pipe_args
+from ogpu_desktop.chain.nexus_events import (
+    EVENT_BY_TOPIC,
+    EVENT_TYPES,
+    TOPICS,
+    NexusEvent,
+    nexus_event_abis,
+    task_published_in,
+)
+from ogpu_desktop.errors import UserFacingError
+from tests.helpers.protocol_notes import NOTED_TOPICS
 
 NEXUS = "0x2b0cC6058313801D5feb184a539e3a0C5A87a6a1"
 TASK = "0x" + "12" * 20
@@ -18,13 +32,32 @@ def _log(emitter: str, topic: str) -> dict[str, object]:
             "data": "0x" + encode(["address", "address"], [TASK, SOURCE]).hex()}
 
 
-def test_topics_match_the_documented_hashes() -> None:
-    assert TOPICS[NexusEvent.TASK_PUBLISHED] == (
-        "0x3bf5b04cf8ed447db6fda0a63a96369fd5dde6b366b6b480e784be44b26a6c22"
-    )
-    assert TOPICS[NexusEvent.RESPONSE_SUBMITTED] == (
-        "0xf6a0b941311aeaa4102f64c379955a62cca24a7cb0cf54e6203ca75075588554"
-    )
+def test_event_topics_derived_from_the_abi_match_the_protocol_notes() -> None:
+    assert {event.value: topic for event, topic in TOPICS.items()} == {
+        event.value: NOTED_TOPICS[event.value] for event in NexusEvent
+    }
+    assert {NOTED_TOPICS[event.value]: event for event in NexusEvent} == EVENT_BY_TOPIC
+
+
+def test_event_types_are_the_same_in_the_mainnet_and_testnet_abis() -> None:
+    assert EVENT_TYPES[NexusEvent.ATTEMPTED] == ("address", "address", "uint256")
+    assert EVENT_TYPES[NexusEvent.TASK_STATUS_CHANGED] == ("address", "uint8")
+    for network in ("mainnet", "testnet"):
+        entries = nexus_event_abis(load_abi("Nexus", network))
+        assert {e: tuple(get_abi_input_types(a)) for e, a in entries.items()} == EVENT_TYPES
+
+
+def test_an_abi_without_an_event_or_with_an_indexed_one_is_refused() -> None:
+    abi = load_abi("Nexus", "mainnet")
+    missing = [e for e in abi if e.get("name") != "Attempted"]
+    with pytest.raises(UserFacingError, match="Attempted event"):
+        nexus_event_abis(missing)
+    indexed = copy.deepcopy(abi)
+    for entry in indexed:
+        if entry.get("type") == "event" and entry["name"] == "ResponseSubmitted":
+            entry["inputs"][1]["indexed"] = True
+    with pytest.raises(UserFacingError, match="ResponseSubmitted event"):
+        nexus_event_abis(indexed)
 
 
 def test_task_published_is_taken_only_from_the_nexus() -> None:

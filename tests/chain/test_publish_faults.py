@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 import pytest_asyncio
 
-from ogpu_desktop.chain.contracts import task_published_in
+from ogpu_desktop.chain.nexus_events import task_published_in
 from ogpu_desktop.services.actions import ActionService
 from ogpu_desktop.services.publish import PublishService
 from ogpu_desktop.services.recovery import recover

@@ -6,8 +6,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ogpu_desktop.chain.contracts import EVENT_BY_TOPIC, NexusEvent, decode_event, log_data
-from ogpu_desktop.chain.contracts import log_topic0 as topic0
+from ogpu_desktop.chain.nexus_events import EVENT_BY_TOPIC, NexusEvent, decode_event, log_data
+from ogpu_desktop.chain.nexus_events import log_topic0 as topic0
 from ogpu_desktop.services.app_services import AppServices
 from ogpu_desktop.store import JournalEntry, ResponseRecord, Store, TaskRecord
 
