@@ -37,7 +37,13 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT_S = 20.0
 _UNREACHABLE = (
-    httpx.HTTPError, httpx.InvalidURL, TimeoutError, OSError, ProviderConnectionError, TimeExhausted
+    httpx.HTTPError,
+    httpx.InvalidURL,
+    TimeoutError,
+    OSError,
+    OverflowError,  # a port outside 0-65535 fails only when connecting
+    ProviderConnectionError,
+    TimeExhausted,
 )
 
 
@@ -54,6 +60,9 @@ def revert_reason(exc: ContractLogicError) -> str | None:
 
 def translate(exc: BaseException, url: str, action: str) -> ChainError:
     """Map a transport or node error to a typed, plain-words error."""
+    while isinstance(exc, BaseExceptionGroup) and len(exc.exceptions) == 1:
+        # httpx's connection set-up can wrap its one failure in a group (e.g. a bad port).
+        exc = exc.exceptions[0]
     if isinstance(exc, ChainError):
         return exc
     if isinstance(exc, ContractLogicError):

@@ -85,3 +85,19 @@ async def test_unreachable_rpc_is_reported_in_plain_words(anvil: AnvilNode) -> N
         f"Cannot reach {url}: the connection was refused or the host is unknown"
     )
     assert isinstance(info.value, UserFacingError)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("http://127.0.0.1:99999", "connect(): port must be 0-65535."),
+        ("http://", "Request URL is missing an 'http://' or 'https://' protocol."),
+    ],
+)
+async def test_a_malformed_rpc_address_is_reported_as_unreachable(
+    anvil: AnvilNode, address: str, reason: str
+) -> None:
+    with pytest.raises(RpcUnreachableError) as info:
+        await RpcClient.connect(replace(anvil_network(anvil), rpc_url=address), timeout=3)
+    assert info.value.message == f"Cannot reach {address}: {reason}"
