@@ -8,6 +8,7 @@ from typing import Any
 
 from ogpu_desktop.domain.amounts import format_amount
 from ogpu_desktop.domain.signing import SignedTransaction, TransactionSigner
+from ogpu_desktop.domain.task_status import state_of
 from ogpu_desktop.errors import ValidationError
 from ogpu_desktop.services.session import ChainSession
 from ogpu_desktop.services.sources import checked_address
@@ -72,7 +73,7 @@ class ActionService:
         task = checked_address(task, "task")
         status = await self.task_status(task)
         if status != TASK_NEW:
-            name = TASK_STATUS_NAMES.get(status, str(status))
+            name = state_of(status).label.lower()
             raise ValidationError(
                 f"This task can no longer be cancelled: it is {name}. Only a task that no "
                 "provider has attempted yet can be cancelled.",

@@ -8,11 +8,11 @@ import logging
 import time
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
 from ogpu_desktop.chain.errors import ChainError
 from ogpu_desktop.chain.nexus_events import NexusEvent
 from ogpu_desktop.chain.tracker import LogTracker, TaskEvent, read_task_states
+from ogpu_desktop.domain.task_status import TaskState, state_at
 from ogpu_desktop.services.progress import EventHub
 from ogpu_desktop.services.session import ChainSession
 from ogpu_desktop.store import ResponseRecord, TaskRecord
@@ -23,34 +23,9 @@ NEW, ATTEMPTED, RESPONDED, CANCELED, EXPIRED, FINALIZED = range(6)
 TERMINAL = frozenset({CANCELED, EXPIRED, FINALIZED})
 
 
-class DisplayStatus(StrEnum):
-    """The status shown to the user (adds the lazy on-chain expiry)."""
-
-    PUBLISHED = "published"
-    ATTEMPTED = "attempted"
-    RESPONDED = "responded"
-    CANCELED = "canceled"
-    EXPIRED = "expired"
-    FINALIZED = "finalized"
-    EXPIRED_UNSETTLED = "expired (pending settlement)"
-
-
-_NAMES = {
-    NEW: DisplayStatus.PUBLISHED, ATTEMPTED: DisplayStatus.ATTEMPTED,
-    RESPONDED: DisplayStatus.RESPONDED, CANCELED: DisplayStatus.CANCELED,
-    EXPIRED: DisplayStatus.EXPIRED, FINALIZED: DisplayStatus.FINALIZED,
-}
-
-
-def display_status(status: int, expiry_time: int, now: float | None = None) -> DisplayStatus:
-    """What to show for a task: past its expiry and not settled -> expired (pending settlement).
-
-    Expiry is lazy on chain: the status stays NEW/ATTEMPTED/RESPONDED until someone touches it.
-    """
-    now = time.time() if now is None else now
-    if status not in TERMINAL and now > expiry_time:
-        return DisplayStatus.EXPIRED_UNSETTLED
-    return _NAMES.get(status, DisplayStatus.PUBLISHED)
+def display_status(status: int, expiry_time: int, now: float | None = None) -> TaskState:
+    """The state to show for a task now: :func:`~ogpu_desktop.domain.task_status.state_at`."""
+    return state_at(status, expiry_time, time.time() if now is None else now)
 
 
 @dataclass(frozen=True)
@@ -59,7 +34,7 @@ class TaskUpdate:
 
     task: str
     status: int
-    display: DisplayStatus
+    display: TaskState
     attempt_count: int
     new_responses: tuple[str, ...] = ()
 
@@ -69,7 +44,7 @@ class TaskRow:
     """A stored task with the status to display now."""
 
     record: TaskRecord
-    display: DisplayStatus
+    display: TaskState
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,8 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
 from ogpu_desktop import APP_NAME
+from ogpu_desktop.domain.task_status import TaskState
 
-STATE_WORDS = {
-    "finalized": "finished",
-    "canceled": "was cancelled",
-    "expired": "expired",
-}
 # A result and the task's finalisation usually arrive in the same poll: say it once.
 MERGE_WINDOW_S = 30.0
 
@@ -62,12 +58,20 @@ class TaskNotifier(QObject):
         self._notify("Result arrived", f"{what} arrived for {self._describe(address)}.")
 
     def task_finished(self, address: str, state: str) -> None:
-        """Notify that ``address`` reached the final ``state`` (a TaskState value)."""
+        """Notify that ``address`` reached the final ``state`` (a TaskState value).
+
+        The message names the state with the words the task list shows for it.
+        """
         told = self._result_told.pop(address.lower(), None)
-        if state == "finalized" and told is not None and time.monotonic() - told < MERGE_WINDOW_S:
+        try:
+            shown = TaskState(state)
+        except ValueError:
             return
-        words = STATE_WORDS.get(state, state)
-        self._notify("Task " + words.split()[-1], f"{self._describe(address)} {words}.")
+        if (shown is TaskState.FINALIZED and told is not None
+                and time.monotonic() - told < MERGE_WINDOW_S):
+            return
+        self._notify(f"Task: {shown.label}",
+                     f"{self._describe(address)}: {shown.label}. {shown.explanation}")
 
     def _notify(self, title: str, message: str) -> None:
         if not self._enabled():

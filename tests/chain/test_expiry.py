@@ -7,11 +7,12 @@ from collections.abc import Iterator
 
 import pytest
 
+from ogpu_desktop.domain.task_status import TaskState
 from ogpu_desktop.sandbox.deploy import contract
 from ogpu_desktop.services.actions import ActionService
 from ogpu_desktop.services.publish import PublishService
 from ogpu_desktop.services.session import ChainSession
-from ogpu_desktop.services.tracking import DisplayStatus, TrackingService
+from ogpu_desktop.services.tracking import TrackingService
 from ogpu_desktop.store import Store
 from tests.chain.anvil_node import rpc, start_anvil
 from tests.chain.conftest import fund
@@ -54,7 +55,7 @@ async def test_expired_task_shows_unsettled_then_expired(
         await tracking.poll_once()
         (row,) = tracking.task_rows(now=time.time() + 600)
         assert row.record.status == 0  # the chain has not settled it yet
-        assert row.display is DisplayStatus.EXPIRED_UNSETTLED
+        assert row.display is TaskState.EXPIRED_UNSETTLED
         assert (await actions.balances(signer.address)).escrowed == MIN_PAYMENT
         vault = contract(travel_env.w3, "Vault", travel_env.deployment.vault)
         tx = vault.functions.forceReleasePayment(signer.address, address).transact(
@@ -64,7 +65,7 @@ async def test_expired_task_shows_unsettled_then_expired(
         await tracking.poll_once()
         (row,) = tracking.task_rows(now=time.time() + 600)
         assert row.record.status == 4
-        assert row.display is DisplayStatus.EXPIRED
+        assert row.display is TaskState.EXPIRED
         balances = await actions.balances(signer.address)
         assert (balances.escrowed, balances.vault_available) == (0, MIN_PAYMENT)
     finally:

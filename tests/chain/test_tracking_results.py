@@ -9,13 +9,13 @@ import pytest
 
 from ogpu_desktop.chain.errors import FetchError, RpcUnreachableError
 from ogpu_desktop.domain.result_views import LabelScoresView, PlainTextView
+from ogpu_desktop.domain.task_status import TaskState
 from ogpu_desktop.services.actions import ActionService
 from ogpu_desktop.services.publish import PublishService
 from ogpu_desktop.services.results import ResultsService
 from ogpu_desktop.services.session import ChainSession
 from ogpu_desktop.services.sources import SourceService
 from ogpu_desktop.services.tracking import (
-    DisplayStatus,
     TaskUpdate,
     TrackerHealth,
     TrackingService,
@@ -206,9 +206,9 @@ async def test_reconciliation_reads_statuses_in_one_batched_request(
 
 
 def test_a_task_past_expiry_shows_as_expired_before_settlement() -> None:
-    assert display_status(1, expiry_time=1000, now=1001) is DisplayStatus.EXPIRED_UNSETTLED
-    assert display_status(0, expiry_time=1000, now=999) is DisplayStatus.PUBLISHED
-    assert display_status(5, expiry_time=1000, now=5000) is DisplayStatus.FINALIZED
+    assert display_status(1, expiry_time=1000, now=1001) is TaskState.EXPIRED_UNSETTLED
+    assert display_status(0, expiry_time=1000, now=999) is TaskState.NEW
+    assert display_status(5, expiry_time=1000, now=5000) is TaskState.FINALIZED
 
 
 @pytest.mark.asyncio
@@ -221,7 +221,7 @@ async def test_cancel_only_while_new(session: ChainSession, protocol: ProtocolEn
     after = await actions.balances(signer.address)
     assert after.vault_available == before.vault_available + MIN_PAYMENT
     protocol.attempt(b)
-    with pytest.raises(Exception, match="can no longer be cancelled: it is attempted"):
+    with pytest.raises(Exception, match="can no longer be cancelled: it is being worked on"):
         await actions.cancel(signer, b)
 
 

@@ -173,7 +173,7 @@ def check_raw_json_toggle(detail: TaskDetailPanel, expected: str) -> None:
 
 def check_detail(detail: TaskDetailPanel, kind: ViewKind, responses: int = 1) -> None:
     """The detail of a finished task: status, one confirmed response, a result of ``kind``."""
-    assert detail.status_label.text() == "Status: Finalized"
+    assert detail.status_label.text() == "Status: Done"
     assert detail.responses.rowCount() == responses
     view = detail.result_panel.view
     assert view is not None
@@ -290,7 +290,7 @@ async def flow(driver: AppDriver, info: dict[str, Any], pictures: dict[str, Path
     assert detail.confirm_button.isVisible()
     chosen = await driver.confirm_response(detail, 1)
     await driver.tasks_reach([manual_task], TaskState.FINALIZED)
-    await wait_until(lambda: detail.status_label.text() == "Status: Finalized", "the detail")
+    await wait_until(lambda: detail.status_label.text() == "Status: Done", "the detail")
     states = response_states(detail)
     assert states[chosen] == "Confirmed"
     assert sorted(states.values()) == ["Confirmed", "Submitted"]

@@ -15,7 +15,7 @@ from ogpu_desktop.domain.result_views import ViewKind
 from ogpu_desktop.store.chain_runs import ChainIdentity
 from ogpu_desktop.ui.models.task_row import TaskState
 from ogpu_desktop.ui.models.task_table_model import Column
-from ogpu_desktop.ui.tasks.task_detail_panel import PENDING_SETTLEMENT_NOTE, PREVIOUS_RUN_NOTE
+from ogpu_desktop.ui.tasks.task_detail_panel import PREVIOUS_RUN_NOTE
 from ogpu_desktop.ui.tasks.tasks_page import TasksPage
 from tests.gui.task_helpers import (
     TaskEnv,
@@ -83,7 +83,7 @@ async def test_each_result_kind_is_shown_with_its_input_timeline_and_config(
         view = detail.result_panel.view
         assert view is not None
         assert view.kind is EXPECTED_KINDS[kind], kind
-        assert detail.status_label.text() == "Status: Finalized"
+        assert detail.status_label.text() == "Status: Done"
         assert detail.responses.rowCount() == 1
         assert detail.responses.item(0, 2).text() == "Confirmed"
         assert detail.record is not None
@@ -137,7 +137,7 @@ async def test_a_manual_confirmation_response_is_confirmed_from_the_detail(
     assert yes is not None
     yes.click()
     await wait_for(lambda: _row(page, task).state is TaskState.FINALIZED, "the task to finish")
-    await wait_for(lambda: detail.status_label.text() == "Status: Finalized", "the detail")
+    await wait_for(lambda: detail.status_label.text() == "Status: Done", "the detail")
     states = {detail.responses.responses[i].address: detail.responses.item(i, 2).text()
               for i in range(2)}
     assert states[chosen.address] == "Confirmed"
@@ -156,7 +156,7 @@ async def test_unanswered_tasks_say_waiting_then_expired_pending_settlement(
     await wait_for(lambda: _row(page, task) is not None, "the task to be listed")
     detail = page.detail
     await _open(page, task)
-    assert detail.status_label.text() == "Status: Published"
+    assert detail.status_label.text() == "Status: Waiting for a provider"
     assert detail.responses.rowCount() == 0
     assert detail.result_panel.findChild(QLabel, "noAnswerYet") is not None
     assert detail.note.isHidden()
@@ -164,8 +164,8 @@ async def test_unanswered_tasks_say_waiting_then_expired_pending_settlement(
     # The chain still says NEW an hour later (expiry is settled lazily): the panel says so.
     detail.clock = lambda: time.time() + 3600
     detail.refresh()
-    assert detail.status_label.text() == "Status: Expired (pending settlement)"
-    assert detail.note.text() == PENDING_SETTLEMENT_NOTE
+    assert detail.status_label.text() == "Status: Expired — payment not yet returned"
+    assert detail.note.text() == TaskState.EXPIRED_UNSETTLED.explanation
     assert not detail.note.isHidden()
     assert detail.result_panel.findChild(QLabel, "noAnswerExpired") is not None
     await detail.wait_loaded()

@@ -82,7 +82,7 @@ def test_proxy_passes_qtmodeltester(qtmodeltester: ModelTester, model: TaskTable
 def test_display_text_of_each_column(model: TaskTableModel) -> None:
     model.upsert(_row(1, responses=2))
     texts = [model.data(model.index(0, c)) for c in range(len(HEADERS))]
-    assert texts[Column.STATUS] == "Published"
+    assert texts[Column.STATUS] == "Waiting for a provider"
     assert texts[Column.TYPE] == "Text classification"
     assert texts[Column.TASK] == "0x0000…0001"
     assert texts[Column.EXPIRES] == "11 min 0 s"
@@ -103,7 +103,7 @@ def test_an_update_changes_the_row_in_place_without_reset(
         model.upsert(_row(2, state=TaskState.FINALIZED, responses=1))
     top_left, bottom_right = blocker.args[0], blocker.args[1]
     assert (top_left.row(), bottom_right.row()) == (1, 1)
-    assert model.data(model.index(1, Column.STATUS)) == "Finalized"
+    assert model.data(model.index(1, Column.STATUS)) == "Done"
     assert model.data(model.index(1, Column.EXPIRES)) == "—"
     with qtbot.assertNotEmitted(model.dataChanged):
         model.upsert(_row(1))
@@ -126,8 +126,8 @@ def test_countdown_ticks_only_live_rows_and_unfinished_expired_tasks_show_expire
     clock.now = START + timedelta(hours=1)
     model.tick()
     assert model.data(model.index(1, Column.EXPIRES)) == "expired"
-    assert model.data(model.index(1, Column.STATUS)) == "Expired"
-    assert model.data(model.index(1, Column.STATUS), STATE_ROLE) is TaskState.EXPIRED
+    assert model.data(model.index(1, Column.STATUS)) == "Expired — payment not yet returned"
+    assert model.data(model.index(1, Column.STATUS), STATE_ROLE) is TaskState.EXPIRED_UNSETTLED
 
 
 def test_countdown_text() -> None:

@@ -163,7 +163,8 @@ async def test_tasks_follow_live_then_sort_filter_clone_and_export(
     exported = json.loads(json_path.read_text(encoding="utf-8"))
     assert {item["task"] for item in exported} == set(tasks)
     by_task = {item["task"]: item for item in exported}
-    assert by_task[translation]["status"] == "finalized"
+    assert by_task[translation]["status"] == "Done"
+    assert by_task[translation]["state"] == "finalized"
     assert by_task[translation]["config"] == configs_for("translation")[0]
     (answer,) = by_task[translation]["responses"]
     assert answer["state"] == "confirmed"
@@ -173,7 +174,7 @@ async def test_tasks_follow_live_then_sort_filter_clone_and_export(
         rows = list(csv.reader(handle))
     assert tuple(rows[0]) == CSV_HEADER
     assert {row[0] for row in rows[1:]} == set(tasks)
-    assert all(row[2] == "finalized" and row[-1] for row in rows[1:])
+    assert all(row[2:4] == ["Done", "finalized"] and row[-1] for row in rows[1:])
 
 
 @pytest.mark.asyncio

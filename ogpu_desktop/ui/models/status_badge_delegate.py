@@ -6,7 +6,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from ogpu_desktop.ui.models.task_row import TaskState
+from ogpu_desktop.domain.task_status import TaskState
 from ogpu_desktop.ui.models.task_table_model import STATE_ROLE
 
 # Hues only; lightness follows the palette so badges read well on light and dark themes.
@@ -18,6 +18,7 @@ STATE_HUES: dict[TaskState, int | None] = {
     TaskState.FINALIZED: 130,
     TaskState.CANCELED: None,
     TaskState.EXPIRED: 0,
+    TaskState.EXPIRED_UNSETTLED: 20,
 }
 PADDING = 6
 

@@ -1,43 +1,13 @@
-"""One immutable row of the task list, and the task states the list shows."""
+"""One immutable row of the task list (its states and their words live in the domain)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
+from ogpu_desktop.domain.task_status import TaskState, state_at
 
-class TaskState(StrEnum):
-    """What the list says about a task (the on-chain status, plus local publishing)."""
-
-    PUBLISHING = "publishing"
-    NEW = "new"
-    ATTEMPTED = "attempted"
-    RESPONDED = "responded"
-    FINALIZED = "finalized"
-    CANCELED = "canceled"
-    EXPIRED = "expired"
-
-    @property
-    def label(self) -> str:
-        """The badge text."""
-        return _LABELS[self]
-
-    @property
-    def is_final(self) -> bool:
-        """Whether the state can no longer change."""
-        return self in (TaskState.FINALIZED, TaskState.CANCELED, TaskState.EXPIRED)
-
-
-_LABELS = {
-    TaskState.PUBLISHING: "Publishing",
-    TaskState.NEW: "Published",
-    TaskState.ATTEMPTED: "Attempted",
-    TaskState.RESPONDED: "Responded",
-    TaskState.FINALIZED: "Finalized",
-    TaskState.CANCELED: "Canceled",
-    TaskState.EXPIRED: "Expired",
-}
+__all__ = ["TaskRow", "TaskState"]
 
 
 @dataclass(frozen=True)
@@ -68,9 +38,6 @@ class TaskRow:
     previous_run: bool = False
 
     def shown_state(self, now: datetime) -> TaskState:
-        """The state to show at ``now``: an unfinished task past its expiry shows as expired."""
-        if self.previous_run:
-            return self.state
-        if not self.state.is_final and self.state is not TaskState.RESPONDED and now >= self.expiry:
-            return TaskState.EXPIRED
-        return self.state
+        """The state to show at ``now`` (the domain's rule, as every other surface shows it)."""
+        return state_at(self.state, self.expiry.timestamp(), now.timestamp(),
+                        chain_gone=self.previous_run)

@@ -19,7 +19,8 @@ from PySide6.QtGui import QFont
 
 from ogpu_desktop.domain.amounts import format_amount
 from ogpu_desktop.domain.catalogue import CATALOGUE
-from ogpu_desktop.ui.models.task_row import TaskRow, TaskState
+from ogpu_desktop.domain.task_status import TaskState
+from ogpu_desktop.ui.models.task_row import TaskRow
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 """Role giving a column's raw value for sorting (numbers and times, not their text)."""
@@ -141,6 +142,10 @@ class TaskTableModel(QAbstractTableModel):
     def row(self, position: int) -> TaskRow:
         """Return the row at ``position``."""
         return self._rows[position]
+
+    def now(self) -> datetime:
+        """The time the shown states are judged at (moved on by :meth:`tick`)."""
+        return self._now
 
     def shown_state(self, position: int) -> TaskState:
         """The state shown now for the row at ``position`` (expiry taken into account)."""

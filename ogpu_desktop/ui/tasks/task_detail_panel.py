@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 
 from ogpu_desktop.domain.catalogue import CATALOGUE
 from ogpu_desktop.domain.results import normalise
+from ogpu_desktop.domain.task_status import RESPONDED, TaskState, state_at, state_note
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.app_services import AppServices
-from ogpu_desktop.services.tracking import RESPONDED, DisplayStatus, display_status
 from ogpu_desktop.store import ResponseRecord, Store, TaskRecord
 from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.models.task_table_model import short_address
@@ -45,10 +45,6 @@ log = logging.getLogger(__name__)
 IMAGE_SIDE = 220
 NOTHING_CHOSEN = "Choose a task in the list to see its details and results."
 CANCELLED_NOTE = "This task was cancelled before any answer; its payment went back to the vault."
-PENDING_SETTLEMENT_NOTE = (
-    "Expired (pending settlement): the task's time ran out. The network records the expiry the "
-    "next time someone touches the task; until then its payment stays held."
-)
 PREVIOUS_RUN_NOTE = (
     "This task belongs to an earlier run of the Sandbox. That local chain was replaced when the "
     "Sandbox restarted, so the task can no longer be read or changed."
@@ -223,15 +219,18 @@ class TaskDetailPanel(QWidget):
         confirmed = [r for r in responses if r.status == 1]
         return confirmed[0] if confirmed else responses[0]
 
+    def shown_state(self, record: TaskRecord) -> TaskState:
+        """The state shown for ``record`` now (the list, export and notices say the same)."""
+        return state_at(record.status, record.expiry_time, self.clock(),
+                        chain_gone=self.previous_run)
+
     def _show_status(self, record: TaskRecord) -> None:
-        shown = display_status(record.status, record.expiry_time, self.clock())
-        self.status_label.setText(f"Status: {shown.value.capitalize()}")
+        shown = self.shown_state(record)
+        self.status_label.setText(f"Status: {shown.label}")
+        self.status_label.setToolTip(shown.explanation)
         self.status_label.setVisible(True)
-        note = ""
-        if self.previous_run:
-            note = PREVIOUS_RUN_NOTE
-        elif shown is DisplayStatus.EXPIRED_UNSETTLED:
-            note = PENDING_SETTLEMENT_NOTE
+        note = PREVIOUS_RUN_NOTE if self.previous_run else state_note(
+            record.status, record.expiry_time, self.clock())
         self.note.setText(note)
         self.note.setVisible(bool(note))
 
@@ -260,16 +259,16 @@ class TaskDetailPanel(QWidget):
     def _show_result_state(self, responses: Sequence[ResponseRecord]) -> None:
         if responses or self.record is None:
             return
-        shown = display_status(self.record.status, self.record.expiry_time, self.clock())
+        shown = self.shown_state(self.record)
         self.result_error.setVisible(False)
-        if shown is DisplayStatus.CANCELED:
+        if shown is TaskState.CANCELED:
             self.result_error.setText(CANCELLED_NOTE)
             self.result_error.setVisible(True)
             self.result_panel.show_waiting()
             self.result_panel.setVisible(False)
             return
         self.result_panel.setVisible(True)
-        if shown in (DisplayStatus.EXPIRED, DisplayStatus.EXPIRED_UNSETTLED):
+        if shown in (TaskState.EXPIRED, TaskState.EXPIRED_UNSETTLED):
             self.result_panel.show_expired()
         else:
             self.result_panel.show_waiting()

@@ -5,35 +5,48 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+import time
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from ogpu_desktop.domain.results import headline, normalise
+from ogpu_desktop.domain.task_status import TaskState, state_at
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.app_services import AppServices
-from ogpu_desktop.services.tracking import display_status
 from ogpu_desktop.store import ResponseRecord, Store, TaskRecord
 from ogpu_desktop.ui.tasks.task_rows import task_config, task_type_of
 
 CSV_HEADER = (
-    "task", "task_type", "status", "source", "published_at", "expires_at", "payment_wei",
+    "task", "task_type", "status", "state", "source", "published_at", "expires_at", "payment_wei",
     "tx_hash", "response", "provider", "response_state", "result_summary", "result_raw",
 )
 
 
 @dataclass(frozen=True)
 class ExportedTask:
-    """A task, its responses, and the results read so far (response -> raw payload)."""
+    """A task, its responses, the results read so far (response -> raw payload), its state."""
 
     record: TaskRecord
     responses: tuple[ResponseRecord, ...]
     results: dict[str, str]
+    state: TaskState
 
 
-def gather(store: Store, tasks: Sequence[tuple[int, str]]) -> list[ExportedTask]:
-    """Collect what the history holds for (store key, address) pairs (results as cached)."""
+def gather(
+    store: Store, tasks: Sequence[tuple[int, str]], *, now: float | None = None,
+    gone: Collection[str] = (),
+) -> list[ExportedTask]:
+    """Collect what the history holds for (store key, address) pairs (results as cached).
+
+    Args:
+        store: The history.
+        tasks: (store key, task address) pairs.
+        now: The time the states are judged at (the list shows the same at that time).
+        gone: Lower-case addresses of tasks from a chain that no longer runs.
+    """
+    now = time.time() if now is None else now
     found = []
     for chain_id, address in tasks:
         record = store.tasks.get_task(chain_id, address)
@@ -45,7 +58,9 @@ def gather(store: Store, tasks: Sequence[tuple[int, str]]) -> list[ExportedTask]
             cached = store.misc.get_result(chain_id, response.address)
             if cached is not None:
                 results[response.address] = cached.raw
-        found.append(ExportedTask(record, responses, results))
+        state = state_at(record.status, record.expiry_time, now,
+                         chain_gone=address.lower() in gone)
+        found.append(ExportedTask(record, responses, results, state))
     return found
 
 
@@ -64,10 +79,6 @@ def _summary(raw: str | None, record: TaskRecord) -> str:
     return headline(normalise(raw, record.pipeline)) if raw is not None else ""
 
 
-def _status(record: TaskRecord) -> str:
-    return display_status(record.status, record.expiry_time).value
-
-
 def to_json(tasks: Sequence[ExportedTask]) -> str:
     """The tasks as a JSON array (amounts as decimal strings of wei)."""
     out = []
@@ -76,7 +87,8 @@ def to_json(tasks: Sequence[ExportedTask]) -> str:
         out.append({
             "task": r.address,
             "task_type": task_type_of(r),
-            "status": _status(r),
+            "status": item.state.label,
+            "state": item.state.value,
             "chain_id": r.chain_id,
             "source": r.source,
             "sender": r.sender,
@@ -110,8 +122,8 @@ def to_csv(tasks: Sequence[ExportedTask]) -> str:
     writer.writerow(CSV_HEADER)
     for item in tasks:
         r = item.record
-        head = [r.address, task_type_of(r), _status(r), r.source, _iso(r.published_at),
-                _iso(r.expiry_time), str(r.payment_wei), r.tx_hash]
+        head = [r.address, task_type_of(r), item.state.label, item.state.value, r.source,
+                _iso(r.published_at), _iso(r.expiry_time), str(r.payment_wei), r.tx_hash]
         if not item.responses:
             writer.writerow([*head, "", "", "", "", ""])
         for resp in item.responses:

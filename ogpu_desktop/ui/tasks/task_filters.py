@@ -6,8 +6,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QWidget
 
 from ogpu_desktop.domain.catalogue import CATALOGUE
+from ogpu_desktop.domain.task_status import TaskState
 from ogpu_desktop.ui.models.task_filter_proxy import TaskFilterProxy
-from ogpu_desktop.ui.models.task_row import TaskState
 
 ACTIVE = "active"
 
@@ -55,7 +55,7 @@ class TaskFilterBar(QWidget):
         if status is None:
             self.proxy.set_states(None)
         elif status == ACTIVE:
-            self.proxy.set_states(state for state in TaskState if not state.is_final)
+            self.proxy.set_states(state for state in TaskState if state.is_running)
         else:
             self.proxy.set_states([TaskState(status)])
         self.proxy.set_task_type(self.type_filter.currentData())

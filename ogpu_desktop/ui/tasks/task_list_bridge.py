@@ -8,11 +8,12 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
+from ogpu_desktop.domain.task_status import TaskState
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.app_services import AppServices
 from ogpu_desktop.services.tracking import TaskUpdate, TrackerHealth
 from ogpu_desktop.store import Store, TaskRecord
-from ogpu_desktop.ui.models.task_row import TaskRow, TaskState
+from ogpu_desktop.ui.models.task_row import TaskRow
 from ogpu_desktop.ui.models.task_table_model import TaskTableModel
 from ogpu_desktop.ui.tasks.task_rows import response_counts, task_row, task_rows
 from ogpu_desktop.ui.tasks.task_timeline import chain_timeline, record_missing_responses

@@ -72,7 +72,9 @@ class TaskPageActions(QObject):
             await fetch_missing_results(
                 page.services, [row.address for row in rows if not row.previous_run])
         keys = [(bridge.chain_key(r.address) or bridge.chain_id, r.address) for r in rows]
-        text = RENDERERS[fmt](gather(bridge.store, keys))
+        gone = {r.address.lower() for r in rows if r.previous_run}
+        text = RENDERERS[fmt](gather(bridge.store, keys, now=page.model.now().timestamp(),
+                                     gone=gone))
         try:
             path.write_text(text, encoding="utf-8", newline="")
         except OSError as exc:

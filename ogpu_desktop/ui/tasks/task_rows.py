@@ -9,18 +9,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ogpu_desktop.domain.catalogue import CATALOGUE, CUSTOM
+from ogpu_desktop.domain.task_status import state_of
 from ogpu_desktop.store import TaskRecord
-from ogpu_desktop.ui.models.task_row import TaskRow, TaskState
-
-STATES_BY_STATUS: dict[int, TaskState] = {
-    0: TaskState.NEW,
-    1: TaskState.ATTEMPTED,
-    2: TaskState.RESPONDED,
-    3: TaskState.CANCELED,
-    4: TaskState.EXPIRED,
-    5: TaskState.FINALIZED,
-}
-"""The list state of each on-chain TaskStatus value."""
+from ogpu_desktop.ui.models.task_row import TaskRow
 
 
 def task_type_of(record: TaskRecord) -> str:
@@ -44,7 +35,7 @@ def task_row(record: TaskRecord, responses: int, *, previous_run: bool = False) 
         address=record.address,
         task_type=task_type_of(record),
         source=record.source,
-        state=STATES_BY_STATUS.get(record.status, TaskState.NEW),
+        state=state_of(record.status),
         created=datetime.fromtimestamp(record.published_at, UTC),
         expiry=datetime.fromtimestamp(record.expiry_time, UTC),
         responses=responses,

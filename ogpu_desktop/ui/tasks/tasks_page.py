@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from ogpu_desktop.domain.catalogue import CATALOGUE
+from ogpu_desktop.domain.task_status import TaskState
 from ogpu_desktop.ui.models.task_filter_proxy import TaskFilterProxy
-from ogpu_desktop.ui.models.task_row import TaskRow, TaskState
+from ogpu_desktop.ui.models.task_row import TaskRow
 from ogpu_desktop.ui.models.task_table_model import ROW_ROLE, TaskTableModel, short_address
 from ogpu_desktop.ui.notice_banner import NoticeBanner
 from ogpu_desktop.ui.notifications import TaskNotifier
