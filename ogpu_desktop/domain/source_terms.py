@@ -7,7 +7,12 @@ from enum import IntEnum
 
 from ogpu_desktop.domain.amounts import DEFAULT_SYMBOL, format_amount
 from ogpu_desktop.domain.catalogue import CATALOGUE, CUSTOM
-from ogpu_desktop.domain.expiry import EXPIRY_MARGIN_S, check_duration, max_duration
+from ogpu_desktop.domain.expiry import (
+    EXPIRY_MARGIN_S,
+    check_duration,
+    format_duration,
+    max_duration,
+)
 from ogpu_desktop.domain.pipeline_args import Notice, Severity, canonical_task
 from ogpu_desktop.errors import ValidationError
 
@@ -129,6 +134,62 @@ def check_terms(
             )
         )
     return TermsCheck(tuple(errors), tuple(notices))
+
+
+DELIVERY_TEXT = {
+    DeliveryMethod.FIRST_RESPONSE: "first response is final",
+    DeliveryMethod.MANUAL_CONFIRMATION: "you confirm the answer you accept",
+}
+
+
+def describe_terms(
+    terms: SourceTerms, *, name: str, metadata_error: str | None, symbol: str,
+    delivery_method: int,
+) -> str:
+    """The source's terms in a few plain lines: name and state, money and time, pipeline.
+
+    Args:
+        terms: The terms read from the chain and the metadata.
+        name: The source's name from its metadata ("" when unknown).
+        metadata_error: Why the metadata could not be read, if it could not.
+        symbol: The network's token symbol.
+        delivery_method: The raw delivery method (a value outside the known ones is named).
+    """
+    try:
+        delivery = DELIVERY_TEXT[DeliveryMethod(delivery_method)]
+    except ValueError:
+        delivery = f"delivery method {delivery_method}"
+    lines = [
+        f"{name or 'Unnamed source'} · {'active' if terms.active else 'INACTIVE'}",
+        f"Minimum payment {format_amount(terms.min_payment_wei, symbol)} · longest lifetime "
+        f"{format_duration(terms.max_expiry_seconds)} · {delivery}",
+    ]
+    if terms.pipeline_task:
+        model = f" with {terms.pipeline_model}" if terms.pipeline_model else ""
+        lines.append(f"Runs {terms.pipeline_task}{model}")
+    elif metadata_error:
+        lines.append(f"Its pipeline is unknown: {metadata_error}")
+    return "\n".join(lines)
+
+
+def pipeline_misfit(pipeline_task: str | None, task_type: str) -> str | None:
+    """Why a form of ``task_type`` must not go to a source running ``pipeline_task``, if so.
+
+    The form builds the input of one pipeline; a source that runs another one fails on it and no
+    answer comes. A source whose pipeline is unknown, and the Custom (JSON) type, which sends
+    any input, are let through (the source picker warns about an unknown pipeline).
+
+    Returns:
+        The reason in plain words, with the way out, or ``None`` when the source fits.
+    """
+    if pipeline_task is None or task_type == CUSTOM or canonical_task(pipeline_task) == task_type:
+        return None
+    spec = CATALOGUE.get(task_type)
+    chosen = spec.title.lower() if spec else task_type
+    return (
+        f"This source runs {pipeline_task}, not {chosen}: choose a source that runs {chosen}, "
+        f"or the task type that fits this source (Custom (JSON) sends it any input)."
+    )
 
 
 def _pipeline_mismatch(terms: SourceTerms, task_type: str) -> Notice | None:

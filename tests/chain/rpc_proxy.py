@@ -24,6 +24,8 @@ class RpcProxy:
             flight for as long as the test needs.
         reverse_batches: When True, the answers of a batch are delivered in reverse order (JSON-RPC
             lets a node answer a batch in any order; only the ids pair answers with calls).
+        hold_answer_containing: Like ``hold_answer_to``, for requests whose body contains this
+            text (case-insensitive), such as one contract's address.
     """
 
     def __init__(self, upstream: str) -> None:
@@ -35,6 +37,7 @@ class RpcProxy:
         self.fail_methods: set[str] = set()
         self.dropped = 0
         self.hold_answer_to: set[str] = set()
+        self.hold_answer_containing: str | None = None
         self.holding = threading.Event()
         self.release = threading.Event()
         self.reverse_batches = False
@@ -67,7 +70,10 @@ class RpcProxy:
                         proxy.dropped += 1
                     self.close_connection = True
                     return
-                if any(c.get("method") in proxy.hold_answer_to for c in calls):
+                needle = proxy.hold_answer_containing
+                if any(c.get("method") in proxy.hold_answer_to for c in calls) or (
+                    needle is not None and needle.lower().encode() in body.lower()
+                ):
                     proxy.holding.set()
                     proxy.release.wait(timeout=60)
                 if proxy.reverse_batches and isinstance(payload, list):

@@ -93,6 +93,18 @@ async def test_a_source_running_another_pipeline_is_warned_about(
             "⚠ This source runs the summarization pipeline with the model "
             "sshleifer/distilbart-cnn-12-6, but you chose text classification."
         )
+        # Shown, but not publishable with a form of another pipeline: Publish waits and says so.
+        assert picker.combo.currentText() == summarizer
+        assert picker.wait_reason() == (
+            "This source runs summarization, not text classification: choose a source that "
+            "runs text classification, or the task type that fits this source (Custom (JSON) "
+            "sends it any input)."
+        )
+        with pytest.raises(ValidationError, match="runs summarization, not text classification"):
+            picker.selection()
+        picker.set_task_type("summarization")
+        assert picker.wait_reason() is None
+        assert picker.warning_label.isHidden()
         picker.payment_edit.setText("0.0005")
         assert picker.payment_error.text() == "This source asks at least 0.001 OGPU per task."
         with pytest.raises(ValidationError, match=r"at least 0\.001 OGPU"):

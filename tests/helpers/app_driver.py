@@ -351,6 +351,10 @@ class AppDriver:
         """Press Publish and return the review-and-sign dialog once it is shown."""
         flow = self.controller.publish_flow
         await wait_until(lambda: not flow.busy, "the previous publish to end")
+        # Publish waits, as for a user, until the source shown is read and fits the form.
+        summary = self.compose.summary
+        await wait_until(self.compose.publish_button.isEnabled,
+                         lambda: f"Publish to be enabled (summary: {summary.text()!r})")
         self.compose.publish_button.click()
         await wait_until(
             lambda: visible_child(self.window, ConfirmPublishDialog) is not None,

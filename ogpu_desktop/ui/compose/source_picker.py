@@ -22,21 +22,18 @@ from PySide6.QtWidgets import (
 
 from ogpu_desktop.domain.amounts import format_amount, parse_amount
 from ogpu_desktop.domain.catalogue import CUSTOM, TEXT_CLASSIFICATION
-from ogpu_desktop.domain.expiry import DURATION_PRESETS_S, format_duration
 from ogpu_desktop.domain.pipeline_args import Severity
-from ogpu_desktop.domain.source_terms import DeliveryMethod, check_terms
+from ogpu_desktop.domain.source_choice import SourceChoice, publish_wait_reason
+from ogpu_desktop.domain.source_terms import check_terms, describe_terms
 from ogpu_desktop.errors import ValidationError
 from ogpu_desktop.ui.asyncutils import async_action
+from ogpu_desktop.ui.compose.expiry_combo import ExpiryCombo
 
 if TYPE_CHECKING:
     from ogpu_desktop.services.app_services import AppServices
     from ogpu_desktop.services.sources import SourceInfo
 
 NOT_CONNECTED = "Connect to a network to choose a source."
-DELIVERY_TEXT = {
-    DeliveryMethod.FIRST_RESPONSE: "first response is final",
-    DeliveryMethod.MANUAL_CONFIRMATION: "you confirm the answer you accept",
-}
 
 
 @dataclass(frozen=True)
@@ -66,6 +63,8 @@ class SourcePicker(QGroupBox):
     """
 
     source_changed = Signal(str)  # address, "" for none
+    readiness_changed = Signal()
+    """Whether a task may be published to the source shown may have changed."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Source and payment", parent)
@@ -75,6 +74,11 @@ class SourcePicker(QGroupBox):
         self._task_type = TEXT_CLASSIFICATION
         self.info: SourceInfo | None = None
         self._reads: set[asyncio.Task[None]] = set()
+        # Each read of a source takes a new generation; only the latest one may show its answer,
+        # so a slower read of a source picked earlier can never replace the one picked last.
+        self._generation = 0
+        self._reading: str | None = None  # the source being read, while its read runs
+        self._read_failed = False
         self.default_payment_wei: int | None = None
         self.default_expiry_s = 600
 
@@ -98,13 +102,10 @@ class SourcePicker(QGroupBox):
         self.symbol_label = QLabel("OGPU", self)
         self.payment_error = _label("sourcePicker.payment_error", self)
         self.payment_error.setStyleSheet("color: #b00020;")
-        self.expiry_combo = QComboBox(self)
-        self.expiry_combo.setObjectName("sourcePicker.expiry")
-        self.expiry_combo.setAccessibleName("Task lifetime")
-        self.expiry_combo.setToolTip("How long providers may answer; bounded by the source")
+        self.expiry_combo = ExpiryCombo(self)
 
         self._layout()
-        self._fill_expiry(None)
+        self.expiry_combo.fill(None, self.default_expiry_s)
         self.attach(None)
 
     def _layout(self) -> None:
@@ -138,6 +139,7 @@ class SourcePicker(QGroupBox):
             "The source that runs the task: pick a saved or browsed one, or paste its address."
         )
         combo.activated.connect(self._picked)
+        combo.editTextChanged.connect(lambda _text: self.readiness_changed.emit())
         editor = combo.lineEdit()
         if editor is not None:
             editor.setPlaceholderText("0x… source address")
@@ -157,16 +159,21 @@ class SourcePicker(QGroupBox):
         self._services = services
         self._demo = dict(demo_sources or {})
         self.info = None
+        self._generation += 1  # reads of the previous network no longer matter
+        self._reading, self._read_failed = None, False
         for widget in (self.combo, self.browse_button, self.save_button, self.payment_edit,
                        self.expiry_combo):
             widget.setEnabled(services is not None)
+        self.combo.blockSignals(True)
         self.combo.clear()
+        self.combo.blockSignals(False)
         self.warning_label.clear()
         self.warning_label.setVisible(False)
         self.payment_error.clear()
         self.payment_error.setVisible(False)
         if services is None:
             self.terms_label.setText(NOT_CONNECTED)
+            self.readiness_changed.emit()
             return
         self.symbol_label.setText(services.session.network.symbol)
         self.terms_label.setText("Choose a source.")
@@ -176,6 +183,7 @@ class SourcePicker(QGroupBox):
         for pipeline, address in self._demo.items():
             self._add_entry(f"Sandbox · {pipeline} — {address}", address)
         self._preselect()
+        self.readiness_changed.emit()
 
     async def detach(self) -> None:
         """Stop following the network, and wait until reads still running have stopped.
@@ -199,10 +207,9 @@ class SourcePicker(QGroupBox):
     def set_task_type(self, key: str) -> None:
         """Follow the task type picked on the page (preselects the Sandbox's demo source)."""
         self._task_type = key
-        if self._services is None:
-            return
-        if not self._preselect():
+        if self._services is not None and not self._preselect():
             self._show_terms()
+        self.readiness_changed.emit()
 
     def _preselect(self) -> bool:
         pipeline = TEXT_CLASSIFICATION if self._task_type == CUSTOM else self._task_type
@@ -212,7 +219,7 @@ class SourcePicker(QGroupBox):
         index = self.combo.findData(address)
         if index >= 0:
             self.combo.setCurrentIndex(index)
-        self._track(self.load_source(address))
+        self.load_source(address)
         return True
 
     # --- choosing ------------------------------------------------------------------------
@@ -220,14 +227,14 @@ class SourcePicker(QGroupBox):
     def _picked(self, index: int) -> None:
         address = self.combo.itemData(index)
         if isinstance(address, str):
-            self._track(self.load_source(address))
+            self.load_source(address)
 
     def _typed(self) -> None:
         text = self.combo.currentText().strip()
         data = self.combo.currentData()
         address = data if isinstance(data, str) and data in text else text
         if address and (self.info is None or self.info.address.lower() != address.lower()):
-            self._track(self.load_source(address))
+            self.load_source(address)
 
     def current_address(self) -> str:
         """The address chosen or typed ("" when none)."""
@@ -236,26 +243,66 @@ class SourcePicker(QGroupBox):
         data = self.combo.currentData()
         return data if isinstance(data, str) else self.combo.currentText().strip()
 
+    def load_source(self, address: str) -> asyncio.Task[None]:
+        """Read the source's on-chain terms and metadata and show them.
+
+        The source picked last wins: until its read is done, publishing waits, and the answer
+        of any earlier read that arrives later is dropped.
+        """
+        if address.lower() not in self.combo.currentText().lower():
+            self.combo.setEditText(address)  # the box shows the source being read, always
+        self._generation += 1
+        self._reading = address if self._services is not None else None
+        self._read_failed = False
+        if self._reading is not None:
+            self.terms_label.setText("Reading the source…")
+        self.readiness_changed.emit()
+        task = self._read_source(self._generation, address)
+        self._track(task)
+        return task
+
     @async_action()
-    async def load_source(self, address: str) -> None:
-        """Read the source's on-chain terms and metadata and show them."""
+    async def _read_source(self, generation: int, address: str) -> None:
         services = self._services
-        if services is None:
+        if services is None or generation != self._generation:
             return
-        self.terms_label.setText("Reading the source…")
         try:
             info = await services.sources.get(address)
         except Exception:
-            if services is not self._services:
-                return  # the network changed meanwhile: this read no longer matters
+            if generation != self._generation:
+                return  # a later pick or another network replaced this read
             self.info = None
+            self._reading, self._read_failed = None, True
             self.terms_label.setText("This source could not be read.")
+            self.readiness_changed.emit()
             raise
-        if services is not self._services:
-            return  # the network changed meanwhile
+        if generation != self._generation:
+            return  # a later pick or another network replaced this read
         self.info = info
+        self._reading = None
         self._show_terms()
+        self.readiness_changed.emit()
         self.source_changed.emit(info.address)
+
+    def choice(self) -> SourceChoice:
+        """What the picker shows and holds now."""
+        return SourceChoice(
+            reading_address=self._reading,
+            read_failed=self._read_failed,
+            loaded_address=self.info.address if self.info is not None else None,
+            loaded_pipeline=self.info.pipeline_task if self.info is not None else None,
+            shown_text=self.combo.currentText(),
+        )
+
+    def wait_reason(self, task_type: str | None = None) -> str | None:
+        """Why a task of ``task_type`` (default: the type followed) cannot go to the source yet.
+
+        ``None`` when it can, and also when no network is connected (publishing then explains
+        that by itself).
+        """
+        if self._services is None:
+            return None
+        return publish_wait_reason(self.choice(), task_type or self._task_type)
 
     @async_action(trigger="browse_button")
     async def browse(self) -> None:
@@ -292,21 +339,10 @@ class SourcePicker(QGroupBox):
         if info is None or self._services is None:
             return
         symbol = self._services.session.network.symbol
-        try:
-            delivery = DELIVERY_TEXT[DeliveryMethod(info.delivery_method)]
-        except ValueError:
-            delivery = f"delivery method {info.delivery_method}"
-        lines = [
-            f"{info.name or 'Unnamed source'} · {'active' if info.active else 'INACTIVE'}",
-            f"Minimum payment {format_amount(info.min_payment_wei, symbol)} · longest lifetime "
-            f"{format_duration(info.max_expiry_seconds)} · {delivery}",
-        ]
-        if info.pipeline_task:
-            model = f" with {info.pipeline_model}" if info.pipeline_model else ""
-            lines.append(f"Runs {info.pipeline_task}{model}")
-        elif info.metadata_error:
-            lines.append(f"Its pipeline is unknown: {info.metadata_error}")
-        self.terms_label.setText("\n".join(lines))
+        self.terms_label.setText(describe_terms(
+            info.terms(), name=info.name, metadata_error=info.metadata_error, symbol=symbol,
+            delivery_method=info.delivery_method,
+        ))
         check = check_terms(info.terms(), task_type=self._task_type, symbol=symbol)
         warnings = [n.message for n in check.notices if n.severity is Severity.WARNING]
         warnings += [e.message for e in check.errors]
@@ -316,22 +352,7 @@ class SourcePicker(QGroupBox):
         if payment is None or payment < info.min_payment_wei:
             payment = info.min_payment_wei
         self.payment_edit.setText(format_amount(payment, None))
-        self._fill_expiry(info.terms().longest_duration)
-
-    def _fill_expiry(self, longest: int | None) -> None:
-        wanted = self.expiry_combo.currentData()
-        if not isinstance(wanted, int):
-            wanted = self.default_expiry_s
-        self.expiry_combo.clear()
-        for seconds in DURATION_PRESETS_S:
-            if longest is None or seconds <= longest:
-                self.expiry_combo.addItem(format_duration(seconds), seconds)
-        if longest is not None and self.expiry_combo.count() == 0 and longest >= 60:
-            self.expiry_combo.addItem(format_duration(longest), longest)
-        fits = [self.expiry_combo.itemData(i) for i in range(self.expiry_combo.count())]
-        best = max((s for s in fits if s <= wanted), default=fits[0] if fits else None)
-        if best is not None:
-            self.expiry_combo.setCurrentIndex(self.expiry_combo.findData(best))
+        self.expiry_combo.fill(info.terms().longest_duration, self.default_expiry_s)
 
     def _check_payment(self) -> None:
         try:
@@ -353,16 +374,27 @@ class SourcePicker(QGroupBox):
             )
         return wei
 
-    def selection(self) -> SourceSelection:
-        """The chosen source, payment and lifetime.
+    def selection(self, task_type: str | None = None) -> SourceSelection:
+        """The chosen source, payment and lifetime, for a task of ``task_type``.
+
+        Args:
+            task_type: The type of the task to publish (default: the type followed).
 
         Raises:
-            ValidationError: Not connected, no source read yet, or a bad payment.
+            ValidationError: Not connected, the source shown is not read yet (or not the one
+                read), it does not fit the task type, or a bad payment.
         """
         if self._services is None:
             raise ValidationError(NOT_CONNECTED, "source")
-        if self.info is None:
-            raise ValidationError("Choose a source for the task first.", "source")
+        wanted = task_type or self._task_type
+        if wanted != self._task_type:
+            raise ValidationError(
+                "The source was chosen for another task type: check it, then publish again.",
+                "source",
+            )
+        wait = self.wait_reason(wanted)
+        if wait is not None or self.info is None:
+            raise ValidationError(wait or "Choose a source for the task first.", "source")
         duration = self.expiry_combo.currentData()
         if not isinstance(duration, int):
             raise ValidationError("This source allows no task lifetime that can be used.",

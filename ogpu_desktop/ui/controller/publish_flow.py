@@ -64,7 +64,8 @@ class PublishFlow(QObject):
 
     async def _publish(self, connection: Connection, payloads: TaskPayloads) -> None:
         window = self.controller.window
-        selection = window.compose_page.source_picker.selection()
+        # Read before anything is awaited: the source shown now, checked for this task's type.
+        selection = window.compose_page.source_picker.selection(payloads.task_type)
         sender = await self._sender(connection)
         services = connection.services
 

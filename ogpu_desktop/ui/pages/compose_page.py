@@ -27,6 +27,7 @@ IPFS_NOTICE = (
     "and can be read by anyone, for good. Do not include private information."
 )
 INVALID_PREVIEW = "The form has problems; the task config appears here once they are fixed."
+PUBLISH_TIP = "Review and publish the task (Ctrl+Enter)"
 
 
 def _plain_label(name: str, text: str, parent: QWidget) -> QLabel:
@@ -71,8 +72,10 @@ class ComposePage(QWidget):
         self.summary = _plain_label("composeSummary", "", self)
         self.publish_button = QPushButton("Publish…", self)
         self.publish_button.setObjectName("publishButton")
-        self.publish_button.setToolTip("Review and publish the task (Ctrl+Enter)")
+        self.publish_button.setToolTip(PUBLISH_TIP)
         self.publish_button.clicked.connect(self.request_publish)
+        self._last_check: FormCheck | None = None
+        self.source_picker.readiness_changed.connect(self._show_readiness)
         self._add_shortcuts()
 
         header = QHBoxLayout()
@@ -155,14 +158,30 @@ class ComposePage(QWidget):
         )
 
     def _show_check(self, result: FormCheck) -> None:
+        self._last_check = result
         if result.payloads is None:
             self.preview.setPlainText(INVALID_PREVIEW)
-            count = len(result.errors)
-            self.summary.setText(
-                f"{count} thing{'s' if count != 1 else ''} to fix before publishing."
-            )
+        else:
+            self.preview.setPlainText(preview_text(result.payloads))
+        self._show_readiness()
+
+    def _show_readiness(self) -> None:
+        """Say whether Publish can go: the form's problems, then what the source waits for."""
+        result = self._last_check
+        if result is None:
             return
-        self.preview.setPlainText(preview_text(result.payloads))
+        wait = self.source_picker.wait_reason(self.current_type())
+        # Publish stays off until the source shown is read for this type and fits its form.
+        self.publish_button.setEnabled(wait is None)
+        self.publish_button.setToolTip(PUBLISH_TIP if wait is None else wait)
+        if result.payloads is None:
+            count = len(result.errors)
+            text = f"{count} thing{'s' if count != 1 else ''} to fix before publishing."
+            self.summary.setText(text if wait is None else f"{text}\n{wait}")
+            return
+        if wait is not None:
+            self.summary.setText(f"Not ready to publish: {wait}")
+            return
         tasks = result.payloads.count
         self.summary.setText(
             "Ready: 1 task." if tasks == 1 else f"Ready: {tasks} tasks, each paid separately."
@@ -172,7 +191,8 @@ class ComposePage(QWidget):
         """Emit :attr:`publish_requested` with the configs, or show every problem of the form."""
         result = self.form.reveal_problems()
         self._show_check(result)
-        if result.payloads is not None:
+        if result.payloads is not None and self.source_picker.wait_reason(
+            self.current_type()) is None:
             self.publish_requested.emit(result.payloads)
 
     def paste_image(self) -> None:
