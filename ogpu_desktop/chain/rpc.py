@@ -69,7 +69,7 @@ def translate(exc: BaseException, url: str, action: str) -> ChainError:
         return TransactionRevertedError(action, revert_reason(exc))
     if isinstance(exc, _UNREACHABLE):
         return RpcUnreachableError(url, _reason(exc))
-    message = exc.message if isinstance(exc, Web3RPCError) else str(exc)
+    message = _node_message(exc) if isinstance(exc, Web3RPCError) else str(exc)
     lowered = message.lower()
     for needle, kind, explanation in _NODE_REFUSALS:
         if needle in lowered:
@@ -79,12 +79,19 @@ def translate(exc: BaseException, url: str, action: str) -> ChainError:
     return RpcError(f"{action}: unexpected failure ({type(exc).__name__}: {message})")
 
 
+def _node_message(exc: Web3RPCError) -> str:
+    """The node's own error text (web3 puts the whole error object's repr in ``message``)."""
+    error = (exc.rpc_response or {}).get("error")
+    if isinstance(error, dict) and isinstance(error.get("message"), str):
+        return str(error["message"])
+    return exc.message
+
+
+_INSUFFICIENT_FUNDS = "the wallet does not hold enough to pay the amount plus the network fee."
 _NODE_REFUSALS: tuple[tuple[str, type[ChainError], str], ...] = (
-    (
-        "insufficient funds",
-        InsufficientFundsError,
-        "the wallet does not hold enough to pay the amount plus the network fee.",
-    ),
+    ("insufficient funds", InsufficientFundsError, _INSUFFICIENT_FUNDS),
+    # py-evm's own words (eth-tester based nodes) for the same refusal.
+    ("does not have enough balance", InsufficientFundsError, _INSUFFICIENT_FUNDS),
     (
         "nonce too low",
         NonceConflictError,

@@ -76,7 +76,8 @@ def parse_amount(
 
 
 def format_amount(
-    wei: int, symbol: str | None = DEFAULT_SYMBOL, *, max_places: int | None = None
+    wei: int, symbol: str | None = DEFAULT_SYMBOL, *, max_places: int | None = None,
+    grouped: bool = False,
 ) -> str:
     """Write a wei amount in whole tokens, exactly, without trailing zeros.
 
@@ -88,6 +89,8 @@ def format_amount(
         symbol: Appended after a space; ``None`` for the bare number.
         max_places: Show at most this many decimal places; a shortened value is cut toward zero
             and marked with ``"≈ "`` (or shown as ``"< 0.0…1"`` when it would read as zero).
+        grouped: Separate thousands with commas (``"999,999 OGPU"``), for messages; such text
+            no longer parses back.
 
     Returns:
         The amount as text.
@@ -102,7 +105,8 @@ def format_amount(
             smallest = "0." + "1".rjust(max_places, "0") if max_places else "1"
             return _with_symbol(f"> -{smallest}" if sign else f"< {smallest}", symbol)
         prefix = "≈ "
-    number = f"{whole}.{fraction}" if fraction else str(whole)
+    digits = f"{whole:,}" if grouped else str(whole)
+    number = f"{digits}.{fraction}" if fraction else digits
     return _with_symbol(f"{prefix}{sign}{number}", symbol)
 
 

@@ -22,9 +22,9 @@ from ogpu_desktop.chain.transactions import (
     next_nonce,
     require_success,
 )
-from ogpu_desktop.domain.amounts import format_amount
 from ogpu_desktop.domain.catalogue import CUSTOM
 from ogpu_desktop.domain.expiry import check_duration
+from ogpu_desktop.domain.money_words import amount_words, vault_shortfall, wallet_shortfall
 from ogpu_desktop.domain.signing import SignedTransaction, TransactionSigner
 from ogpu_desktop.domain.source_terms import check_terms
 from ogpu_desktop.errors import UserFacingError, ValidationError
@@ -102,11 +102,12 @@ class PublishService:
         notices.append("Task inputs are published on IPFS and are public.")
         wallet, vault = await self._balances(sender)
         total = payment_wei * len(texts)
+        what = "this task" if len(texts) == 1 else "these tasks"
         if vault < total:
             problems.append(
-                f"The vault holds {format_amount(vault, symbol)} available but these tasks need "
-                f"{format_amount(total, symbol)}. Deposit at least "
-                f"{format_amount(total - vault, symbol)} into the vault first."
+                vault_shortfall(what=what, available_wei=vault, amount_wei=total, held_wei=0,
+                                symbol=symbol)
+                + f" Deposit at least {amount_words(total - vault, symbol)} into the vault first."
             )
         expiry = int(time.time()) + duration_s
         call = self.session.contracts.publish_task(
@@ -123,10 +124,11 @@ class PublishService:
                 problems.append(exc.message)
         max_fee = gas * fees.price_cap * len(texts)
         if wallet < max_fee:
-            problems.append(
-                f"The wallet holds {format_amount(wallet, symbol)} but the network fees may "
-                f"need up to {format_amount(max_fee, symbol)}. Add funds to the wallet."
-            )
+            problems.append(wallet_shortfall(
+                what=f"publishing {what}", have_wei=wallet, amount_wei=0,
+                likely_fee_wei=gas * fees.likely_price * len(texts), max_fee_wei=max_fee,
+                symbol=symbol,
+            ))
         return PublishPreview(
             chain_id=self.session.chain_id,
             network_name=self.session.network.name,

@@ -26,6 +26,8 @@ class RpcProxy:
             lets a node answer a batch in any order; only the ids pair answers with calls).
         hold_answer_containing: Like ``hold_answer_to``, for requests whose body contains this
             text (case-insensitive), such as one contract's address.
+        error_for: Methods answered (without forwarding) with the given JSON-RPC error object,
+            as a node that refuses them would (single requests only).
     """
 
     def __init__(self, upstream: str) -> None:
@@ -38,6 +40,7 @@ class RpcProxy:
         self.dropped = 0
         self.hold_answer_to: set[str] = set()
         self.hold_answer_containing: str | None = None
+        self.error_for: dict[str, dict[str, Any]] = {}
         self.holding = threading.Event()
         self.release = threading.Event()
         self.reverse_batches = False
@@ -60,6 +63,12 @@ class RpcProxy:
                 if any(c.get("method") in proxy.fail_methods for c in calls):
                     self.close_connection = True
                     return
+                refused = proxy.error_for.get(str(calls[0].get("method")))
+                if refused is not None and not isinstance(payload, list):
+                    self._answer(json.dumps(
+                        {"jsonrpc": "2.0", "id": payload.get("id"), "error": refused}
+                    ).encode())
+                    return
                 req = urllib.request.Request(
                     proxy.upstream, data=body, headers={"Content-Type": "application/json"}
                 )
@@ -78,6 +87,9 @@ class RpcProxy:
                     proxy.release.wait(timeout=60)
                 if proxy.reverse_batches and isinstance(payload, list):
                     answer = json.dumps(json.loads(answer)[::-1]).encode()
+                self._answer(answer)
+
+            def _answer(self, answer: bytes) -> None:
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(answer)))

@@ -236,7 +236,7 @@ async def test_vault_deposit_withdraw_and_balances(
     bal = await actions.balances(signer.address)
     assert (bal.vault_available, bal.escrowed) == (3 * 10**18, 0)
     assert 6 * 10**18 < bal.wallet < 7 * 10**18
-    with pytest.raises(Exception, match="Only 3 ETH can be withdrawn"):
+    with pytest.raises(Exception, match="vault has 3 ETH available; this withdrawal needs 4 ETH"):
         await actions.withdraw(signer, 4 * 10**18)
     await actions.withdraw(signer, 10**18)
     assert (await actions.balances(signer.address)).vault_available == 2 * 10**18

@@ -95,3 +95,21 @@ async def sandbox_connection(
         await connection.close()
         store.close()
         collect_garbage()
+
+
+async def answer_transaction(parent: QWidget, *, sign: bool) -> dict[str, str]:
+    """Wait for the transaction confirmation over ``parent``, press Sign or Go back.
+
+    Returns:
+        What the dialog showed: its headline and each fact (``fee``, ``total``...).
+    """
+    from ogpu_desktop.ui.dialogs.confirm_transaction_dialog import (  # noqa: PLC0415
+        ConfirmTransactionDialog,
+    )
+
+    dialog = await visible_dialog(parent, ConfirmTransactionDialog)
+    shown = {key: label.text() for key, label in dialog.fields.items()}
+    shown["headline"] = dialog.headline.text()
+    (dialog.sign_button if sign else dialog.cancel_button).click()
+    await wait_for(lambda: is_closed(dialog), "the transaction dialog to close")
+    return shown

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,7 +20,14 @@ from ogpu_desktop.ui.dialogs.publish_progress_dialog import PublishProgressDialo
 from ogpu_desktop.ui.launch_options import LaunchOptions
 from ogpu_desktop.ui.main_window import MainWindow
 from ogpu_desktop.ui.settings.preferences import CustomNetwork, Preferences
-from tests.gui.publish_helpers import dispose, is_closed, shown, visible_dialog, wait_for
+from tests.gui.publish_helpers import (
+    answer_transaction,
+    dispose,
+    is_closed,
+    shown,
+    visible_dialog,
+    wait_for,
+)
 from tests.helpers.sandbox import sandbox_info
 
 __all__ = ["sandbox_info"]
@@ -79,6 +87,14 @@ async def test_first_publish_on_the_sandbox_goes_from_compose_to_the_task_list(
         assert "Sandbox account was created" in window.banner.message()
         assert review.deposit_button.text() == "Deposit 0.001 OGPU"
         review.deposit_button.click()
+        # The deposit is a transaction of its own: its fee and total come first.
+        facts = await answer_transaction(review, sign=True)
+        assert facts["headline"] == (
+            "Move 0.001 OGPU from your wallet into your vault, where tasks are paid from.")
+        assert facts["amount"] == "0.001 OGPU from your wallet"
+        assert re.fullmatch(r"about 0\.\d{1,8} OGPU, at most 0\.\d{1,8} OGPU \(paid from the "
+                            r"wallet\)", facts["fee"]), facts["fee"]
+        assert facts["total"].startswith("about 0.001")
         await wait_for(review.sign_button.isEnabled, "the deposit")
         review.sign_button.click()
         progress = await visible_dialog(window, PublishProgressDialog)
@@ -93,7 +109,8 @@ async def test_first_publish_on_the_sandbox_goes_from_compose_to_the_task_list(
         progress.close_button.click()
         model = window.task_model
         await wait_for(lambda: model.position_of(task) is not None, "the task in the list")
-        assert window.navigation.currentRow() == 1  # the Tasks page is shown
+        # The Tasks page is shown once the publish's own poll is done (the list may be first).
+        await wait_for(lambda: window.navigation.currentRow() == 1, "the Tasks page")
     assert controller.connection is None
     assert controller.store is None
 

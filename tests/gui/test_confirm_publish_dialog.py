@@ -16,7 +16,8 @@ from ogpu_desktop.domain.payload import build_task_configs
 from ogpu_desktop.services.connection import Connection
 from ogpu_desktop.services.publish_models import PublishPreview
 from ogpu_desktop.ui.dialogs.confirm_publish_dialog import ConfirmPublishDialog
-from tests.gui.publish_helpers import sandbox_connection, shown, wait_for
+from ogpu_desktop.ui.dialogs.confirm_transaction_dialog import review_transaction
+from tests.gui.publish_helpers import answer_transaction, sandbox_connection, shown, wait_for
 from tests.helpers.sandbox import sandbox_info, source_address
 
 __all__ = ["sandbox_info"]
@@ -62,10 +63,13 @@ async def test_an_empty_vault_shows_required_against_available_and_deposits_the_
         services = connection.services
         deposits: list[int] = []
 
-        async def top_up(amount: int) -> PublishPreview:
+        async def top_up(amount: int, over: QWidget) -> PublishPreview | None:
             deposits.append(amount)
             signer = services.active_signer()
-            await services.actions.deposit(signer, amount)
+            plan = await services.actions.plan_deposit(signer.address, amount)
+            if not await review_transaction(plan, over):
+                return None
+            await services.actions.execute(plan, signer)
             return await _preview(connection, sandbox_info, texts, "text-classification")
 
         dialog = _dialog(host, preview, top_up)
@@ -80,8 +84,18 @@ async def test_an_empty_vault_shows_required_against_available_and_deposits_the_
         )
         assert dialog.fields["total"].text().startswith("0.003 OGPU from the vault")
         dialog.deposit_button.click()
+        facts = await answer_transaction(dialog, sign=False)  # its own fee first; go back
+        assert facts["amount"] == "0.003 OGPU from your wallet"
+        assert facts["fee"].startswith("about ")
+        await wait_for(lambda: dialog.shortfall.text().endswith("Nothing was deposited."),
+                       "the note that nothing was deposited")
+        assert not dialog.sign_button.isEnabled()
+        assert dialog.preview is preview
+        await wait_for(dialog.deposit_button.isEnabled, "the Deposit button")
+        dialog.deposit_button.click()
+        await answer_transaction(dialog, sign=True)
         await wait_for(dialog.sign_button.isEnabled, "the deposit and a new preview")
-        assert deposits == [3 * PAYMENT]
+        assert deposits == [3 * PAYMENT, 3 * PAYMENT]
         assert dialog.preview is not preview
         assert dialog.preview.vault_available_wei == 3 * PAYMENT
         assert dialog.fields["vault"].text() == "0.003 OGPU now, 0 OGPU after"

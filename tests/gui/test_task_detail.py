@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.domain.result_views import ViewKind
@@ -17,6 +18,7 @@ from ogpu_desktop.ui.models.task_row import TaskState
 from ogpu_desktop.ui.models.task_table_model import Column
 from ogpu_desktop.ui.tasks.task_detail_panel import PREVIOUS_RUN_NOTE
 from ogpu_desktop.ui.tasks.tasks_page import TasksPage
+from tests.gui.publish_helpers import answer_transaction
 from tests.gui.task_helpers import (
     TaskEnv,
     env,
@@ -129,13 +131,12 @@ async def test_a_manual_confirmation_response_is_confirmed_from_the_detail(
     assert detail.confirm_button.isEnabled()
 
     detail.confirm_button.click()
-    await wait_for(lambda: detail.findChild(QMessageBox, "confirmResponseQuestion") is not None,
-                   "the question")
-    box = detail.findChild(QMessageBox, "confirmResponseQuestion")
-    assert box is not None
-    yes = box.findChild(QPushButton, "confirmResponseQuestionYes")
-    assert yes is not None
-    yes.click()
+    shown = await answer_transaction(detail, sign=True)
+    assert re.fullmatch(
+        r"Accept the answer of 0x[0-9a-fA-F]{40}: the task is finished and the provider is paid "
+        r"0\.001 OGPU from the task's escrow\. This cannot be undone\.", shown["headline"]
+    ), shown["headline"]
+    assert shown["fee"].startswith("about ")
     await wait_for(lambda: _row(page, task).state is TaskState.FINALIZED, "the task to finish")
     await wait_for(lambda: detail.status_label.text() == "Status: Done", "the detail")
     states = {detail.responses.responses[i].address: detail.responses.item(i, 2).text()

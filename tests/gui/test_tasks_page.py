@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.ui.main_window import MainWindow
@@ -19,6 +18,7 @@ from ogpu_desktop.ui.models.task_row import TaskRow, TaskState
 from ogpu_desktop.ui.models.task_table_model import ROW_ROLE, Column
 from ogpu_desktop.ui.tasks.task_export import CSV_HEADER
 from ogpu_desktop.ui.tasks.tasks_page import NO_MATCH_TEXT, NO_TASKS_TEXT, TasksPage
+from tests.gui.publish_helpers import answer_transaction
 from tests.gui.task_helpers import (
     TaskEnv,
     configs_for,
@@ -58,13 +58,8 @@ def _state(page: TasksPage, address: str) -> TaskState | None:
     return None if position is None else page.model.row(position).state
 
 
-async def _answer(page: TasksPage, name: str, yes: bool) -> None:
-    await wait_for(lambda: page.findChild(QMessageBox, name) is not None, f"the {name} box")
-    box = page.findChild(QMessageBox, name)
-    assert box is not None
-    button = box.findChild(QPushButton, f"{name}{'Yes' if yes else 'No'}")
-    assert button is not None
-    button.click()
+async def _answer(page: TasksPage, yes: bool) -> dict[str, str]:
+    return await answer_transaction(page, sign=yes)
 
 
 async def _settle(page: TasksPage) -> None:
@@ -188,12 +183,18 @@ async def test_cancel_while_new_asks_first_and_is_refused_once_answered(
     assert page.cancel_action.isEnabled()
 
     page.cancel_action.trigger()
-    await _answer(page, "cancelTaskQuestion", yes=False)
+    shown = await _answer(page, yes=False)
+    # The cancel's own fee and total come first, and what happens to the payment.
+    assert shown["headline"].startswith("Cancel Text classification task")
+    assert shown["headline"].endswith("its payment of 0.001 OGPU goes back to your vault.")
+    assert shown["amount"] == "Nothing besides the fee"
+    assert shown["fee"].startswith("about ")
+    assert shown["total"].startswith("about ")
     await wait_for(page.cancel_action.isEnabled, "the action to come back")
     assert _state(page, task) is TaskState.NEW
 
     page.cancel_action.trigger()
-    await _answer(page, "cancelTaskQuestion", yes=True)
+    await _answer(page, yes=True)
     await wait_for(lambda: _state(page, task) is TaskState.CANCELED, "the task to be cancelled")
     assert "was cancelled" in page.banner.message()
     assert not page.cancel_action.isEnabled()
@@ -209,7 +210,6 @@ async def test_cancel_while_new_asks_first_and_is_refused_once_answered(
     status = await env.services.actions.task_status(answered)
     assert status != 0
     page.cancel_action.trigger()
-    await _answer(page, "cancelTaskQuestion", yes=True)
     await wait_for(lambda: page.banner.kind == "error", "the refusal")
     assert "can no longer be cancelled" in page.banner.message()
     await _settle(page)

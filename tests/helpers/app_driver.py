@@ -27,11 +27,12 @@ import qasync
 import shiboken6
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from ogpu_desktop.ui.asyncutils import set_default_error_sink
 from ogpu_desktop.ui.controller.app_controller import AppController
 from ogpu_desktop.ui.dialogs.confirm_publish_dialog import ConfirmPublishDialog
+from ogpu_desktop.ui.dialogs.confirm_transaction_dialog import ConfirmTransactionDialog
 from ogpu_desktop.ui.dialogs.publish_progress_dialog import PublishProgressDialog
 from ogpu_desktop.ui.forms.image_drop_zone import ImageDropZone
 from ogpu_desktop.ui.launch import after_first_paint, build_window, create_application
@@ -283,12 +284,26 @@ class AppDriver:
                          "the wallet balance")
         return balances.wallet_balance_label.text()
 
+    async def sign_transaction(self, parent: QWidget) -> dict[str, str]:
+        """Press Sign in the transaction confirmation over ``parent``; return what it showed."""
+        await wait_until(
+            lambda: visible_child(parent, ConfirmTransactionDialog) is not None,
+            "the transaction's fee and total",
+        )
+        dialog = visible_child(parent, ConfirmTransactionDialog)
+        assert dialog is not None
+        shown = {key: label.text() for key, label in dialog.fields.items()}
+        shown["headline"] = dialog.headline.text()
+        dialog.sign_button.click()
+        return shown
+
     async def deposit(self, amount: str) -> str:
-        """Type ``amount``, press Deposit; return the vault balance shown afterwards."""
+        """Type ``amount``, press Deposit, sign; return the vault balance shown afterwards."""
         view = await self.wallet_view()
         balances = view.balances
         balances.amount_edit.setText(amount)
         balances.deposit_button.click()
+        await self.sign_transaction(view)
         await wait_until(lambda: balances.status_label.text().startswith("Deposited"),
                          lambda: f"the deposit (status: {balances.status_label.text()!r}, "
                          f"error: {balances.amount_error.text()!r})")
@@ -467,10 +482,5 @@ class AppDriver:
         await detail.wait_loaded()
         await wait_until(detail.confirm_button.isEnabled, "the Confirm button")
         detail.confirm_button.click()
-        await wait_until(
-            lambda: detail.findChild(QMessageBox, "confirmResponseQuestion") is not None,
-            "the confirmation question",
-        )
-        box = child(detail, QMessageBox, "confirmResponseQuestion")
-        child(box, QPushButton, "confirmResponseQuestionYes").click()
+        await self.sign_transaction(detail)
         return chosen.address

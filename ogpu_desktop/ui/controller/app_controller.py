@@ -14,6 +14,7 @@ from ogpu_desktop.services.app_services import AppServices
 from ogpu_desktop.services.connection import Connection, NetworkChoice, plain_reason
 from ogpu_desktop.services.sandbox_process import SandboxProcess
 from ogpu_desktop.services.tracking import TrackerHealth
+from ogpu_desktop.services.tx_plans import TxPlan
 from ogpu_desktop.store import Store
 from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.connection_status_bar import ConnectionState
@@ -128,7 +129,8 @@ class AppController(QObject):
         self.connection = connection
         services = connection.services
         network = connection.network
-        self.window.wallet_page.set_chain_link(self._chain_link(connection))
+        self.window.wallet_page.set_chain_link(
+            wallet_chain_link(connection.services, connection.faucet_url))
         demo = {}
         if connection.sandbox_info is not None:
             demo = {
@@ -151,27 +153,6 @@ class AppController(QObject):
     def _attach_tasks_page(self, services: AppServices | None) -> None:
         # The one place the Tasks page hears about the connection.
         self.window.tasks_page.attach(services)
-
-    def _chain_link(self, connection: Connection) -> WalletChainLink:
-        services = connection.services
-        chain_id = connection.session.chain_id
-        wallet = services.wallet
-
-        async def deposit(address: str, amount: int) -> object:
-            return await services.actions.deposit(wallet.signer_for(address, chain_id), amount)
-
-        async def withdraw(address: str, amount: int) -> object:
-            return await services.actions.withdraw(wallet.signer_for(address, chain_id), amount)
-
-        faucet = connection.faucet_url
-        return WalletChainLink(
-            network_name=connection.network.name,
-            symbol=connection.network.symbol,
-            balances=services.actions.balances,
-            deposit=deposit,
-            withdraw=withdraw,
-            faucet=faucet_request(faucet) if faucet else None,
-        )
 
     # --- status --------------------------------------------------------------------------
 
@@ -250,6 +231,25 @@ class AppController(QObject):
         if self.store is not None:
             self.store.close()
             self.store = None
+
+
+def wallet_chain_link(services: AppServices, faucet_url: str | None) -> WalletChainLink:
+    """What the Wallet page may read and do on ``services``' network with ``services``' wallet."""
+    session, wallet = services.session, services.wallet
+
+    async def send(plan: TxPlan) -> object:
+        signer = wallet.signer_for(plan.sender, session.chain_id)
+        return await services.actions.execute(plan, signer)
+
+    return WalletChainLink(
+        network_name=session.network.name,
+        symbol=session.network.symbol,
+        balances=services.actions.balances,
+        plan_deposit=services.actions.plan_deposit,
+        plan_withdraw=services.actions.plan_withdraw,
+        send=send,
+        faucet=faucet_request(faucet_url) if faucet_url else None,
+    )
 
 
 async def _take_warm_up(

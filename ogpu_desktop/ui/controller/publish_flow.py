@@ -8,6 +8,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QWidget
 
 from ogpu_desktop.chain.errors import ChainError
 from ogpu_desktop.domain.payload import TaskPayloads
@@ -17,6 +18,7 @@ from ogpu_desktop.services.publish_models import PublishOutcome, PublishPreview
 from ogpu_desktop.services.sandbox_funding import ready_sandbox_account
 from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.dialogs.confirm_publish_dialog import ConfirmPublishDialog
+from ogpu_desktop.ui.dialogs.confirm_transaction_dialog import review_transaction
 from ogpu_desktop.ui.dialogs.dialog_await import answer_of
 from ogpu_desktop.ui.dialogs.publish_progress_dialog import PublishProgressDialog
 
@@ -75,10 +77,12 @@ class PublishFlow(QObject):
                 duration_s=selection.duration_s, sender=sender, task_type=payloads.task_type,
             )
 
-        async def top_up(amount_wei: int) -> PublishPreview:
-            await services.actions.deposit(
-                services.wallet.signer_for(sender, connection.session.chain_id), amount_wei
-            )
+        async def top_up(amount_wei: int, over: QWidget) -> PublishPreview | None:
+            plan = await services.actions.plan_deposit(sender, amount_wei)
+            if not await review_transaction(plan, over):
+                return None
+            signer = services.wallet.signer_for(sender, connection.session.chain_id)
+            await services.actions.execute(plan, signer)
             return await preview_again()
 
         window.status_bar.showMessage("Preparing the review…", 3000)

@@ -22,12 +22,17 @@ from PySide6.QtWidgets import (
 from ogpu_desktop.domain.amounts import format_amount
 from ogpu_desktop.domain.catalogue import CATALOGUE
 from ogpu_desktop.domain.expiry import format_duration
+from ogpu_desktop.domain.money_words import amount_words, cannot_top_up
 from ogpu_desktop.domain.source_terms import DeliveryMethod
 from ogpu_desktop.services.publish_models import PublishPreview
 from ogpu_desktop.ui.asyncutils import async_action
 
-TopUp = Callable[[int], Awaitable[PublishPreview]]
-"""Deposits an amount (wei) into the vault and returns the preview made again."""
+TopUp = Callable[[int, QWidget], Awaitable[PublishPreview | None]]
+"""Deposits an amount (wei) into the vault and returns the preview made again.
+
+The deposit's own fee and total are confirmed first in a dialog over the given widget;
+``None`` means the user did not sign it.
+"""
 
 IPFS_NOTICE = (
     "The task config below is uploaded to IPFS: anyone can read it, for good. Do not include "
@@ -221,25 +226,34 @@ class ConfirmPublishDialog(QDialog):
             return
         self.shortfall.setText(
             f"Not enough in the vault: these tasks need "
-            f"{format_amount(preview.total_payment_wei, symbol)}, the vault holds "
-            f"{format_amount(preview.vault_available_wei, symbol)}."
+            f"{amount_words(preview.total_payment_wei, symbol)}, the vault holds "
+            f"{amount_words(preview.vault_available_wei, symbol)}."
         )
-        self.deposit_button.setText(f"Deposit {format_amount(missing, symbol)}")
-        self.deposit_button.setEnabled(preview.wallet_balance_wei > missing)
+        self.deposit_button.setText(f"Deposit {amount_words(missing, symbol)}")
+        can_pay = preview.wallet_balance_wei > missing
+        self.deposit_button.setEnabled(can_pay)
+        why = "" if can_pay else cannot_top_up(
+            wallet_wei=preview.wallet_balance_wei, missing_wei=missing, symbol=symbol)
+        self.deposit_button.setToolTip(
+            why or "Shows this deposit's network fee and total, then signs it once you agree")
+        if why:
+            self.shortfall.setText(f"{self.shortfall.text()}\n{why}")
 
     @async_action(trigger="deposit_button")
     async def deposit_missing(self) -> None:
-        """Deposit what the vault lacks, then show the preview made again."""
+        """Deposit what the vault lacks (its fee confirmed first), then preview again."""
         if self._top_up is None or self.missing_wei() == 0:
             return
         self.sign_button.setEnabled(False)
         self.shortfall.setText("Depositing into the vault… confirm nothing else meanwhile.")
         try:
-            fresh = await self._top_up(self.missing_wei())
+            fresh = await self._top_up(self.missing_wei(), self)
         except BaseException:
             self.show_preview(self.preview)
             raise
-        self.show_preview(fresh)
+        self.show_preview(fresh or self.preview)
+        if fresh is None:
+            self.shortfall.setText(f"{self.shortfall.text()}\nNothing was deposited.")
 
     def show_error(self, message: str) -> None:
         """Show an error inside the dialog (it covers the window's banner)."""

@@ -26,11 +26,11 @@ from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.app_services import AppServices
 from ogpu_desktop.store import ResponseRecord, Store, TaskRecord
 from ogpu_desktop.ui.asyncutils import async_action
+from ogpu_desktop.ui.dialogs.confirm_transaction_dialog import review_transaction
 from ogpu_desktop.ui.models.task_table_model import short_address
 from ogpu_desktop.ui.results import view_registry  # noqa: F401 - registers every viewer
 from ogpu_desktop.ui.results.plain_widgets import plain_label, plain_text_box
 from ogpu_desktop.ui.results.result_panel import ResultPanel
-from ogpu_desktop.ui.tasks.confirm_prompt import ask_yes_no
 from ogpu_desktop.ui.tasks.detail_tables import ResponsesTable, TimelineTable
 from ogpu_desktop.ui.tasks.task_inputs import config_display_text, input_image, input_texts
 from ogpu_desktop.ui.tasks.task_rows import task_config, task_type_of
@@ -373,20 +373,15 @@ class TaskDetailPanel(QWidget):
 
     @async_action("confirm_button")
     async def confirm_selected(self) -> None:
-        """Ask, then confirm the chosen response with the active account."""
+        """Show the confirmation's fee and total, then confirm the chosen response."""
         services, record, chosen = self.services, self.record, self.responses.selected_response()
         if services is None or record is None or chosen is None:
             return
-        who = chosen.provider or chosen.address
-        if not await ask_yes_no(
-            self, name="confirmResponseQuestion", title="Confirm response",
-            text=f"Accept the response of {who}? The task is finalized and the provider is paid "
-            "from the task's payment. This cannot be undone.",
-            yes="Confirm response", no="Not now",
-        ):
-            return
         signer = services.active_signer()
-        receipt = await services.actions.confirm(signer, chosen.address)
+        plan = await services.actions.plan_confirm(signer.address, chosen.address)
+        if not await review_transaction(plan, self):
+            return
+        receipt = await services.actions.execute(plan, signer)
         status = await services.actions.task_status(record.address)
         # seen_at keeps the task followed until the tracker has read up to the confirmation,
         # so a response submitted just before it is still recorded.

@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject
 
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.ui.asyncutils import async_action
-from ogpu_desktop.ui.tasks.confirm_prompt import ask_yes_no
+from ogpu_desktop.ui.dialogs.confirm_transaction_dialog import review_transaction
 from ogpu_desktop.ui.tasks.task_export import fetch_missing_results, gather, to_csv, to_json
 
 if TYPE_CHECKING:
@@ -33,7 +33,10 @@ class TaskPageActions(QObject):
 
     @async_action()
     async def cancel_selected(self) -> None:
-        """Ask, then cancel the chosen task (only while no provider has attempted it)."""
+        """Show the cancel's fee and total, then cancel the chosen task once confirmed.
+
+        Only a task no provider has attempted yet can be cancelled; the plan says so first.
+        """
         page = self.page
         row, services = page.current_row(), page.services
         if row is None or self.cancelling:
@@ -43,14 +46,12 @@ class TaskPageActions(QObject):
         self.cancelling = True
         page.update_actions()
         try:
-            if not await ask_yes_no(
-                page, name="cancelTaskQuestion", title="Cancel task",
-                text=f"Cancel {page.describe(row.address)}? No provider will answer it, and its "
-                "payment returns to your vault balance. A network fee is charged.",
-                yes="Cancel task", no="Keep it",
-            ):
+            signer = services.active_signer()
+            plan = await services.actions.plan_cancel(
+                signer.address, row.address, name=page.describe(row.address))
+            if not await review_transaction(plan, page):
                 return
-            await services.actions.cancel(services.active_signer(), row.address)
+            await services.actions.execute(plan, signer)
             page.bridge.refresh_task(row.address)
             page.banner.show_info(f"{page.describe(row.address)} was cancelled.")
         finally:

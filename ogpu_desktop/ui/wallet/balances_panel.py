@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from ogpu_desktop.domain.amounts import format_amount, parse_amount
 from ogpu_desktop.errors import ValidationError
 from ogpu_desktop.ui.asyncutils import async_action
+from ogpu_desktop.ui.dialogs.confirm_transaction_dialog import review_transaction
 from ogpu_desktop.ui.wallet.chain_link import VaultTransfer, WalletChainLink
 from ogpu_desktop.ui.wallet.dialog_base import field_row, line_edit, plain_label, push_button
 from ogpu_desktop.ui.wallet.field_error import FieldError
@@ -198,17 +199,19 @@ class BalancesPanel(QGroupBox):
 
     @async_action(trigger="deposit_button")
     async def deposit(self) -> None:
-        """Move the amount typed from the wallet into the vault."""
+        """Move the amount typed from the wallet into the vault, once its fee is confirmed."""
         if self._link is not None:
-            await self._transfer(self._link.deposit, "Deposited {} into the vault.")
+            await self._transfer(self._link.plan_deposit, "Deposited {} into the vault.",
+                                 self.withdraw_button)
 
     @async_action(trigger="withdraw_button")
     async def withdraw(self) -> None:
-        """Move the amount typed from the vault back to the wallet."""
+        """Move the amount typed from the vault back to the wallet, once its fee is confirmed."""
         if self._link is not None:
-            await self._transfer(self._link.withdraw, "Withdrew {} from the vault.")
+            await self._transfer(self._link.plan_withdraw, "Withdrew {} from the vault.",
+                                 self.deposit_button)
 
-    async def _transfer(self, action: VaultTransfer, done: str) -> None:
+    async def _transfer(self, planner: VaultTransfer, done: str, other: QWidget) -> None:
         link, address = self._link, self._address
         if link is None or address is None:
             return
@@ -218,16 +221,29 @@ class BalancesPanel(QGroupBox):
         except ValidationError as error:
             self.amount_error.show_message(error.message)
             return
-        other = self.withdraw_button if action is link.withdraw else self.deposit_button
         other.setEnabled(False)
         try:
-            with self._status("Sending the transaction…"):
-                await action(address, wei)
-        except ValidationError as error:
-            if error.field != "amount":
-                raise
-            self.amount_error.show_message(error.message)
-            return
+            try:
+                with self._status("Working out the network fee…"):
+                    plan = await planner(address, wei)
+            except ValidationError as error:
+                # Too little in the wallet or the vault is said beside the amount, with numbers.
+                if error.field != "amount":
+                    raise
+                self.amount_error.show_message(error.message)
+                return
+            self.status_label.setText("Check the fee and the total, then sign.")
+            if not await review_transaction(plan, self):
+                self.status_label.setText("Nothing was sent.")
+                return
+            try:
+                with self._status("Sending the transaction…"):
+                    await link.send(plan)
+            except ValidationError as error:
+                if error.field != "amount":  # the wallet ran short while the dialog was open
+                    raise
+                self.amount_error.show_message(error.message)
+                return
         finally:
             other.setEnabled(self._link is not None and self._address is not None)
         self.amount_edit.clear()

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:  # the page is built before the first paint; the chain libraries load after
+    from ogpu_desktop.services.tx_plans import TxPlan
 
 
 class BalancesLike(Protocol):
@@ -26,8 +29,14 @@ class BalancesLike(Protocol):
 BalancesReader = Callable[[str], Awaitable[BalancesLike]]
 """Reads the balances of an address."""
 
-VaultTransfer = Callable[[str, int], Awaitable[Any]]
-"""Deposits into, or withdraws from, the vault: (account address, amount in wei)."""
+VaultTransfer = Callable[[str, int], Awaitable["TxPlan"]]
+"""Plans a deposit into, or a withdrawal from, the vault: (account address, amount in wei).
+
+The plan says the transaction's fee and total; nothing is signed until it is sent.
+"""
+
+PlanSender = Callable[["TxPlan"], Awaitable[Any]]
+"""Signs and sends a plan the user confirmed; returns once it is mined."""
 
 FaucetRequest = Callable[[str], Awaitable[str]]
 """Asks the Sandbox faucet for test tokens for an address; returns the transaction hash."""
@@ -41,14 +50,16 @@ class WalletChainLink:
         network_name: Shown above the balances ("Sandbox (this computer)").
         symbol: The network's token symbol, for amounts typed and shown.
         balances: Reads the balances of an account.
-        deposit: Moves an amount from the account into its vault balance.
-        withdraw: Moves an amount of the available vault balance back to the account.
+        plan_deposit: Plans moving an amount from the account into its vault balance.
+        plan_withdraw: Plans moving an amount of the available vault balance back.
+        send: Signs and sends a confirmed plan.
         faucet: Test tokens (the Sandbox only); ``None`` hides the button.
     """
 
     network_name: str
     symbol: str
     balances: BalancesReader
-    deposit: VaultTransfer
-    withdraw: VaultTransfer
+    plan_deposit: VaultTransfer
+    plan_withdraw: VaultTransfer
+    send: PlanSender
     faucet: FaucetRequest | None = None
