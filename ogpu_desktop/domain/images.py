@@ -258,7 +258,6 @@ def _decode(data: bytes, options: EncodeOptions) -> _Decoded:
         what = "page" if opened.format == "TIFF" else "frame of the animation"
         notices.append(f"Only the first {what} is sent.")
 
-    orientation = _orientation(opened)
     # Resizing happens before turning upright; the longest side is the same either way.
     target = _fit((width, height), options.max_side)
     box: tuple[float, float, float, float] | None = None
@@ -268,6 +267,9 @@ def _decode(data: bytes, options: EncodeOptions) -> _Decoded:
         if drafted is not None:
             box = drafted[1]
     opened.load()
+    # Only now: reading a PNG's EXIF loads its pixels, and a failure there must not pass for
+    # "no orientation" and leave a blank picture to be sent.
+    orientation = _orientation(opened)
     notices.extend(find_private_details(opened))
     icc = opened.info.get("icc_profile")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import struct
 import warnings
 from io import BytesIO
 from pathlib import Path
@@ -26,6 +27,7 @@ from tests.helpers.images import (
     exif_with,
     output_image,
     photo_like,
+    png_chunk,
     refusal,
     to_bytes,
 )
@@ -48,6 +50,23 @@ def test_truncated_file_is_refused(tmp_path: Path, image_format: str) -> None:
     message = refusal(path)
 
     assert "incomplete" in message
+
+
+def test_png_with_damaged_pixel_data_is_refused_not_sent_blank(tmp_path: Path) -> None:
+    # Reading a PNG's EXIF loads its pixels; a failure there must not be taken for "no EXIF"
+    # and leave an empty picture to be sent.
+    header = struct.pack(">IIBBBBB", 64, 64, 8, 2, 0, 0, 0)
+    data = (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", header)
+        + png_chunk(b"IDAT", b"not zlib data at all" * 10)
+        + png_chunk(b"IEND", b"")
+    )
+    path = tmp_path / "damaged.png"
+    path.write_bytes(data)
+
+    assert "damaged" in refusal(data)
+    assert "damaged" in refusal(path)
 
 
 def test_random_bytes_are_refused() -> None:
