@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-import functools
 import math
 import os
-import threading
-import warnings
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -28,6 +25,7 @@ from ogpu_desktop.domain.image_decoding import (
     to_working_mode,
     too_large_message,
 )
+from ogpu_desktop.domain.image_guard import allowed_formats, decode_guard
 from ogpu_desktop.domain.image_links import ImageLink, validate_image_url
 
 __all__ = [
@@ -43,17 +41,9 @@ __all__ = [
     "validate_image_url",
 ]
 
-# Formats decoded at all. Other Pillow plugins (EPS runs Ghostscript, for one) never see user files.
-# Camera JPEGs with several pictures open through the JPEG plugin and report themselves as MPO.
-_WANTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF", "AVIF")
 _DRAFT_FORMATS = frozenset({"JPEG", "MPO"})
 _SWAPPING_ORIENTATIONS = frozenset({5, 6, 7, 8})
 _EXIF_ORIENTATION = 0x0112
-
-# Pillow's bomb check warns (a process-wide warnings filter decides what that does) above its own
-# limit; the explicit pixel limit below decides instead. The filter change is scoped to the decode
-# and the lock keeps two decodes from swapping the warnings filters under each other.
-_DECODE_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -219,8 +209,7 @@ def encode_image_bytes(data: bytes, options: EncodeOptions = DEFAULT_OPTIONS) ->
         raise ImageError("The image is empty (0 bytes). Choose another file.")
     if len(data) > options.max_input_bytes:
         raise ImageError(too_large_message(len(data), options.max_input_bytes))
-    with _DECODE_LOCK, warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+    with decode_guard():
         try:
             decoded = _decode(data, options)
         except ImageError:
@@ -244,7 +233,7 @@ class _Decoded:
 
 def _decode(data: bytes, options: EncodeOptions) -> _Decoded:
     try:
-        opened = Image.open(BytesIO(data), formats=_allowed_formats())
+        opened = Image.open(BytesIO(data), formats=allowed_formats())
     except UnidentifiedImageError:
         raise ImageError(describe_unsupported(data)) from None
     width, height = opened.size
@@ -325,13 +314,6 @@ def _encode(decoded: _Decoded, options: EncodeOptions) -> EncodedImage:
         payload_chars=len(data_url),
         notices=tuple(notices),
     )
-
-
-@functools.cache
-def _allowed_formats() -> tuple[str, ...]:
-    # AVIF, for one, depends on how Pillow was built; asking Pillow for a missing plugin fails.
-    Image.init()
-    return tuple(name for name in _WANTED_FORMATS if name in Image.OPEN)
 
 
 def _orientation(image: Image.Image) -> int:
