@@ -21,6 +21,7 @@ when it is sent (nothing is decoded or held in memory), so thousands of them cos
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -215,6 +216,14 @@ class BatchListing:
     def refused(self) -> tuple[RefusedEntry, ...]:
         """The inputs left out, in order."""
         return tuple(e for e in self.entries if isinstance(e, RefusedEntry))
+
+    def unpublished(self, published: Collection[str]) -> tuple[ImageEntry | TextEntry, ...]:
+        """The accepted inputs whose key is not in ``published``, in order.
+
+        A batch resumed after a crash or a quit, or run again over the same paths, publishes
+        only these: ``published`` holds the keys the journal recorded with a task.
+        """
+        return tuple(e for e in self._accepted if e.key not in published)
 
     def summary(self) -> str:
         """One plain sentence: how many tasks, what was refused and skipped.

@@ -335,3 +335,16 @@ def test_keys_are_stable_and_follow_the_identity_of_each_input(tmp_path: Path) -
     assert len(set(text_keys)) == 3  # the same text on two lines is two inputs
     assert text_keys_after[:3] == text_keys
     assert len(text_keys_after) == 4
+
+
+def test_a_resumed_batch_publishes_only_the_inputs_not_yet_published(tmp_path: Path) -> None:
+    folder = tmp_path / "photos"
+    image_folder(folder, 4)
+    first = list_batch_inputs([folder], "image-classification")
+    published = {entry.key for entry in first.accepted[:2]}
+
+    again = list_batch_inputs([folder], "image-classification")
+
+    assert names(again.unpublished(published)) == ["photos/img3.webp", "photos/img4.gif"]
+    assert again.unpublished(set()) == again.accepted
+    assert again.unpublished({e.key for e in first.accepted}) == ()
