@@ -32,7 +32,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ogpu_desktop.domain.batch_entries import (
@@ -229,21 +229,14 @@ class _Lister:
             self.add_file(path, name, info)
 
     def add_folder(self, folder: Path, name: str, info: os.stat_result) -> None:
-        identity = (info.st_dev, info.st_ino)
-        if identity in self.seen_folders:
-            return  # reached again through a link: its files are listed already
-        self.seen_folders.add(identity)
-        try:
-            with os.scandir(folder) as scan:
-                children = sorted(scan, key=lambda child: _natural(child.name))
-        except PermissionError:
-            self.refuse(name, f"The folder “{name}” can't be opened: permission denied.", folder)
-            return
-        except OSError as exc:
-            self.refuse(name, f"The folder “{name}” can't be read ({exc.strerror}).", folder)
-            return
-        for child in children:
-            child_name = f"{name}/{child.name}"
+        # Depth first with a stack of its own: folders may nest deeper than Python recurses.
+        pending = [self._children(folder, name, info)]
+        while pending:
+            step = next(pending[-1], None)
+            if step is None:
+                pending.pop()
+                continue
+            child, child_name = step
             try:
                 child_info = child.stat()
             except OSError:
@@ -252,9 +245,28 @@ class _Lister:
             if _hidden(child.name, child_info):
                 self.hidden += 1
             elif stat.S_ISDIR(child_info.st_mode):
-                self.add_folder(Path(child.path), child_name, child_info)
+                pending.append(self._children(Path(child.path), child_name, child_info))
             else:
                 self.add_file(Path(child.path), child_name, child_info)
+
+    def _children(
+        self, folder: Path, name: str, info: os.stat_result
+    ) -> Iterator[tuple[os.DirEntry[str], str]]:
+        """A folder's entries in natural name order, each with its name as shown; once only."""
+        identity = (info.st_dev, info.st_ino)
+        if identity in self.seen_folders:
+            return iter(())  # reached again through a link: its files are listed already
+        self.seen_folders.add(identity)
+        try:
+            with os.scandir(folder) as scan:
+                children = sorted(scan, key=lambda child: _natural(child.name))
+        except PermissionError:
+            self.refuse(name, f"The folder “{name}” can't be opened: permission denied.", folder)
+            return iter(())
+        except OSError as exc:
+            self.refuse(name, f"The folder “{name}” can't be read ({exc.strerror}).", folder)
+            return iter(())
+        return ((child, f"{name}/{child.name}") for child in children)
 
     def add_file(self, path: Path, name: str, info: os.stat_result) -> None:
         if not stat.S_ISREG(info.st_mode):

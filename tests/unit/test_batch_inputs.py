@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
 import os
+import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ogpu_desktop.domain.batch_entries import ImageEntry, InputKind, RefusedEntry, TextEntry
 from ogpu_desktop.domain.batch_inputs import input_kind, list_batch_inputs
@@ -348,3 +352,48 @@ def test_a_resumed_batch_publishes_only_the_inputs_not_yet_published(tmp_path: P
     assert names(again.unpublished(published)) == ["photos/img3.webp", "photos/img4.gif"]
     assert again.unpublished(set()) == again.accepted
     assert again.unpublished({e.key for e in first.accepted}) == ()
+
+
+def test_deeply_nested_folders_are_walked_without_running_out_of_stack(tmp_path: Path) -> None:
+    deep = tmp_path / "top"
+    for _ in range(300):
+        deep = deep / "d"
+    deep.mkdir(parents=True)
+    solid(deep / "bottom.png", "PNG")
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack()) + 150)  # far fewer frames than folders
+    try:
+        listing = list_batch_inputs([tmp_path / "top"], "image-classification")
+    finally:
+        sys.setrecursionlimit(limit)
+
+    assert names(listing.entries) == ["top/" + "d/" * 300 + "bottom.png"]
+
+
+_PIECES = st.sampled_from(
+    [b"\xef\xbb\xbf", b"\xff\xfe", b'"', b'""', b",", b";", b"\t", b"|", b"\n", b"\r\n", b"\r",
+     b"sep=;", b"text", b" ", "é".encode(), b"\xe9", b"\x00", b"\xff", b"{", b"[1]", b"x" * 50]
+)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pieces=st.lists(_PIECES, max_size=60), suffix=st.sampled_from([".csv", ".txt"]),
+       task_type=st.sampled_from(["text-classification", "custom"]))
+def test_any_bytes_in_a_text_file_are_listed_or_refused_never_crash(
+    tmp_path: Path, pieces: list[bytes], suffix: str, task_type: str
+) -> None:
+    path = tmp_path / f"fuzz{suffix}"
+    path.write_bytes(b"".join(pieces))
+
+    listing = list_batch_inputs([path], task_type)
+
+    for entry in listing.entries:
+        if isinstance(entry, RefusedEntry):
+            assert entry.reason.strip()
+        else:
+            assert isinstance(entry, TextEntry)
+            assert entry.text == entry.text.strip()
+            assert entry.text
+            assert entry.line >= 1
+    lines = [e.line for e in listing.entries if isinstance(e, TextEntry | RefusedEntry) and e.line]
+    assert lines == sorted(lines)
