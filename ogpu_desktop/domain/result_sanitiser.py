@@ -27,6 +27,7 @@ DEPTH_MARKER = "… (nested too deep)"
 SKIPPED_MARKER = "… (not read: too many values)"
 UNREADABLE_MARKER = "… (unreadable value)"
 
+_PLAIN_SCALARS = frozenset({str, int, float, bool, type(None)})
 _PRETTY = json.JSONEncoder(ensure_ascii=False, indent=2, allow_nan=True)
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=True)
 
@@ -157,9 +158,14 @@ def _open_container(
 
     Returns ``None`` for anything that is not a container.
     """
+    if type(src) in _PLAIN_SCALARS:  # the plain types first: the abstract checks below are slow
+        return None
+    if type(src) is list:
+        items = src[: MAX_SCAN_ITEMS + 1]
+        return [], list(enumerate(items[:MAX_SCAN_ITEMS])), len(items) > MAX_SCAN_ITEMS
     if isinstance(src, str | bytes | bytearray | memoryview):
         return None
-    if isinstance(src, Mapping):
+    if type(src) is dict or isinstance(src, Mapping):
         pairs = list(islice(iter(src.items()), MAX_SCAN_ITEMS + 1))
         lost = len(pairs) > MAX_SCAN_ITEMS
         entries: list[tuple[Any, object]] = []
@@ -177,6 +183,8 @@ def _open_container(
 
 def _key(raw: object) -> tuple[str, bool]:
     """A dict key as a capped string, and whether it was cut or unreadable."""
+    if type(raw) is str and len(raw) <= MAX_KEY_CHARS and raw.isascii():
+        return raw, False
     if isinstance(raw, str):
         text = str.__str__(raw)
     else:
@@ -189,6 +197,10 @@ def _key(raw: object) -> tuple[str, bool]:
 
 def _scalar(src: object) -> tuple[JsonValue, bool]:
     """A non-container as a plain JSON scalar, and whether something was cut or replaced."""
+    if type(src) is str and len(src) <= MAX_TEXT_CHARS + 1:  # what JSON text gives, as it is
+        return src, False
+    if type(src) is float:
+        return src, False
     if src is None or isinstance(src, bool):
         return src, False
     if isinstance(src, numbers.Real | Decimal):

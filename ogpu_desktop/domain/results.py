@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
-from ogpu_desktop.domain.bounded_json import JsonTooDeepError, loads_bounded
+from ogpu_desktop.domain.bounded_json import JsonTooDeepError, read_capped
 from ogpu_desktop.domain.result_items import FieldMarks, has_markup, item_view
 from ogpu_desktop.domain.result_sanitiser import (
     JsonValue,
@@ -176,6 +176,7 @@ def headline(view: ResultView, limit: int = 120) -> str:
 
 
 def _normalise(payload: object, task: str | None, batch_size: int | None) -> ResultView:
+    complete = True
     if isinstance(payload, bytes | bytearray | memoryview):
         payload = decode_bytes(payload, MAX_PARSE_CHARS + 1)[0]
     if isinstance(payload, str):
@@ -183,21 +184,26 @@ def _normalise(payload: object, task: str | None, batch_size: int | None) -> Res
         if len(text) > MAX_PARSE_CHARS:
             return _plain_text(sanitise(text))
         try:
-            payload = _parse_inline(text)
+            payload, complete = _parse_inline(text)
         except (RecursionError, JsonTooDeepError):
             raw, _ = cap_text(text, MAX_RAW_JSON_CHARS)
             return RawJsonView(raw_json=raw, truncated=True, has_markup=has_markup(raw))
         except ValueError:
             return _plain_text(sanitise(text))
     whole = sanitise(payload)
+    if not complete:  # only the beginning of a huge text was read
+        whole = dataclasses.replace(whole, root_lost=True)
     source, root = whole, _unwrap(whole.value)
     if isinstance(root, str) and len(root) <= MAX_TEXT_CHARS and root.lstrip()[:1] in ("{", "["):
         # A wrapper holding its result as JSON text, e.g. {"result": "[{\"label\": ...}]"}.
         try:
-            source = sanitise(_parse_inline(root))
+            inner, inner_complete = _parse_inline(root)
         except (ValueError, RecursionError):
             pass
         else:
+            source = sanitise(inner)
+            if not inner_complete:
+                source = dataclasses.replace(source, root_lost=True)
             root = _unwrap(source.value)
     top = _Builder(source, expected_kind(task), batch_size).build(root, 0)
     raw, raw_cut = json_text(whole.value, MAX_RAW_JSON_CHARS)
@@ -206,24 +212,28 @@ def _normalise(payload: object, task: str | None, batch_size: int | None) -> Res
     return dataclasses.replace(top, raw_json=raw, truncated=truncated, has_markup=markup)
 
 
-def _parse_inline(text: str) -> object:
+def _parse_inline(text: str) -> tuple[object, bool]:
     """Parse JSON text; a JSON string that itself holds a JSON list or object is parsed once more.
+
+    Returns:
+        The value, and whether the whole text was read (a huge one is read to a cap).
 
     Raises:
         ValueError: Not JSON.
         JsonTooDeepError: JSON nested deeper than the parser may safely go.
     """
-    value = loads_bounded(text)
+    read = read_capped(text)
+    value = read.value
     if isinstance(value, str):
         inner = value.strip()
         if inner[:1] in ("{", "["):
             try:
-                nested = loads_bounded(inner)
+                nested = read_capped(inner)
             except ValueError:
-                return value
-            if isinstance(nested, dict | list):
-                return nested
-    return value
+                return value, read.complete
+            if isinstance(nested.value, dict | list):
+                return nested.value, nested.complete
+    return value, read.complete
 
 
 def _unwrap(value: JsonValue) -> JsonValue:
