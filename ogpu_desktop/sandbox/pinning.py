@@ -12,6 +12,8 @@ from email.message import Message
 from email.parser import BytesParser
 from email.policy import HTTP
 
+from ogpu_desktop.domain.bounded_json import loads_bounded
+
 MAX_PIN_BYTES = 5 * 1024 * 1024
 _CID_PREFIX = bytes([0x01, 0x55, 0x12, 0x20])  # CIDv1, raw codec, sha2-256, 32-byte digest
 _CID_PATTERN = re.compile(r"^b[a-z2-7]{58}$")
@@ -124,7 +126,7 @@ def _content_type(data: bytes, declared: str | None) -> str:
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "image/webp"
     try:
-        json.loads(data)
+        loads_bounded(data)
     except ValueError:
         pass
     else:

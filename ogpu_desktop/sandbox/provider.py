@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import heapq
-import json
 import logging
 import threading
 import time
@@ -15,6 +14,7 @@ from web3 import Web3
 from web3.exceptions import ContractLogicError, Web3Exception
 
 from ogpu_desktop.chain.nexus_events import TOPICS, NexusEvent
+from ogpu_desktop.domain.bounded_json import loads_bounded
 from ogpu_desktop.sandbox.demo_sources import DemoSource
 from ogpu_desktop.sandbox.deploy import Deployment, contract
 from ogpu_desktop.sandbox.engines import Engine, Input, Output, PipelineError
@@ -215,7 +215,7 @@ class SandboxProvider:
         if pinned is None:
             raise InvalidTaskError(f"The task config {config_link} is not pinned in this Sandbox")
         try:
-            config = json.loads(pinned.data)
+            config = loads_bounded(pinned.data)
         except ValueError as exc:
             raise InvalidTaskError("The task config is not JSON") from exc
         value, args = parse_task_data(config)

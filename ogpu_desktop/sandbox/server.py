@@ -14,6 +14,7 @@ from typing import Any
 
 from eth_utils.address import is_address, to_checksum_address
 
+from ogpu_desktop.domain.bounded_json import loads_bounded
 from ogpu_desktop.sandbox.node import SandboxNode
 from ogpu_desktop.sandbox.pinning import PinError, PinStore, is_cid
 from ogpu_desktop.sandbox.rpc_format import RpcError
@@ -186,7 +187,7 @@ class _Handler(BaseHTTPRequestHandler):
         if body is None:
             return
         try:
-            payload = json.loads(body)
+            payload = loads_bounded(body)
         except ValueError:
             answer: Any = {
                 "jsonrpc": "2.0", "id": None, "error": {"code": -32700, "message": "Parse error"},
@@ -225,7 +226,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(HTTPStatus.SERVICE_UNAVAILABLE, {"error": "The faucet is not ready."})
             return
         try:
-            request = json.loads(body)
+            request = loads_bounded(body)
         except ValueError:
             self._send_json(HTTPStatus.BAD_REQUEST, {"error": "The body is not valid JSON."})
             return

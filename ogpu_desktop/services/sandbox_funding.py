@@ -7,6 +7,7 @@ import logging
 import httpx
 
 from ogpu_desktop.domain.amounts import WEI_PER_TOKEN
+from ogpu_desktop.domain.bounded_json import loads_bounded
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.app_services import AppServices
 
@@ -35,7 +36,7 @@ async def ask_faucet(http: httpx.AsyncClient, faucet_url: str, address: str) -> 
             f"The Sandbox faucet at {faucet_url} did not answer ({type(exc).__name__})."
         ) from exc
     try:
-        body = answer.json()
+        body = loads_bounded(answer.content)
     except ValueError:
         body = {}
     body = body if isinstance(body, dict) else {}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import sys
 from collections import deque
@@ -14,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from ogpu_desktop.domain.bounded_json import loads_bounded
 from ogpu_desktop.errors import UserFacingError
 
 log = logging.getLogger(__name__)
@@ -156,7 +156,7 @@ class SandboxProcess:
                 code = await _exit_code(process)
                 raise SandboxStartError(_died_message(code, tail))
             try:
-                raw = json.loads(line)
+                raw = loads_bounded(line)
             except ValueError as exc:
                 raise SandboxStartError(
                     f"The Sandbox printed something unexpected instead of its description: "
@@ -201,7 +201,7 @@ async def attach_sandbox(base_url: str, *, timeout: float = INFO_TIMEOUT_S) -> S
         async with httpx.AsyncClient(timeout=timeout) as http:
             answer = await http.get(info_url)
             answer.raise_for_status()
-            raw = answer.json()
+            raw = loads_bounded(answer.content)
     except httpx.HTTPStatusError as exc:
         raise SandboxStartError(
             f"The Sandbox at {url} answered HTTP {exc.response.status_code}; it may still be "

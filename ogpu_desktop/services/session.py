@@ -12,6 +12,7 @@ from ogpu_desktop.chain.errors import RpcUnreachableError
 from ogpu_desktop.chain.journal import TxJournal
 from ogpu_desktop.chain.networks import Network, sandbox_network
 from ogpu_desktop.chain.rpc import DEFAULT_TIMEOUT_S, RpcClient
+from ogpu_desktop.domain.bounded_json import loads_bounded
 from ogpu_desktop.store import Store
 
 
@@ -78,7 +79,7 @@ class ChainSession:
             try:
                 answer = await http.get(info_url, timeout=10.0)
                 answer.raise_for_status()
-                info = answer.json()
+                info = loads_bounded(answer.content)
             except (httpx.HTTPError, ValueError) as exc:
                 raise RpcUnreachableError(info_url, f"no Sandbox description ({exc})") from exc
         if not isinstance(info, dict):

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ogpu_desktop.domain.bounded_json import loads_bounded
 from ogpu_desktop.errors import ValidationError
 from ogpu_desktop.wallet.errors import WalletError
 from ogpu_desktop.wallet.key_store import AccountKind
@@ -75,7 +76,7 @@ def load_settings(path: Path) -> WalletSettings:
     if text is None:
         raise WalletError(f"The wallet settings file {path} cannot be read ({reason}).") from None
     try:
-        return _from_json(json.loads(text))
+        return _from_json(loads_bounded(text))
     except (ValueError, KeyError, TypeError):
         problem = (
             f"The wallet settings file {path} is damaged. Your keys are still in the keychain; "

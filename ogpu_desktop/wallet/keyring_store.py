@@ -46,6 +46,7 @@ import keyring.backends.null
 import keyring.errors
 
 from ogpu_desktop import APP_ID
+from ogpu_desktop.domain.bounded_json import loads_bounded
 from ogpu_desktop.wallet.errors import (
     LOCKED_KEYCHAIN_MESSAGE,
     NO_KEYCHAIN_MESSAGE,
@@ -251,7 +252,7 @@ def _dbus_error_name(exc: BaseException) -> str | None:
 def _parse_item(secret: str) -> dict[str, str] | None:
     """Parse the item's JSON, or return ``None`` when it is not ours (never echoing it)."""
     try:
-        document: Any = json.loads(secret)
+        document: Any = loads_bounded(secret)
     except ValueError:
         # JSONDecodeError keeps the whole document in ``.doc``: drop it here, inside the block.
         return None

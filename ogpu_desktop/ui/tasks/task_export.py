@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from ogpu_desktop.domain.bounded_json import loads_bounded
 from ogpu_desktop.domain.results import headline, normalise
 from ogpu_desktop.domain.task_status import TaskState, state_at
 from ogpu_desktop.errors import UserFacingError
@@ -70,7 +71,7 @@ def _iso(seconds: int) -> str:
 
 def _parsed(raw: str) -> Any:
     try:
-        return json.loads(raw)
+        return loads_bounded(raw)
     except ValueError:
         return raw
 

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ogpu_desktop.domain.bounded_json import loads_bounded
 from ogpu_desktop.domain.image_decoding import human_size
 
 DATA_URL_PREFIX = "data:image/"
@@ -70,7 +71,7 @@ def _shorten(value: Any) -> Any:
 def config_display_text(config_json: str) -> str:
     """The config pretty-printed, with embedded images shortened so the text stays readable."""
     try:
-        value = json.loads(config_json)
+        value = loads_bounded(config_json)
     except ValueError:
         return config_json
     return json.dumps(_shorten(value), indent=2, ensure_ascii=False)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from ogpu_desktop.domain.bounded_json import loads_bounded
 from ogpu_desktop.domain.catalogue import CATALOGUE, CUSTOM
 from ogpu_desktop.domain.task_status import state_of
 from ogpu_desktop.store import TaskRecord
@@ -23,7 +23,7 @@ def task_type_of(record: TaskRecord) -> str:
 def task_config(record: TaskRecord) -> dict[str, Any]:
     """The published task config as a mapping (empty when it was not recorded or is not JSON)."""
     try:
-        value = json.loads(record.config_json) if record.config_json else {}
+        value = loads_bounded(record.config_json) if record.config_json else {}
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
