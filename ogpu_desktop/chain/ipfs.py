@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from ogpu_desktop.chain.errors import FetchError, PinError
+from ogpu_desktop.chain.fetch_guard import Origin, check_hop
 from ogpu_desktop.domain.bounded_json import loads_bounded
 
 log = logging.getLogger(__name__)
@@ -19,6 +20,12 @@ PIN_BACKOFF_S = 0.5
 PIN_TIMEOUT_S = 30.0
 FETCH_TIMEOUT_S = 30.0
 MAX_FETCH_BYTES = 5 * 1024 * 1024
+MAX_REDIRECTS = 5
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+class FetchTimeoutError(FetchError):
+    """A download did not finish in the time allowed (trying again may work)."""
 
 
 async def pin_json(
@@ -140,20 +147,26 @@ async def fetch_document(
     gateways: tuple[str, ...] = (),
     max_bytes: int = MAX_FETCH_BYTES,
     timeout: float = FETCH_TIMEOUT_S,
+    trusted: frozenset[Origin] = frozenset(),
 ) -> FetchedDocument:
     """Download ``url`` (streamed, refused beyond ``max_bytes``), trying other gateways on failure.
 
+    Every address, and every address a redirect leads to, must be public unless its origin is in
+    ``trusted`` (what the network names itself: see :func:`fetch_guard.trusted_origins`).
     A document that is too big is refused at once: another gateway would serve the same bytes.
 
     Raises:
-        FetchError: When no candidate answers with the document.
+        FetchError: When no candidate answers with the document (a
+            :class:`fetch_guard.RefusedAddressError` when the only one was not public).
     """
     if not url.startswith(("http://", "https://")):
         raise FetchError(f"{_short(url, 80)} is not a web address.")
-    problems: list[str] = []
+    problems: list[FetchError] = []
     for candidate in gateway_candidates(url, gateways):
         try:
-            return await _fetch_one(http, candidate, max_bytes=max_bytes, timeout=timeout)
+            return await _fetch_one(
+                http, candidate, max_bytes=max_bytes, timeout=timeout, trusted=trusted
+            )
         except _TooBigError as exc:
             raise FetchError(
                 f"The document at {candidate} is larger than {max_bytes // (1024 * 1024)} MB "
@@ -161,8 +174,13 @@ async def fetch_document(
             ) from exc
         except FetchError as exc:
             log.info("fetch %s failed: %s", candidate, exc.message)
-            problems.append(exc.message)
-    raise FetchError("; ".join(problems))
+            problems.append(exc)
+    if len(problems) == 1:
+        raise problems[0]
+    message = "; ".join(problem.message for problem in problems)
+    if all(isinstance(problem, FetchTimeoutError) for problem in problems):
+        raise FetchTimeoutError(message)
+    raise FetchError(message)
 
 
 class _TooBigError(Exception):
@@ -170,26 +188,75 @@ class _TooBigError(Exception):
 
 
 async def _fetch_one(
-    http: httpx.AsyncClient, url: str, *, max_bytes: int, timeout: float
+    http: httpx.AsyncClient,
+    url: str,
+    *,
+    max_bytes: int,
+    timeout: float,
+    trusted: frozenset[Origin],
 ) -> FetchedDocument:
     try:
         async with asyncio.timeout(timeout):
-            async with http.stream("GET", url, timeout=timeout, follow_redirects=True) as resp:
-                if resp.status_code != 200:
-                    raise FetchError(f"{url} answered HTTP {resp.status_code}")
-                declared = resp.headers.get("Content-Length")
-                if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-                    raise _TooBigError
-                chunks: list[bytes] = []
-                size = 0
-                async for chunk in resp.aiter_bytes():
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise _TooBigError
-                    chunks.append(chunk)
-                content_type = resp.headers.get("Content-Type")
+            return await _follow(http, httpx.URL(url), max_bytes, timeout, trusted)
     except TimeoutError as exc:
-        raise FetchError(f"{url} did not answer within {timeout:.0f} s") from exc
+        raise FetchTimeoutError(f"{url} did not answer within {timeout:g} s") from exc
+    except httpx.InvalidURL as exc:
+        raise FetchError(f"{_short(url, 80)} is not a valid web address.") from exc
     except httpx.HTTPError as exc:
         raise FetchError(f"{url} cannot be reached ({type(exc).__name__})") from exc
-    return FetchedDocument(b"".join(chunks).decode("utf-8", "replace"), url, content_type)
+
+
+async def _follow(
+    http: httpx.AsyncClient,
+    url: httpx.URL,
+    max_bytes: int,
+    timeout: float,
+    trusted: frozenset[Origin],
+) -> FetchedDocument:
+    """Request ``url``, following at most :data:`MAX_REDIRECTS` redirects, each hop checked."""
+    for _ in range(MAX_REDIRECTS + 1):
+        hop = await check_hop(url, trusted)
+        headers = {"Host": hop.host_header} if hop.host_header else None
+        async with http.stream(
+            "GET", hop.url, headers=headers, timeout=timeout, follow_redirects=False
+        ) as resp:
+            location = resp.headers.get("Location")
+            if resp.status_code in _REDIRECTS and location:
+                url = url.join(location)
+                continue
+            if resp.status_code != 200:
+                raise FetchError(f"{url} answered HTTP {resp.status_code}")
+            declared = resp.headers.get("Content-Length")
+            if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+                raise _TooBigError
+            body = await _read_capped(resp, max_bytes)
+            return FetchedDocument(
+                body.decode("utf-8", "replace"), str(url), resp.headers.get("Content-Type")
+            )
+    raise FetchError(f"{url} redirected more than {MAX_REDIRECTS} times; it was not followed.")
+
+
+async def _read_capped(resp: httpx.Response, max_bytes: int) -> bytes:
+    """The body, refused as soon as it passes ``max_bytes``.
+
+    The chunks come through a chain of nested async generators (httpx, then httpcore). Leaving
+    the loop early would leave the inner ones suspended, to be finalised by the garbage collector
+    outside any task ("async generator ignored GeneratorExit", cancel-scope errors). So past the
+    cap the response is closed and the loop runs on: the next read fails at the bottom of the
+    chain and every generator ends in this task.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async for chunk in resp.aiter_bytes():
+            size += len(chunk)
+            if size > max_bytes:
+                await resp.aclose()
+            elif not resp.is_closed:
+                chunks.append(chunk)
+    except httpx.HTTPError:
+        if size <= max_bytes:
+            raise
+    if size > max_bytes:
+        raise _TooBigError
+    return b"".join(chunks)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import httpx
 
 from ogpu_desktop.chain.errors import FetchError
+from ogpu_desktop.chain.fetch_guard import Origin
 from ogpu_desktop.chain.ipfs import fetch_document
 from ogpu_desktop.domain.bounded_json import loads_bounded
 
@@ -56,16 +57,23 @@ def parse_pipe_args(compose_text: str) -> tuple[str, str | None] | None:
 
 
 async def read_metadata(
-    http: httpx.AsyncClient, url: str, *, gateways: tuple[str, ...] = ()
+    http: httpx.AsyncClient,
+    url: str,
+    *,
+    gateways: tuple[str, ...] = (),
+    trusted: frozenset[Origin] = frozenset(),
 ) -> SourceMetadata:
     """Fetch a source's metadata JSON and, where a compose file names it, its pipeline.
+
+    Only public addresses are fetched, and those of ``trusted`` (see :func:`fetch_document`).
 
     Raises:
         FetchError: When the metadata itself cannot be read. A compose file that cannot be
             read only leaves the pipeline unknown.
     """
     document = await fetch_document(
-        http, url, gateways=gateways, max_bytes=MAX_METADATA_BYTES, timeout=METADATA_TIMEOUT_S
+        http, url, gateways=gateways, max_bytes=MAX_METADATA_BYTES, timeout=METADATA_TIMEOUT_S,
+        trusted=trusted,
     )
     data = document.json()
     if not isinstance(data, dict):
@@ -82,7 +90,7 @@ async def read_metadata(
         try:
             compose = await fetch_document(
                 http, compose_url, gateways=gateways, max_bytes=MAX_METADATA_BYTES,
-                timeout=METADATA_TIMEOUT_S,
+                timeout=METADATA_TIMEOUT_S, trusted=trusted,
             )
         except FetchError:
             continue

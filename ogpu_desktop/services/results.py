@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from eth_utils.address import to_checksum_address
 
 from ogpu_desktop.chain.errors import FetchError
+from ogpu_desktop.chain.fetch_guard import trusted_origins
 from ogpu_desktop.chain.ipfs import MAX_FETCH_BYTES, fetch_document
 from ogpu_desktop.domain.result_views import ResultView
 from ogpu_desktop.domain.results import normalise
@@ -35,6 +37,11 @@ class FetchedResult:
     origin: str
     fetched_from: str | None
     from_cache: bool
+
+
+async def normalise_off_thread(raw: str, pipeline: str | None) -> ResultView:
+    """:func:`normalise` ``raw`` in a worker thread: a big result never stalls the window."""
+    return await asyncio.get_running_loop().run_in_executor(None, normalise, raw, pipeline)
 
 
 class ResultsService:
@@ -78,12 +85,12 @@ class ResultsService:
         cached = None if refresh else self.session.store.misc.get_result(chain_id, response)
         if cached is not None:
             return FetchedResult(response, task, provider, cached.raw,
-                                 normalise(cached.raw, pipeline), cached.content_type,
-                                 cached.fetched_from, True)
+                                 await normalise_off_thread(cached.raw, pipeline),
+                                 cached.content_type, cached.fetched_from, True)
         raw, origin, where = await self._payload(data)
         self.session.store.misc.save_result(chain_id, response, raw, origin, where)
-        return FetchedResult(response, task, provider, raw, normalise(raw, pipeline), origin,
-                             where, False)
+        return FetchedResult(response, task, provider, raw,
+                             await normalise_off_thread(raw, pipeline), origin, where, False)
 
     async def _payload(self, data: str) -> tuple[str, str, str | None]:
         text = data.strip()
@@ -91,6 +98,7 @@ class ResultsService:
             document = await fetch_document(
                 self.session.http, text, gateways=self.session.network.gateways,
                 max_bytes=self.max_bytes, timeout=self.timeout_s,
+                trusted=trusted_origins(self.session.network),
             )
             return document.text, URL, document.url
         if len(text.encode()) > self.max_bytes:

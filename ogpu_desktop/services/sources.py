@@ -11,6 +11,7 @@ from typing import Any
 from eth_utils.address import is_address, to_checksum_address
 
 from ogpu_desktop.chain.errors import ChainError, FetchError, RpcUnreachableError
+from ogpu_desktop.chain.fetch_guard import trusted_origins
 from ogpu_desktop.chain.metadata import read_metadata
 from ogpu_desktop.domain.source_terms import DeliveryMethod, SourceTerms
 from ogpu_desktop.errors import ValidationError
@@ -120,7 +121,8 @@ class SourceService:
         """Add name, description and pipeline from the metadata (best effort, never raises)."""
         try:
             meta = await read_metadata(
-                self.session.http, info.metadata_url, gateways=self.session.network.gateways
+                self.session.http, info.metadata_url, gateways=self.session.network.gateways,
+                trusted=trusted_origins(self.session.network),
             )
         except FetchError as exc:
             return _replace(info, metadata_error=exc.message)

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from ogpu_desktop.domain.catalogue import CATALOGUE
-from ogpu_desktop.domain.results import normalise
 from ogpu_desktop.domain.task_status import RESPONDED, TaskState, state_at, state_note
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.app_services import AppServices
+from ogpu_desktop.services.results import normalise_off_thread
 from ogpu_desktop.store import ResponseRecord, Store, TaskRecord
 from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.dialogs.confirm_transaction_dialog import review_transaction
@@ -330,21 +330,24 @@ class TaskDetailPanel(QWidget):
         if chosen is None:
             return
         if self.previous_run:
-            self._show_kept_result(chosen.address)
+            self._start(self._show_kept_result(chosen.address))
         elif self.services is not None:
             self._start(self._load_result(chosen.address))
 
-    def _show_kept_result(self, response: str) -> None:
+    async def _show_kept_result(self, response: str) -> None:
         """An earlier run's chain is gone: show the result as it was downloaded then, if it was."""
         if self.store is None or self.chain_id is None or self.record is None:
             return
+        task = self.record
         kept = self.store.misc.get_result(self.chain_id, response)
         if kept is None:
             self.result_error.setText("This result was never downloaded while its chain ran.")
             self.result_error.setVisible(True)
             return
-        self.result_panel.show_result(normalise(kept.raw, self.record.pipeline),
-                                      input_texts(task_config(self.record)), kept.raw)
+        view = await normalise_off_thread(kept.raw, task.pipeline)
+        if self.record is None or self.record.address != task.address:
+            return
+        self.result_panel.show_result(view, input_texts(task_config(task)), kept.raw)
 
     async def _load_result(self, response: str) -> None:
         if self.services is None or self.record is None:

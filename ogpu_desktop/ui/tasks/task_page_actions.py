@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,13 +12,25 @@ from PySide6.QtCore import QObject
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.dialogs.confirm_transaction_dialog import review_transaction
-from ogpu_desktop.ui.tasks.task_export import fetch_missing_results, gather, to_csv, to_json
+from ogpu_desktop.ui.tasks.task_export import (
+    ExportedTask,
+    fetch_missing_results,
+    gather,
+    to_csv,
+    to_json,
+)
 
 if TYPE_CHECKING:
     from ogpu_desktop.ui.tasks.tasks_page import TasksPage
 
 NOT_CONNECTED = "Connect to a network first (the status bar shows the connection)."
-RENDERERS = {"json": to_json, "csv": to_csv}
+RENDERERS: dict[str, Callable[[Sequence[ExportedTask]], str]] = {"json": to_json, "csv": to_csv}
+
+
+def _write_export(
+    path: Path, render: Callable[[Sequence[ExportedTask]], str], tasks: Sequence[ExportedTask]
+) -> None:
+    path.write_text(render(tasks), encoding="utf-8", newline="")
 
 
 class TaskPageActions(QObject):
@@ -74,10 +88,11 @@ class TaskPageActions(QObject):
                 page.services, [row.address for row in rows if not row.previous_run])
         keys = [(bridge.chain_key(r.address) or bridge.chain_id, r.address) for r in rows]
         gone = {r.address.lower() for r in rows if r.previous_run}
-        text = RENDERERS[fmt](gather(bridge.store, keys, now=page.model.now().timestamp(),
-                                     gone=gone))
+        gathered = gather(bridge.store, keys, now=page.model.now().timestamp(), gone=gone)
         try:
-            path.write_text(text, encoding="utf-8", newline="")
+            # Reading every cached answer and writing the file may take a while: off the window.
+            await asyncio.get_running_loop().run_in_executor(
+                None, _write_export, path, RENDERERS[fmt], gathered)
         except OSError as exc:
             raise UserFacingError(
                 f"The file {path} could not be written: {exc.strerror}."
