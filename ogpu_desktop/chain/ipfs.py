@@ -198,7 +198,7 @@ async def _fetch_one(
     try:
         async with asyncio.timeout(timeout):
             return await _follow(http, httpx.URL(url), max_bytes, timeout, trusted)
-    except TimeoutError as exc:
+    except (TimeoutError, httpx.TimeoutException) as exc:
         raise FetchTimeoutError(f"{url} did not answer within {timeout:g} s") from exc
     except httpx.InvalidURL as exc:
         raise FetchError(f"{_short(url, 80)} is not a valid web address.") from exc

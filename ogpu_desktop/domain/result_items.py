@@ -13,6 +13,7 @@ from ogpu_desktop.domain.result_views import (
     MAX_LABELS,
     MAX_TEXT_CHARS,
     MAX_TEXT_ITEMS,
+    TEXT_KINDS,
     Answer,
     AnswersView,
     ChatMessage,
@@ -21,8 +22,8 @@ from ogpu_desktop.domain.result_views import (
     LabelScore,
     LabelScoresView,
     ResultView,
-    SummaryView,
-    TranslationView,
+    ScoreMark,
+    TextsView,
     ViewKind,
 )
 
@@ -61,23 +62,40 @@ class FieldMarks:
         return text
 
 
-def read_score(value: JsonValue) -> float | None:
-    """A finite float score, or ``None`` (missing, not numeric, NaN or infinite).
+def read_score(value: JsonValue) -> tuple[float | None, ScoreMark]:
+    """A score as a finite float (or ``None``), and how the value received differs from one.
 
-    Numeric text such as ``"0.9"`` is read; booleans are not scores.
+    Numeric text such as ``"0.9"`` is read as the number and marked; ``NaN`` and infinities (as
+    numbers or text) give ``None``, marked not finite; booleans, ``null`` and anything else give
+    ``None``, marked not a number.
     """
-    if isinstance(value, bool) or value is None:
-        return None
     try:
-        if isinstance(value, int | float):
-            number = float(value)
-        elif isinstance(value, str) and len(value) <= MAX_SCORE_TEXT_CHARS:
+        if isinstance(value, str) and len(value) <= MAX_SCORE_TEXT_CHARS:
             number = float(value.strip())
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            number = float(value)
         else:
-            return None
+            return None, ScoreMark.NOT_A_NUMBER
     except (ValueError, OverflowError):
-        return None
-    return number if math.isfinite(number) else None
+        return None, ScoreMark.NOT_A_NUMBER
+    if not math.isfinite(number):
+        return None, ScoreMark.NOT_FINITE
+    return number, ScoreMark.TEXT if isinstance(value, str) else ScoreMark.NONE
+
+
+def _received(value: JsonValue, mark: ScoreMark) -> str:
+    """A marked score as it was received, as short plain text ("" when it is not marked)."""
+    if mark is ScoreMark.NONE:
+        return ""
+    if isinstance(value, str) and value.strip():
+        return cap_text(value, MAX_SCORE_TEXT_CHARS)[0]
+    # Blank text is shown quoted, so the score cell never looks empty.
+    return json_text(value, MAX_SCORE_TEXT_CHARS, pretty=False)[0]
+
+
+def _score_order(score: float | None) -> tuple[bool, float]:
+    """Sort key: numbers first, highest first; then those without a number, in received order."""
+    return score is None, -(score or 0.0)
 
 
 class _ListFields(TypedDict):
@@ -130,26 +148,29 @@ def item_view(
         return _answers(items, others, raw, cut)
     if kind is ViewKind.GENERATED_TEXTS:
         return _generated_texts(items, others, raw, cut)
-    if kind in (ViewKind.TRANSLATION, ViewKind.SUMMARY):
+    if kind in TEXT_KINDS:
         return _texts(kind, items, others, raw, cut)
     return None
 
 
 def _label_scores(items: list[Item], others: int, raw: str, cut: bool) -> LabelScoresView | None:
     marks = FieldMarks()
-    scored: list[tuple[float, JsonValue]] = []
-    for item in items:
-        label = item.get("label")
-        score = read_score(item.get("score"))
-        if label is not None and score is not None:
-            scored.append((score, label))
+    # A label with any score is kept: one that is no number is shown marked, never dropped.
+    scored = [
+        (*read_score(item["score"]), item["score"], item["label"])
+        for item in items
+        if item.get("label") is not None and "score" in item
+    ]
     if not scored:
         return None
-    scored.sort(key=lambda pair: -pair[0])
+    scored.sort(key=lambda entry: _score_order(entry[0]))
     # Only the labels shown are read, so thousands of long labels cost nothing.
     shown = tuple(
-        LabelScore(label=marks.text(label, MAX_LABEL_CHARS), score=score)
-        for score, label in scored[:MAX_LABELS]
+        LabelScore(
+            label=marks.text(label, MAX_LABEL_CHARS), score=score, mark=mark,
+            received=_received(value, mark),
+        )
+        for score, mark, value, label in scored[:MAX_LABELS]
     )
     return LabelScoresView(items=shown, **_list_fields(
         marks, read=len(scored), shown=len(shown), received=others + len(items), raw=raw, cut=cut
@@ -159,21 +180,29 @@ def _label_scores(items: list[Item], others: int, raw: str, cut: bool) -> LabelS
 def _answers(items: list[Item], others: int, raw: str, cut: bool) -> AnswersView | None:
     marks = FieldMarks()
     found = [
-        (read_score(item.get("score")), item["answer"])
+        (*_answer_score(item), item.get("score"), item["answer"])
         for item in items
         if item.get("answer") is not None
     ]
     if not found:
         return None
     # Scored answers first, highest first; unscored (generative) answers keep their order.
-    found.sort(key=lambda pair: (pair[0] is None, -(pair[0] or 0.0)))
+    found.sort(key=lambda entry: _score_order(entry[0]))
     shown = tuple(
-        Answer(answer=marks.text(answer, MAX_TEXT_CHARS), score=score)
-        for score, answer in found[:MAX_LABELS]
+        Answer(
+            answer=marks.text(answer, MAX_TEXT_CHARS), score=score, mark=mark,
+            received=_received(value, mark),
+        )
+        for score, mark, value, answer in found[:MAX_LABELS]
     )
     return AnswersView(items=shown, **_list_fields(
         marks, read=len(found), shown=len(shown), received=others + len(items), raw=raw, cut=cut
     ))
+
+
+def _answer_score(item: Item) -> tuple[float | None, ScoreMark]:
+    """An answer's score; generative models give none, which is not a mark."""
+    return read_score(item["score"]) if "score" in item else (None, ScoreMark.NONE)
 
 
 def _generated_texts(
@@ -234,16 +263,13 @@ def _content(value: JsonValue, marks: FieldMarks) -> str:
     return marks.text("\n".join(parts), MAX_TEXT_CHARS)
 
 
-def _texts(
-    kind: ViewKind, items: list[Item], others: int, raw: str, cut: bool
-) -> TranslationView | SummaryView | None:
+def _texts(kind: ViewKind, items: list[Item], others: int, raw: str, cut: bool) -> TextsView | None:
     marks = FieldMarks()
-    key = "translation_text" if kind is ViewKind.TRANSLATION else "summary_text"
+    key = TEXT_KINDS[kind]
     found = [item[key] for item in items if item.get(key) is not None]
     if not found:
         return None
     texts = tuple(marks.text(value, MAX_TEXT_CHARS) for value in found[:MAX_TEXT_ITEMS])
-    view_type = TranslationView if kind is ViewKind.TRANSLATION else SummaryView
-    return view_type(texts=texts, **_list_fields(
+    return TextsView(kind=kind, texts=texts, **_list_fields(
         marks, read=len(found), shown=len(texts), received=others + len(items), raw=raw, cut=cut
     ))

@@ -15,19 +15,27 @@ Every view is a frozen dataclass holding tuples, never lists or dicts, and carri
 The kinds (``view.kind``, a :class:`ViewKind`):
 
 - ``LABEL_SCORES`` (:class:`LabelScoresView`): text and image classification. Items of label and
-  score, sorted by score, highest first; every score is a finite float (``score_text`` has 3
-  decimals).
+  score, sorted by score, highest first (``score_text`` has 3 decimals). A score that is not a
+  plain finite number is kept and marked (:class:`ScoreMark`): numeric text such as ``"0.9"`` is
+  read as the number; ``NaN``, ``Infinity`` or other values have no ``score`` and come last,
+  shown as received.
 - ``ANSWERS`` (:class:`AnswersView`): visual question answering. Items of answer and an optional
-  score (generative models return the answer alone); scored answers first, highest first.
+  score (generative models return the answer alone); scored answers first, highest first; scores
+  marked as for labels.
 - ``GENERATED_TEXTS`` (:class:`GeneratedTextsView`): text generation, one item per returned
   sequence. For chat input, ``text`` is the last assistant message and ``conversation`` holds
   every message.
-- ``TRANSLATION`` (:class:`TranslationView`) and ``SUMMARY`` (:class:`SummaryView`): the texts,
+- ``TRANSLATION`` and ``SUMMARY`` (both :class:`TextsView`, told apart by ``kind``): the texts,
   one per returned sequence.
 - ``BATCH`` (:class:`BatchView`): one child view per input, in input order, from batched input or
   nested lists (``top_k`` with several inputs).
 - ``PLAIN_TEXT`` (:class:`PlainTextView`): a payload that is text and not JSON.
-- ``EMPTY`` (:class:`EmptyView`): null, an empty string or an empty list: no result.
+- ``ERROR`` (:class:`ErrorView`): the provider failed: its result is ``null`` (what the
+  HuggingFace source sends when its pipeline fails), it sent an error object (``{"error": ...}``,
+  also inside the ``result``/``output`` wrappers), or it sent nothing where the task's pipeline is
+  known and an answer was due. ``message`` is the provider's own words, to show as plain text.
+- ``EMPTY`` (:class:`EmptyView`): null, an empty string or an empty list, for a task whose
+  pipeline is not known (custom JSON), so no answer shape was due: no result.
 - ``RAW_JSON`` (:class:`RawJsonView`): anything else; show ``raw_json``.
 
 List views also say how many readable items there were (``total``, before the display cap) and how
@@ -68,13 +76,53 @@ class ViewKind(StrEnum):
     SUMMARY = "summary"
     BATCH = "batch"
     PLAIN_TEXT = "plain_text"
+    ERROR = "error"
     EMPTY = "empty"
     RAW_JSON = "raw_json"
+
+
+class ScoreMark(StrEnum):
+    """How a score as received differs from a plain finite number (``NONE``: it does not)."""
+
+    NONE = ""
+    TEXT = "text"
+    """Numeric text such as ``"0.9"``: read as the number."""
+    NOT_FINITE = "not_finite"
+    """``NaN``, ``Infinity`` or ``-Infinity`` (as a number or as text): no score to compare."""
+    NOT_A_NUMBER = "not_a_number"
+    """Anything else (other text, ``null``, ``true``, a list...): no score."""
+
+    @property
+    def note(self) -> str:
+        """Plain words for the mark, shown beside the score ("" for ``NONE``)."""
+        return _SCORE_NOTES[self]
+
+
+_SCORE_NOTES = {
+    ScoreMark.NONE: "",
+    ScoreMark.TEXT: "sent as text",
+    ScoreMark.NOT_FINITE: "not a finite number",
+    ScoreMark.NOT_A_NUMBER: "not a number",
+}
+
+
+class FailureCause(StrEnum):
+    """Why an answer is a provider's failure rather than a result."""
+
+    NO_RESULT = "no_result"
+    """The result is ``null``: the provider's pipeline failed without saying why."""
+    PROVIDER_ERROR = "provider_error"
+    """The provider sent an error message instead of a result."""
+    EMPTY = "empty"
+    """The provider sent nothing where its pipeline should have given an answer."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class ResultViewBase:
     """Fields every view has. Viewers must render every string as plain text, never rich text.
+
+    Every view also has ``kind`` (a :class:`ViewKind`): a class constant, or for
+    :class:`TextsView` a field.
 
     Attributes:
         raw_json: The received value as pretty JSON, capped at :data:`MAX_RAW_JSON_CHARS`.
@@ -83,7 +131,6 @@ class ResultViewBase:
             as plain text).
     """
 
-    kind: ClassVar[ViewKind]
     raw_json: str
     truncated: bool = False
     has_markup: bool = False
@@ -95,16 +142,21 @@ class LabelScore:
 
     Attributes:
         label: The class name.
-        score: A finite float; usually a probability, but not clamped (logits can be negative).
+        score: A finite float, usually a probability but not clamped (logits can be negative);
+            ``None`` when the score received is not a finite number (see ``mark``).
+        mark: How the score received differs from a plain number.
+        received: The score as received (compact JSON, capped), when it is marked.
     """
 
     label: str
-    score: float
+    score: float | None
+    mark: ScoreMark = ScoreMark.NONE
+    received: str = ""
 
     @property
     def score_text(self) -> str:
-        """The score with 3 decimals, as shown beside the bar."""
-        return f"{self.score:.3f}"
+        """The score with 3 decimals, as shown beside the bar; as received when it is none."""
+        return _score_text(self.score, self.received)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -129,16 +181,25 @@ class Answer:
 
     Attributes:
         answer: The answer text.
-        score: A finite float, or ``None`` when the model gave none (generative VQA).
+        score: A finite float, or ``None`` when the model gave none (generative VQA) or the
+            score received is not a finite number (see ``mark``).
+        mark: How the score received differs from a plain number.
+        received: The score as received (compact JSON, capped), when it is marked.
     """
 
     answer: str
     score: float | None = None
+    mark: ScoreMark = ScoreMark.NONE
+    received: str = ""
 
     @property
     def score_text(self) -> str:
-        """The score with 3 decimals, or an empty string when there is none."""
-        return "" if self.score is None else f"{self.score:.3f}"
+        """The score with 3 decimals; as received when marked; empty when there is none."""
+        return _score_text(self.score, self.received)
+
+
+def _score_text(score: float | None, received: str) -> str:
+    return received if score is None else f"{score:.3f}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -200,35 +261,28 @@ class GeneratedTextsView(ResultViewBase):
 
 
 @dataclass(frozen=True, kw_only=True)
-class TranslationView(ResultViewBase):
-    """Translation result.
+class TextsView(ResultViewBase):
+    """Translation or summarization result: ``kind`` says which.
 
     Attributes:
-        texts: At most :data:`MAX_TEXT_ITEMS` translations, in the order received.
-        total: Readable translations received, before the cap.
-        skipped: Entries left out (no ``translation_text``).
+        kind: ``TRANSLATION`` or ``SUMMARY``.
+        texts: At most :data:`MAX_TEXT_ITEMS` texts, in the order received.
+        total: Readable texts received, before the cap.
+        skipped: Entries left out (no ``translation_text`` / ``summary_text``).
     """
 
-    kind: ClassVar[ViewKind] = ViewKind.TRANSLATION
+    kind: ViewKind  # one definition for two kinds, so the kind is set per view
     texts: tuple[str, ...]
     total: int
     skipped: int = 0
 
+    def __post_init__(self) -> None:
+        if self.kind not in TEXT_KINDS:
+            raise ValueError(f"a texts view is a translation or a summary, not {self.kind}")
 
-@dataclass(frozen=True, kw_only=True)
-class SummaryView(ResultViewBase):
-    """Summarization result.
 
-    Attributes:
-        texts: At most :data:`MAX_TEXT_ITEMS` summaries, in the order received.
-        total: Readable summaries received, before the cap.
-        skipped: Entries left out (no ``summary_text``).
-    """
-
-    kind: ClassVar[ViewKind] = ViewKind.SUMMARY
-    texts: tuple[str, ...]
-    total: int
-    skipped: int = 0
+TEXT_KINDS = {ViewKind.TRANSLATION: "translation_text", ViewKind.SUMMARY: "summary_text"}
+"""The kinds a :class:`TextsView` can have, and the field each reads from the items."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -258,8 +312,23 @@ class PlainTextView(ResultViewBase):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ErrorView(ResultViewBase):
+    """The provider failed instead of answering.
+
+    Attributes:
+        cause: Which kind of failure it was.
+        message: The provider's own message (at most :data:`MAX_TEXT_CHARS`), or ``""`` when it
+            sent none. Show it as plain text.
+    """
+
+    kind: ClassVar[ViewKind] = ViewKind.ERROR
+    cause: FailureCause
+    message: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class EmptyView(ResultViewBase):
-    """No result: null, an empty string or an empty list."""
+    """No result: null, an empty string or an empty list, where no answer shape was due."""
 
     kind: ClassVar[ViewKind] = ViewKind.EMPTY
 
@@ -275,10 +344,10 @@ ResultView: TypeAlias = (
     LabelScoresView
     | AnswersView
     | GeneratedTextsView
-    | TranslationView
-    | SummaryView
+    | TextsView
     | BatchView
     | PlainTextView
+    | ErrorView
     | EmptyView
     | RawJsonView
 )

@@ -10,9 +10,14 @@ strangers and may hold HTML or script.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 
 from ogpu_desktop.domain.bounded_json import JsonTooDeepError, read_capped
+from ogpu_desktop.domain.result_failures import (
+    ITEM_KEYS,
+    error_message,
+    is_error_list,
+    reported_error,
+)
 from ogpu_desktop.domain.result_items import FieldMarks, has_markup, item_view
 from ogpu_desktop.domain.result_sanitiser import (
     JsonValue,
@@ -22,20 +27,18 @@ from ogpu_desktop.domain.result_sanitiser import (
     json_text,
     sanitise,
 )
+from ogpu_desktop.domain.result_text import displayed_strings, headline
 from ogpu_desktop.domain.result_views import (
     MAX_BATCH_ITEMS,
     MAX_RAW_JSON_CHARS,
     MAX_TEXT_CHARS,
-    AnswersView,
     BatchView,
     EmptyView,
-    GeneratedTextsView,
-    LabelScoresView,
+    ErrorView,
+    FailureCause,
     PlainTextView,
     RawJsonView,
     ResultView,
-    SummaryView,
-    TranslationView,
     ViewKind,
 )
 
@@ -76,8 +79,9 @@ _KIND_KEYS: dict[ViewKind, str] = {
     ViewKind.TRANSLATION: "translation_text",
     ViewKind.SUMMARY: "summary_text",
 }
-_ITEM_KEYS = frozenset(_KIND_KEYS.values())
 _FALLBACK_TEXT = "(this result could not be read)"
+
+__all__ = ["displayed_strings", "expected_kind", "headline", "normalise"]
 
 
 def expected_kind(task: object) -> ViewKind | None:
@@ -111,68 +115,13 @@ def normalise(
 
     Returns:
         One of the views of ``result_views``; the top view's ``raw_json`` shows the whole payload.
+        A provider's failure is an ``ErrorView``: a ``null`` result, an error object, or (when
+        ``task`` is a known pipeline, so an answer was due) nothing at all.
     """
     try:
-        return _normalise(payload, task, batch_size)
+        return _due(_normalise(payload, task, batch_size), expected_kind(task))
     except Exception:  # the last guard: a hostile payload must never take a viewer down
         return RawJsonView(raw_json=_FALLBACK_TEXT, truncated=True)
-
-
-def displayed_strings(view: ResultView) -> Iterator[str]:
-    """Every string a viewer of ``view`` may show, children of a batch included."""
-    stack: list[ResultView] = [view]
-    while stack:
-        current = stack.pop()
-        yield current.raw_json
-        if isinstance(current, LabelScoresView):
-            for label in current.items:
-                yield label.label
-                yield label.score_text
-        elif isinstance(current, AnswersView):
-            for answer in current.items:
-                yield answer.answer
-                yield answer.score_text
-        elif isinstance(current, GeneratedTextsView):
-            for generated in current.items:
-                yield generated.text
-                for message in generated.conversation:
-                    yield message.role
-                    yield message.content
-        elif isinstance(current, TranslationView | SummaryView):
-            yield from current.texts
-        elif isinstance(current, PlainTextView):
-            yield current.text
-        elif isinstance(current, BatchView):
-            stack.extend(reversed(current.items))
-
-
-def headline(view: ResultView, limit: int = 120) -> str:
-    """A one-line summary of ``view`` for a task list cell or a notification (plain text).
-
-    Args:
-        view: Any view from :func:`normalise`.
-        limit: Longest result, in characters (at least 20).
-    """
-    text: str
-    if isinstance(view, LabelScoresView):
-        top = view.items[0]
-        text = f"{top.label} ({top.score_text})"
-    elif isinstance(view, AnswersView):
-        best = view.items[0]
-        text = f"{best.answer} ({best.score_text})" if best.score is not None else best.answer
-    elif isinstance(view, GeneratedTextsView):
-        text = view.items[0].text
-    elif isinstance(view, TranslationView | SummaryView):
-        text = view.texts[0]
-    elif isinstance(view, BatchView):
-        text = f"{view.total} result" + ("" if view.total == 1 else "s")
-    elif isinstance(view, PlainTextView):
-        text = view.text
-    elif isinstance(view, EmptyView):
-        text = "No result"
-    else:
-        text = "JSON result"
-    return cap_text(" ".join(text.split()), max(limit, 20))[0]
 
 
 def _normalise(payload: object, task: str | None, batch_size: int | None) -> ResultView:
@@ -193,7 +142,7 @@ def _normalise(payload: object, task: str | None, batch_size: int | None) -> Res
     whole = sanitise(payload)
     if not complete:  # only the beginning of a huge text was read
         whole = dataclasses.replace(whole, root_lost=True)
-    source, root = whole, _unwrap(whole.value)
+    source, (root, failed) = whole, _unwrap(whole.value)
     if isinstance(root, str) and len(root) <= MAX_TEXT_CHARS and root.lstrip()[:1] in ("{", "["):
         # A wrapper holding its result as JSON text, e.g. {"result": "[{\"label\": ...}]"}.
         try:
@@ -204,8 +153,12 @@ def _normalise(payload: object, task: str | None, batch_size: int | None) -> Res
             source = sanitise(inner)
             if not inner_complete:
                 source = dataclasses.replace(source, root_lost=True)
-            root = _unwrap(source.value)
-    top = _Builder(source, expected_kind(task), batch_size).build(root, 0)
+            root, failed = _unwrap(source.value)
+    top: ResultView
+    if failed:
+        top = ErrorView(raw_json="", cause=FailureCause.NO_RESULT)
+    else:
+        top = _Builder(source, expected_kind(task), batch_size).build(root, 0)
     raw, raw_cut = json_text(whole.value, MAX_RAW_JSON_CHARS)
     truncated = top.truncated or raw_cut or whole.root_lost
     markup = top.has_markup or has_markup(raw)
@@ -236,18 +189,35 @@ def _parse_inline(text: str) -> tuple[object, bool]:
     return value, read.complete
 
 
-def _unwrap(value: JsonValue) -> JsonValue:
-    """Remove the seed's ``{"result": ...}`` and the HF source's ``{"output": ...}`` wrappers."""
+def _unwrap(value: JsonValue) -> tuple[JsonValue, bool]:
+    """Remove the seed's ``{"result": ...}`` and the HF source's ``{"output": ...}`` wrappers.
+
+    Returns:
+        What they hold, and whether a wrapper held ``null``: the provider's pipeline failed.
+        An error report is not unwrapped, even with a ``result`` beside it.
+    """
     for _ in range(4):
-        if not isinstance(value, dict):
+        if not isinstance(value, dict) or reported_error(value) is not None:
             break
-        if "result" in value and not _ITEM_KEYS.intersection(value):
+        if "result" in value and not ITEM_KEYS.intersection(value):
             value = value["result"]
         elif len(value) == 1 and "output" in value:
             value = value["output"]
         else:
             break
-    return value
+        if value is None:
+            return None, True
+    return value, False
+
+
+def _due(view: ResultView, hint: ViewKind | None) -> ResultView:
+    """An empty answer to a known pipeline is a failure: that pipeline always gives something."""
+    if hint is None or not isinstance(view, EmptyView):
+        return view
+    return ErrorView(
+        raw_json=view.raw_json, truncated=view.truncated, has_markup=view.has_markup,
+        cause=FailureCause.EMPTY,
+    )
 
 
 def _plain_text(text: Sanitised) -> ResultView:
@@ -285,6 +255,8 @@ class _Builder:
                 truncated=cut or marks.truncated,
                 has_markup=marks.markup or has_markup(raw),
             )
+        if reported_error(value) is not None or is_error_list(value):
+            return _error_view(value, raw, cut)
         if isinstance(value, list) and self._is_batch(value, depth):
             return self._batch(value, depth, raw, cut)
         if isinstance(value, dict | list):
@@ -332,6 +304,17 @@ class _Builder:
             if view is not None:
                 return view
         return None
+
+
+def _error_view(value: JsonValue, raw: str, cut: bool) -> ErrorView:
+    """The failure a provider reported in an error object, or a list of them."""
+    marks = FieldMarks()
+    reported = reported_error(value)
+    message = error_message(value if reported is None else reported, marks)
+    return ErrorView(
+        raw_json=raw, cause=FailureCause.PROVIDER_ERROR, message=message,
+        truncated=cut or marks.truncated, has_markup=marks.markup or has_markup(raw),
+    )
 
 
 def _non_blank(value: str | list[JsonValue]) -> bool:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from enum import StrEnum
 
 from eth_utils.address import to_checksum_address
 
 from ogpu_desktop.chain.errors import FetchError
-from ogpu_desktop.chain.fetch_guard import trusted_origins
-from ogpu_desktop.chain.ipfs import MAX_FETCH_BYTES, fetch_document
+from ogpu_desktop.chain.fetch_guard import RefusedAddressError, trusted_origins
+from ogpu_desktop.chain.ipfs import MAX_FETCH_BYTES, FetchTimeoutError, fetch_document
 from ogpu_desktop.domain.result_views import ResultView
 from ogpu_desktop.domain.results import normalise
+from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.session import ChainSession
 from ogpu_desktop.store import ResponseRecord
 
@@ -37,6 +39,26 @@ class FetchedResult:
     origin: str
     fetched_from: str | None
     from_cache: bool
+
+
+class ReadProblem(StrEnum):
+    """Why a result could not be shown, as far as what the user can do about it."""
+
+    TIMED_OUT = "timed_out"
+    """The download did not finish in time: trying again may work."""
+    FAILED = "failed"
+    """The download or the chain read failed: trying again may work."""
+    REFUSED = "refused"
+    """The result's address is not public: trying again cannot help."""
+
+
+def read_problem(error: UserFacingError) -> ReadProblem:
+    """What kind of problem ``error``, raised by :meth:`ResultsService.fetch`, is."""
+    if isinstance(error, RefusedAddressError):
+        return ReadProblem.REFUSED
+    if isinstance(error, FetchTimeoutError):
+        return ReadProblem.TIMED_OUT
+    return ReadProblem.FAILED
 
 
 async def normalise_off_thread(raw: str, pipeline: str | None) -> ResultView:

@@ -24,6 +24,8 @@ from ogpu_desktop.domain.result_views import (
     BatchView,
     ChatMessage,
     EmptyView,
+    ErrorView,
+    FailureCause,
     GeneratedText,
     GeneratedTextsView,
     LabelScore,
@@ -31,8 +33,7 @@ from ogpu_desktop.domain.result_views import (
     PlainTextView,
     RawJsonView,
     ResultView,
-    SummaryView,
-    TranslationView,
+    TextsView,
     ViewKind,
 )
 from ogpu_desktop.ui.results.other_widgets import (
@@ -81,10 +82,14 @@ CHAT = GeneratedTextsView(
     ),
     total=1,
 )
-TRANSLATION = TranslationView(raw_json="[]", texts=("Bonjour, comment allez-vous ?",), total=1)
-SUMMARY = SummaryView(raw_json="[]", texts=("A short summary.",), total=1)
+TRANSLATION = TextsView(
+    kind=ViewKind.TRANSLATION, raw_json="[]", texts=("Bonjour, comment allez-vous ?",), total=1
+)
+SUMMARY = TextsView(kind=ViewKind.SUMMARY, raw_json="[]", texts=("A short summary.",), total=1)
 PLAIN = PlainTextView(raw_json='"<b>bold</b>"', text="<b>bold</b>", has_markup=True)
 EMPTY = EmptyView(raw_json="null")
+ERROR = ErrorView(raw_json='{"error": "CUDA out of memory"}', cause=FailureCause.PROVIDER_ERROR,
+                  message="CUDA out of memory")
 RAW = RawJsonView(raw_json='{\n  "boxes": [1, 2]\n}')
 BATCH = BatchView(
     raw_json="[[...], [...]]",
@@ -102,6 +107,7 @@ EVERY_VIEW: list[ResultView] = [
     TRANSLATION,
     SUMMARY,
     PLAIN,
+    ERROR,
     EMPTY,
     RAW,
     BATCH,
@@ -259,6 +265,7 @@ def test_panel_exports_json_and_csv(qtbot: QtBot, tmp_path: Path) -> None:
         (PLAIN, ["text"]),
         (EMPTY, ["result"]),
         (RAW, ["json"]),
+        (ERROR, ["error"]),
     ],
 )
 def test_csv_export_of_each_kind(

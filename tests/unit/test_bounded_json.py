@@ -4,7 +4,7 @@ import json
 import sys
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ogpu_desktop.domain.bounded_json import (
@@ -35,6 +35,7 @@ def _depth(value: object) -> int:
     return 0
 
 
+@settings(deadline=None)
 @given(JSON_VALUES)
 def test_depth_matches_the_structure_and_parsing_round_trips(value: object) -> None:
     text = json.dumps(value)
@@ -112,6 +113,7 @@ def _reference_depth(text: str) -> tuple[int, bool]:
     return deepest, False
 
 
+@settings(deadline=None)
 @given(st.text(alphabet='[]{}",:\\ a1é', max_size=60))
 def test_depth_matches_a_character_by_character_lexer(text: str) -> None:
     expected, stopped = _reference_depth(text)
@@ -149,6 +151,7 @@ NESTED_VALUES = st.recursive(
 )
 
 
+@settings(deadline=None)
 @given(NESTED_VALUES, st.integers(1, 8), st.booleans(), st.sampled_from([None, 1]))
 def test_a_capped_read_is_the_beginning_of_the_document(
     value: object, items: int, ascii_only: bool, indent: int | None
@@ -162,6 +165,7 @@ def test_a_capped_read_is_the_beginning_of_the_document(
     assert read_capped(text) == JsonRead(value, True)
 
 
+@settings(deadline=None)
 @given(st.text(alphabet='[]{}",:\\ a1', max_size=50), st.integers(1, 6), st.integers(1, 5))
 def test_any_text_is_read_or_refused_with_a_value_error(text: str, items: int, depth: int) -> None:
     try:

@@ -21,17 +21,23 @@ from ogpu_desktop.domain.result_views import (
     BatchView,
     ChatMessage,
     EmptyView,
+    ErrorView,
+    FailureCause,
     GeneratedText,
     GeneratedTextsView,
     LabelScore,
     LabelScoresView,
     PlainTextView,
     RawJsonView,
-    SummaryView,
-    TranslationView,
+    ScoreMark,
+    TextsView,
     ViewKind,
 )
 from ogpu_desktop.domain.results import displayed_strings, expected_kind, headline, normalise
+
+
+def translations(texts: tuple[str, ...], raw_json: str) -> TextsView:
+    return TextsView(kind=ViewKind.TRANSLATION, texts=texts, total=len(texts), raw_json=raw_json)
 
 
 def raw(value: object) -> str:
@@ -39,7 +45,7 @@ def raw(value: object) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 
-def labels(payload: object, **kwargs: object) -> list[tuple[str, float]]:
+def labels(payload: object, **kwargs: object) -> list[tuple[str, float | None]]:
     view = normalise(payload, **kwargs)  # type: ignore[arg-type]
     assert isinstance(view, LabelScoresView)
     return [(item.label, item.score) for item in view.items]
@@ -367,21 +373,21 @@ def test_vqa_scored_answers_come_before_unscored() -> None:
 
 def test_translation_single() -> None:
     payload = {"result": {"output": [{"translation_text": "Bonjour le monde"}]}}
-    assert normalise(payload, "translation") == TranslationView(
+    assert normalise(payload, "translation") == TextsView(kind=ViewKind.TRANSLATION,
         texts=("Bonjour le monde",), total=1, raw_json=raw(payload)
     )
 
 
 def test_translation_batched_flat_list() -> None:
     payload = [{"translation_text": "Un"}, {"translation_text": "Deux"}]
-    assert normalise(payload, "translation_en_to_fr") == TranslationView(
+    assert normalise(payload, "translation_en_to_fr") == TextsView(kind=ViewKind.TRANSLATION,
         texts=("Un", "Deux"), total=2, raw_json=raw(payload)
     )
     batch = normalise(payload, "translation", batch_size=2)
     assert batch == BatchView(
         items=(
-            TranslationView(texts=("Un",), total=1, raw_json=raw(payload[0])),
-            TranslationView(texts=("Deux",), total=1, raw_json=raw(payload[1])),
+            translations(("Un",), raw(payload[0])),
+            translations(("Deux",), raw(payload[1])),
         ),
         total=2,
         raw_json=raw(payload),
@@ -392,18 +398,20 @@ def test_translation_batched_with_several_sequences_nested() -> None:
     payload = [[{"translation_text": "a"}, {"translation_text": "b"}], [{"translation_text": "c"}]]
     view = normalise(payload, "translation")
     assert isinstance(view, BatchView)
-    assert [c.texts for c in view.items if isinstance(c, TranslationView)] == [("a", "b"), ("c",)]
+    assert [c.texts for c in view.items if isinstance(c, TextsView)] == [("a", "b"), ("c",)]
+    assert {c.kind for c in view.items} == {ViewKind.TRANSLATION}
 
 
 def test_summary_single_and_batched() -> None:
     payload = {"result": {"output": [{"summary_text": "Short."}]}}
-    assert normalise(payload, "summarization") == SummaryView(
+    assert normalise(payload, "summarization") == TextsView(kind=ViewKind.SUMMARY,
         texts=("Short.",), total=1, raw_json=raw(payload)
     )
     nested = [[{"summary_text": "A."}], [{"summary_text": "B."}]]
     view = normalise(nested, "summarization")
     assert isinstance(view, BatchView)
-    assert [c.texts for c in view.items if isinstance(c, SummaryView)] == [("A.",), ("B.",)]
+    assert [c.texts for c in view.items if isinstance(c, TextsView)] == [("A.",), ("B.",)]
+    assert {c.kind for c in view.items} == {ViewKind.SUMMARY}
 
 
 # --- hint against keys ---
@@ -462,7 +470,8 @@ def test_json_string_holding_json_is_parsed_once() -> None:
 def test_result_holding_json_text_is_parsed() -> None:
     payload = {"result": json.dumps([{"summary_text": "S"}])}
     view = normalise(payload, "summarization")
-    assert isinstance(view, SummaryView)
+    assert isinstance(view, TextsView)
+    assert view.kind is ViewKind.SUMMARY
     assert view.texts == ("S",)
     assert view.raw_json == raw(payload)
 
@@ -479,17 +488,98 @@ def test_url_is_plain_text_not_fetched() -> None:
     assert normalise(url) == PlainTextView(text=url, raw_json=raw(url))
 
 
-@pytest.mark.parametrize(
-    "payload", [None, "", "   ", "null", {"result": None}, {"result": {"output": []}}, [], b""]
-)
-def test_empty(payload: object) -> None:
+EMPTY_PAYLOADS = [None, "", "   ", "null", {"result": {"output": []}}, [], b"", "[]"]
+
+
+@pytest.mark.parametrize("payload", EMPTY_PAYLOADS)
+def test_empty_where_no_answer_shape_was_due(payload: object) -> None:
     view = normalise(payload)
     assert isinstance(view, EmptyView)
     assert view.truncated is False
 
 
+# --- a provider's failure ---
+
+
+@pytest.mark.parametrize("payload", EMPTY_PAYLOADS)
+def test_an_empty_answer_where_one_was_due_is_a_failure(payload: object) -> None:
+    view = normalise(payload, "text-classification")
+    assert isinstance(view, ErrorView)
+    assert view.cause is FailureCause.EMPTY
+    assert view.message == ""
+    assert headline(view) == "Failed: the provider's answer is empty"
+
+
 @pytest.mark.parametrize(
-    "payload", [42, 1.5, True, {"error": "boom"}, [1, 2], ["a", "b"], {"output": [1], "x": 2}]
+    "payload",
+    [
+        {"result": None},
+        '{"result": null}',
+        {"result": {"output": None}},
+        {"result": '{"result": null}'},
+    ],
+)
+@pytest.mark.parametrize("task", [None, "summarization"])
+def test_a_null_result_is_the_pipeline_failing(payload: object, task: str | None) -> None:
+    view = normalise(payload, task)
+    assert isinstance(view, ErrorView)
+    assert view.cause is FailureCause.NO_RESULT
+    assert view.message == ""
+    assert view.raw_json == raw(payload if not isinstance(payload, str) else json.loads(payload))
+    assert headline(view) == "Failed: the provider sent no result"
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({"error": "CUDA out of memory"}, "CUDA out of memory"),
+        ('{"error": "CUDA out of memory"}', "CUDA out of memory"),
+        ({"result": {"error": "CUDA out of memory"}}, "CUDA out of memory"),
+        ({"result": {"output": {"error": "Model is loading", "estimated_time": 20.0}}},
+         "Model is loading"),
+        ({"result": None, "error": "pipeline crashed"}, "pipeline crashed"),
+        ({"error": {"message": "Input too long", "type": "ValueError"}}, "Input too long"),
+        ({"error": ["first problem", "second problem"]}, "first problem\nsecond problem"),
+        ({"status": "failed", "detail": "timeout in worker"}, "timeout in worker"),
+        ([{"error": "bad input 1"}, {"error": "bad input 2"}], "bad input 1\nbad input 2"),
+        ({"result": '{"error": "wrapped as text"}'}, "wrapped as text"),
+        ({"error": True}, ""),
+        ({"error": "<b>bold</b> failure"}, "<b>bold</b> failure"),
+    ],
+)
+def test_an_error_object_is_the_providers_failure_with_its_message(
+    payload: object, message: str
+) -> None:
+    view = normalise(payload, "text-classification")
+    assert isinstance(view, ErrorView)
+    assert view.cause is FailureCause.PROVIDER_ERROR
+    assert view.message == message
+    assert view.has_markup is ("<b>" in message)
+    assert message in displayed_strings(view)
+    if message:
+        assert headline(view) == " ".join(f"Failed: {message}".split())
+
+
+def test_an_error_beside_a_result_is_not_a_failure() -> None:
+    payload = [{"label": "POSITIVE", "score": 0.9, "error": None}]
+    assert isinstance(normalise(payload, "text-classification"), LabelScoresView)
+    mixed = [{"label": "POSITIVE", "score": 0.9}, {"error": "one input failed"}]
+    view = normalise(mixed, "text-classification")
+    assert isinstance(view, LabelScoresView)
+    assert view.skipped == 1
+
+
+def test_a_failed_input_of_a_batch_is_shown_as_a_failure_of_that_input() -> None:
+    payload = [[{"label": "POSITIVE", "score": 0.9}], {"error": "input 2 too long"}]
+    view = normalise(payload, "text-classification")
+    assert isinstance(view, BatchView)
+    assert [child.kind for child in view.items] == [ViewKind.LABEL_SCORES, ViewKind.ERROR]
+    assert isinstance(view.items[1], ErrorView)
+    assert view.items[1].message == "input 2 too long"
+
+
+@pytest.mark.parametrize(
+    "payload", [42, 1.5, True, [1, 2], ["a", "b"], {"output": [1], "x": 2}, {"error": None}]
 )
 def test_anything_else_is_raw_json(payload: object) -> None:
     assert normalise(payload) == RawJsonView(raw_json=raw(payload))
@@ -523,13 +613,51 @@ def test_wrong_score_types() -> None:
     ]
     view = normalise(payload, "text-classification")
     assert isinstance(view, LabelScoresView)
-    assert [(i.label, i.score) for i in view.items] == [
-        ("int", 1.0),
-        ("text", 0.9),
-        ("logit", -2.5),
+    # Numbers first, highest first; then the scores that are none, in the order received.
+    assert [(i.label, i.score, i.mark, i.score_text) for i in view.items] == [
+        ("int", 1.0, ScoreMark.NONE, "1.000"),
+        ("text", 0.9, ScoreMark.TEXT, "0.900"),
+        ("logit", -2.5, ScoreMark.NONE, "-2.500"),
+        ("word", None, ScoreMark.NOT_A_NUMBER, "high"),
+        ("nan", None, ScoreMark.NOT_FINITE, "NaN"),
+        ("inf", None, ScoreMark.NOT_FINITE, "Infinity"),
+        ("bool", None, ScoreMark.NOT_A_NUMBER, "true"),
+        ("none", None, ScoreMark.NOT_A_NUMBER, "null"),
+        ("huge", None, ScoreMark.NOT_A_NUMBER, "… (an integer of 1329 bits)"),
     ]
-    assert view.total == 3
-    assert view.skipped == 9
+    assert view.total == 9
+    assert view.skipped == 3  # no score at all, no label, not a dict
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        '[{"label": "cat", "score": NaN}, {"label": "dog", "score": Infinity}]',
+        [{"label": "cat", "score": float("nan")}, {"label": "dog", "score": float("-inf")}],
+        [{"label": "cat", "score": "0.9"}, {"label": "dog", "score": "0.1"}],
+    ],
+)
+def test_labels_whose_scores_are_no_plain_number_are_shown_not_raw_json(payload: object) -> None:
+    view = normalise(payload, "image-classification")
+    assert isinstance(view, LabelScoresView)
+    assert [item.label for item in view.items] == ["cat", "dog"]
+    assert all(item.mark is not ScoreMark.NONE for item in view.items)
+    assert all(item.score_text for item in view.items)
+
+
+def test_answers_with_scores_that_are_no_plain_number_are_marked() -> None:
+    payload = [
+        {"answer": "hat", "score": "0.7"},
+        {"answer": "cap", "score": float("nan")},
+        {"answer": "generated"},
+    ]
+    view = normalise(payload, "visual-question-answering")
+    assert isinstance(view, AnswersView)
+    assert [(a.answer, a.score, a.mark, a.score_text) for a in view.items] == [
+        ("hat", 0.7, ScoreMark.TEXT, "0.700"),
+        ("cap", None, ScoreMark.NOT_FINITE, "NaN"),
+        ("generated", None, ScoreMark.NONE, ""),
+    ]
 
 
 def test_label_not_a_string_is_shown_as_text() -> None:
@@ -580,7 +708,8 @@ def test_megabytes_of_text_are_capped_with_marker() -> None:
 def test_text_just_within_the_cap_is_kept_whole() -> None:
     text = "y" * MAX_TEXT_CHARS
     view = normalise([{"summary_text": text}])
-    assert isinstance(view, SummaryView)
+    assert isinstance(view, TextsView)
+    assert view.kind is ViewKind.SUMMARY
     assert view.texts == (text,)
     assert view.truncated is True  # the raw JSON around it is longer than the cap
     assert not view.texts[0].endswith(TRUNCATION_MARKER)

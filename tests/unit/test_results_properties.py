@@ -10,6 +10,7 @@ from fractions import Fraction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ogpu_desktop.domain.result_items import MAX_SCORE_TEXT_CHARS
 from ogpu_desktop.domain.result_views import (
     MAX_BATCH_ITEMS,
     MAX_LABEL_CHARS,
@@ -18,15 +19,19 @@ from ogpu_desktop.domain.result_views import (
     MAX_TEXT_CHARS,
     MAX_TEXT_ITEMS,
     TRUNCATION_MARKER,
+    Answer,
     AnswersView,
     BatchView,
     EmptyView,
+    ErrorView,
+    FailureCause,
     GeneratedTextsView,
+    LabelScore,
     LabelScoresView,
     PlainTextView,
     RawJsonView,
-    SummaryView,
-    TranslationView,
+    ScoreMark,
+    TextsView,
     ViewKind,
 )
 from ogpu_desktop.domain.results import displayed_strings, headline, normalise
@@ -37,10 +42,11 @@ VIEW_TYPES: dict[ViewKind, type] = {
     ViewKind.LABEL_SCORES: LabelScoresView,
     ViewKind.ANSWERS: AnswersView,
     ViewKind.GENERATED_TEXTS: GeneratedTextsView,
-    ViewKind.TRANSLATION: TranslationView,
-    ViewKind.SUMMARY: SummaryView,
+    ViewKind.TRANSLATION: TextsView,
+    ViewKind.SUMMARY: TextsView,
     ViewKind.BATCH: BatchView,
     ViewKind.PLAIN_TEXT: PlainTextView,
+    ViewKind.ERROR: ErrorView,
     ViewKind.EMPTY: EmptyView,
     ViewKind.RAW_JSON: RawJsonView,
 }
@@ -121,6 +127,21 @@ label_items = st.fixed_dictionaries(
 )
 
 
+def check_scores(items: tuple[LabelScore | Answer, ...]) -> None:
+    """Numbers first, highest first; a score that is none is marked and shown as received."""
+    numbers = [item.score for item in items if item.score is not None]
+    assert all(math.isfinite(score) for score in numbers)
+    assert numbers == sorted(numbers, reverse=True)
+    assert [item.score is None for item in items] == sorted(item.score is None for item in items)
+    for item in items:
+        if item.score is None and item.mark is not ScoreMark.NONE:
+            assert item.mark in (ScoreMark.NOT_FINITE, ScoreMark.NOT_A_NUMBER)
+            assert 0 < len(item.received) <= MAX_SCORE_TEXT_CHARS
+            assert item.score_text == item.received
+        elif item.score is not None:
+            assert item.mark in (ScoreMark.NONE, ScoreMark.TEXT)
+
+
 def check_view(view: object) -> None:
     """Every property a view must hold, whatever the payload: kind, caps, order, immutability."""
     stack = [view]
@@ -133,25 +154,24 @@ def check_view(view: object) -> None:
         if isinstance(current, LabelScoresView):
             assert isinstance(current.items, tuple)
             assert len(current.items) <= MAX_LABELS
-            found = [item.score for item in current.items]
-            assert all(math.isfinite(score) for score in found)
-            assert found == sorted(found, reverse=True)
+            check_scores(current.items)
             assert all(len(item.label) <= MAX_LABEL_CHARS for item in current.items)
             assert current.total >= len(current.items) >= 1
             assert current.skipped >= 0
         elif isinstance(current, AnswersView):
             assert 1 <= len(current.items) <= MAX_LABELS
-            scored = [a.score for a in current.items if a.score is not None]
-            assert all(math.isfinite(score) for score in scored)
-            assert scored == sorted(scored, reverse=True)
+            check_scores(current.items)
             assert current.skipped >= 0
         elif isinstance(current, GeneratedTextsView):
             assert 1 <= len(current.items) <= MAX_TEXT_ITEMS
             assert all(len(item.conversation) <= MAX_TEXT_ITEMS for item in current.items)
             assert all(isinstance(item.conversation, tuple) for item in current.items)
-        elif isinstance(current, TranslationView | SummaryView):
+        elif isinstance(current, TextsView):
             assert isinstance(current.texts, tuple)
             assert 1 <= len(current.texts) <= MAX_TEXT_ITEMS
+        elif isinstance(current, ErrorView):
+            assert isinstance(current.cause, FailureCause)
+            assert len(current.message) <= MAX_TEXT_CHARS
         elif isinstance(current, BatchView):
             assert isinstance(current.items, tuple)
             assert len(current.items) <= MAX_BATCH_ITEMS
@@ -232,6 +252,13 @@ def test_label_scores_always_sorted_descending(items: list[object], task: str | 
     flat = not any(isinstance(item, list) for item in items)
     if task == "text-classification" and has_valid and flat:
         assert isinstance(view, LabelScoresView)
+    # A label keeps its place whatever its score is: none is dropped for not being a number.
+    scored = [
+        item for item in items
+        if isinstance(item, dict) and item.get("label") is not None and "score" in item
+    ]
+    if task == "text-classification" and flat and isinstance(view, LabelScoresView):
+        assert view.total == min(len(scored), 10_000)
 
 
 @settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow])

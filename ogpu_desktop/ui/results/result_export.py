@@ -6,34 +6,44 @@ import csv
 import io
 from collections.abc import Sequence
 
+from ogpu_desktop.domain.result_text import headline
 from ogpu_desktop.domain.result_views import (
+    MAX_TEXT_CHARS,
+    TEXT_KINDS,
+    Answer,
     AnswersView,
     BatchView,
     EmptyView,
+    ErrorView,
     GeneratedTextsView,
+    LabelScore,
     LabelScoresView,
     PlainTextView,
     ResultView,
-    SummaryView,
-    TranslationView,
+    TextsView,
 )
 
-Record = tuple[str, float | None]
+Record = tuple[str, float | str | None]
+"""A value and its score: a number, a score that is none as received (text), or nothing."""
+
+
+def _score(item: LabelScore | Answer) -> float | str | None:
+    return item.received if item.score is None and item.received else item.score
 
 
 def _records(view: ResultView) -> tuple[str, list[Record]]:
     """Return the name of the value column and (value, score) pairs of a non-batch view."""
     records: list[Record]
     if isinstance(view, LabelScoresView):
-        name, records = "label", [(item.label, item.score) for item in view.items]
+        name, records = "label", [(item.label, _score(item)) for item in view.items]
     elif isinstance(view, AnswersView):
-        name, records = "answer", [(item.answer, item.score) for item in view.items]
+        name, records = "answer", [(item.answer, _score(item)) for item in view.items]
     elif isinstance(view, GeneratedTextsView):
         name, records = "generated_text", [(item.text, None) for item in view.items]
-    elif isinstance(view, TranslationView):
-        name, records = "translation_text", [(text, None) for text in view.texts]
-    elif isinstance(view, SummaryView):
-        name, records = "summary_text", [(text, None) for text in view.texts]
+    elif isinstance(view, TextsView):
+        name, records = TEXT_KINDS[view.kind], [(text, None) for text in view.texts]
+    elif isinstance(view, ErrorView):
+        name, records = "error", [(headline(view, MAX_TEXT_CHARS), None)]
     elif isinstance(view, PlainTextView):
         name, records = "text", [(view.text, None)]
     elif isinstance(view, EmptyView):
@@ -47,8 +57,8 @@ def _scored(records: list[Record]) -> bool:
     return any(score is not None for _, score in records)
 
 
-def _score_cell(score: float | None) -> str:
-    return "" if score is None else repr(score)
+def _score_cell(score: float | str | None) -> str:
+    return score if isinstance(score, str) else "" if score is None else repr(score)
 
 
 def csv_table(view: ResultView, inputs: Sequence[str] = ()) -> list[list[str]]:
@@ -74,6 +84,10 @@ def csv_text(view: ResultView, inputs: Sequence[str] = ()) -> str:
     return out.getvalue()
 
 
+def _shown_score(score: float | str | None) -> str:
+    return score if isinstance(score, str) else "" if score is None else f"{score:.3f}"
+
+
 def plain_text(view: ResultView, inputs: Sequence[str] = ()) -> str:
     """Return a readable plain-text rendering of ``view`` for the clipboard."""
     if isinstance(view, BatchView):
@@ -86,7 +100,5 @@ def plain_text(view: ResultView, inputs: Sequence[str] = ()) -> str:
     if not records:
         return "(empty result)"
     if _scored(records):
-        return "\n".join(
-            f"{value}\t{'' if score is None else f'{score:.3f}'}" for value, score in records
-        )
+        return "\n".join(f"{value}\t{_shown_score(score)}" for value, score in records)
     return "\n\n".join(value for value, _ in records)

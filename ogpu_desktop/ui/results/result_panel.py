@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -17,18 +18,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ogpu_desktop.domain.result_views import BatchView, ResultView
-from ogpu_desktop.ui.results.other_widgets import no_result_widget
+from ogpu_desktop.domain.result_views import (
+    AnswersView,
+    BatchView,
+    LabelScoresView,
+    ResultView,
+    ScoreMark,
+)
+from ogpu_desktop.ui.results.other_widgets import no_result_widget, read_failed_widget
 from ogpu_desktop.ui.results.plain_widgets import plain_label, plain_text_box
 from ogpu_desktop.ui.results.result_export import csv_text, plain_text
 from ogpu_desktop.ui.results.view_registry import create_result_widget
 
 MARKUP_NOTE = "This result contains markup; it is shown as plain text, exactly as received."
 TRUNCATED_NOTE = "Some parts were shortened for display; export JSON to keep what is shown."
+MARKED_SCORES_NOTE = (
+    "Some scores are not plain numbers; they are shown as the provider sent them, marked."
+)
 
 
 class ResultPanel(QWidget):
     """Shows one task result, or why there is none yet, with copy and export actions."""
+
+    retry_requested = Signal()
+    """Try again was pressed after a download failed."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -98,6 +111,10 @@ class ResultPanel(QWidget):
         skipped = getattr(view, "skipped", 0)
         if skipped:
             notes.append(f"{skipped} unreadable entries were left out.")
+        if isinstance(view, LabelScoresView | AnswersView) and any(
+            item.mark is not ScoreMark.NONE for item in view.items
+        ):
+            notes.append(MARKED_SCORES_NOTE)
         total = getattr(view, "total", None)
         shown = len(getattr(view, "items", getattr(view, "texts", ())))
         if isinstance(total, int) and total > shown and not isinstance(view, BatchView):
@@ -113,10 +130,22 @@ class ResultPanel(QWidget):
         """Show that the task expired without an answer."""
         self._show_no_result(expired=True)
 
+    def show_read_failed(self, text: str, *, can_retry: bool) -> None:
+        """Show that the result could not be downloaded or read, and offer Try again.
+
+        Args:
+            text: What went wrong, in plain words.
+            can_retry: Whether trying again may help (shows the Try again button).
+        """
+        self._clear(read_failed_widget(text, self.retry_requested.emit if can_retry else None))
+
     def _show_no_result(self, expired: bool) -> None:
+        self._clear(no_result_widget(expired))
+
+    def _clear(self, message: QWidget) -> None:
         self.view = None
         self.json_text = ""
-        self.rendered.setWidget(no_result_widget(expired))
+        self.rendered.setWidget(message)
         self.raw_box.setPlainText("")
         self.raw_toggle.setChecked(False)
         self._set_notes([])

@@ -5,19 +5,40 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QWidget
 
-from ogpu_desktop.domain.result_views import AnswersView, LabelScoresView, ViewKind
+from ogpu_desktop.domain.result_views import (
+    Answer,
+    AnswersView,
+    LabelScore,
+    LabelScoresView,
+    ScoreMark,
+    ViewKind,
+)
 from ogpu_desktop.ui.results.plain_widgets import plain_label, score_bar
 from ogpu_desktop.ui.results.result_widget import ResultWidget, register_result_widget
 
+# Fixed words only: a tooltip may render markup, and the score as received is a stranger's text.
+MARKED_SCORE_TIP = (
+    "The provider did not send this score as a plain number ({note}). It is shown as received; "
+    "scores that are no number come last and have no bar."
+)
 
-def _score_grid(parent: QWidget, rows: list[tuple[str, float | None, str]]) -> QWidget:
+
+def _row(text: str, item: LabelScore | Answer) -> tuple[str, float | None, str, str]:
+    """Label, bar value, score text and its tooltip; a marked score says how it came."""
+    if item.mark is ScoreMark.NONE:
+        return text, item.score, item.score_text, ""
+    shown = f"{item.score_text} ({item.mark.note})"
+    return text, item.score, shown, MARKED_SCORE_TIP.format(note=item.mark.note)
+
+
+def _score_grid(parent: QWidget, rows: list[tuple[str, float | None, str, str]]) -> QWidget:
     """Return a grid of label | bar | score text rows (a row without score has no bar)."""
     grid_host = QWidget(parent)
     grid_host.setObjectName("scoreGrid")
     grid = QGridLayout(grid_host)
     grid.setContentsMargins(0, 0, 0, 0)
     grid.setColumnStretch(1, 1)
-    for row, (text, score, score_text) in enumerate(rows):
+    for row, (text, score, score_text, tip) in enumerate(rows):
         label = plain_label(text, grid_host)
         label.setObjectName(f"scoreLabel{row}")
         grid.addWidget(label, row, 0)
@@ -28,6 +49,7 @@ def _score_grid(parent: QWidget, rows: list[tuple[str, float | None, str]]) -> Q
             grid.addWidget(bar, row, 1)
         value = plain_label(score_text, grid_host, wrap=False)
         value.setObjectName(f"scoreValue{row}")
+        value.setToolTip(tip)
         value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         grid.addWidget(value, row, 2)
     return grid_host
@@ -40,9 +62,7 @@ class LabelScoresWidget(ResultWidget):
     def build(self) -> None:
         """Add one bar per label (the view is already sorted by score)."""
         assert isinstance(self.view, LabelScoresView)
-        rows: list[tuple[str, float | None, str]] = [
-            (item.label, item.score, item.score_text) for item in self.view.items
-        ]
+        rows = [_row(item.label, item) for item in self.view.items]
         self.layout_.addWidget(_score_grid(self, rows))
 
 
@@ -53,7 +73,5 @@ class AnswersWidget(ResultWidget):
     def build(self) -> None:
         """Add one row per answer (scored answers first, as the view orders them)."""
         assert isinstance(self.view, AnswersView)
-        rows: list[tuple[str, float | None, str]] = [
-            (item.answer, item.score, item.score_text) for item in self.view.items
-        ]
+        rows = [_row(item.answer, item) for item in self.view.items]
         self.layout_.addWidget(_score_grid(self, rows))

@@ -7,8 +7,7 @@ from PySide6.QtWidgets import QFrame, QVBoxLayout
 from ogpu_desktop.domain.result_views import (
     GeneratedTextsView,
     PlainTextView,
-    SummaryView,
-    TranslationView,
+    TextsView,
     ViewKind,
 )
 from ogpu_desktop.ui.results.plain_widgets import plain_label, plain_text_box
@@ -54,28 +53,27 @@ class GeneratedTextsWidget(_TextCardsWidget):
         self.add_cards(tuple(item.text for item in self.view.items), conversations)
 
 
+class _TextsWidget(_TextCardsWidget):
+    """The texts of a translation or a summary (one card per returned sequence)."""
+
+    def build(self) -> None:
+        """Add the cards."""
+        assert isinstance(self.view, TextsView)
+        self.add_cards(self.view.texts)
+
+
 @register_result_widget(ViewKind.TRANSLATION)
-class TranslationWidget(_TextCardsWidget):
-    """The translated text (one card per returned sequence)."""
+class TranslationWidget(_TextsWidget):
+    """The translated text."""
 
     noun = "Translation"
 
-    def build(self) -> None:
-        """Add the cards."""
-        assert isinstance(self.view, TranslationView)
-        self.add_cards(self.view.texts)
-
 
 @register_result_widget(ViewKind.SUMMARY)
-class SummaryWidget(_TextCardsWidget):
-    """The summary (one card per returned sequence)."""
+class SummaryWidget(_TextsWidget):
+    """The summary."""
 
     noun = "Summary"
-
-    def build(self) -> None:
-        """Add the cards."""
-        assert isinstance(self.view, SummaryView)
-        self.add_cards(self.view.texts)
 
 
 @register_result_widget(ViewKind.PLAIN_TEXT)

@@ -23,7 +23,7 @@ from ogpu_desktop.domain.catalogue import CATALOGUE
 from ogpu_desktop.domain.task_status import RESPONDED, TaskState, state_at, state_note
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.app_services import AppServices
-from ogpu_desktop.services.results import normalise_off_thread
+from ogpu_desktop.services.results import ReadProblem, normalise_off_thread, read_problem
 from ogpu_desktop.store import ResponseRecord, Store, TaskRecord
 from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.dialogs.confirm_transaction_dialog import review_transaction
@@ -51,6 +51,11 @@ PREVIOUS_RUN_NOTE = (
 )
 CONFIRM_TIP = "Accept this response: the task is finalized and the provider is paid."
 DISCONNECTED = "Not connected: connect to the task's network to read its results."
+READ_FAILED = {
+    ReadProblem.TIMED_OUT: "The download of this result timed out: {message}. Try again.",
+    ReadProblem.FAILED: "The result could not be downloaded: {message}. Try again.",
+    ReadProblem.REFUSED: "The result was not downloaded. {message}",
+}
 
 
 class TaskDetailPanel(QWidget):
@@ -102,6 +107,7 @@ class TaskDetailPanel(QWidget):
         layout.addWidget(self.note)
         layout.addWidget(self.tabs, 1)
         self.responses.itemSelectionChanged.connect(self._response_chosen)
+        self.result_panel.retry_requested.connect(self._retry_result)
         self.clear()
 
     def _build_tabs(self) -> QTabWidget:
@@ -349,6 +355,12 @@ class TaskDetailPanel(QWidget):
             return
         self.result_panel.show_result(view, input_texts(task_config(task)), kept.raw)
 
+    def _retry_result(self) -> None:
+        chosen = self.responses.selected_response()
+        if chosen is not None and self.services is not None and not self.previous_run:
+            self.result_panel.show_waiting()
+            self._start(self._load_result(chosen.address))
+
     async def _load_result(self, response: str) -> None:
         if self.services is None or self.record is None:
             return
@@ -357,13 +369,13 @@ class TaskDetailPanel(QWidget):
         try:
             fetched = await self.services.results.fetch(response)
         except UserFacingError as exc:
-            self.result_error.setText(f"The result could not be read: {exc.message}")
-            self.result_error.setVisible(True)
+            if self._still_showing(task, response):
+                problem = read_problem(exc)
+                text = READ_FAILED[problem].format(message=exc.message.rstrip("."))
+                self.result_panel.show_read_failed(
+                    text, can_retry=problem is not ReadProblem.REFUSED)
             return
-        if self.record is None or self.record.address != task.address:
-            return
-        chosen = self.responses.selected_response()
-        if chosen is not None and chosen.address.lower() != response.lower():
+        if not self._still_showing(task, response):
             return
         self.result_error.setVisible(False)
         self.result_panel.show_result(fetched.view, input_texts(task_config(task)), fetched.raw)
@@ -371,6 +383,13 @@ class TaskDetailPanel(QWidget):
             # The fetch recorded the provider: show it.
             self.responses.show_responses(
                 self.store.tasks.responses_of(self.chain_id, task.address), self.block_times)
+
+    def _still_showing(self, task: TaskRecord, response: str) -> bool:
+        """Whether ``response`` of ``task`` is still the one chosen (reads may end late)."""
+        if self.record is None or self.record.address != task.address:
+            return False
+        chosen = self.responses.selected_response()
+        return chosen is None or chosen.address.lower() == response.lower()
 
     # Confirm -----------------------------------------------------------------------------
 

@@ -1,0 +1,62 @@
+"""The task detail when a result's download fails: it says so and offers to try again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton
+from pytestqt.qtbot import QtBot
+
+from ogpu_desktop.domain.result_views import ViewKind
+from ogpu_desktop.ui.models.task_row import TaskState
+from ogpu_desktop.ui.tasks.tasks_page import TasksPage
+from tests.gui.task_helpers import TaskEnv, env, shown_tasks_page, wait_for
+from tests.helpers.sandbox import sandbox_info
+
+__all__ = ["env", "sandbox_info"]
+
+
+@pytest.fixture
+def page(qtbot: QtBot) -> Iterator[TasksPage]:
+    with shown_tasks_page(notifications=False, width=1400, height=800) as shown:
+        yield shown
+
+
+@pytest.mark.asyncio
+async def test_a_timed_out_download_says_so_and_try_again_shows_the_result(
+    page: TasksPage, env: TaskEnv, qtbot: QtBot
+) -> None:
+    page.attach(env.services)
+    (task,) = await env.publish("text-classification")
+
+    def finished() -> bool:
+        position = page.model.position_of(task)
+        return position is not None and page.model.row(position).state is TaskState.FINALIZED
+
+    await wait_for(finished, "the task to be answered")
+    results = env.services.results
+    allowed = results.timeout_s
+    results.timeout_s = 1e-9  # no gateway answers that fast: the download times out
+    assert page.select_task(task)
+    page.show_details()
+    detail = page.detail
+    await detail.wait_loaded()
+    panel = detail.result_panel
+    shown = panel.rendered.widget()
+    failed = shown.findChild(QLabel, "resultFetchFailed")
+    assert failed is not None
+    assert "timed out" in failed.text()
+    assert shown.findChild(QLabel, "noAnswerYet") is None
+    assert panel.view is None
+
+    results.timeout_s = allowed
+    retry = shown.findChild(QPushButton, "resultRetryButton")
+    assert retry is not None
+    qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)
+    await wait_for(lambda: panel.view is not None, "the result after trying again")
+    await detail.wait_loaded()
+    assert panel.view is not None
+    assert panel.view.kind is ViewKind.LABEL_SCORES
+    assert panel.rendered.widget().findChild(QLabel, "resultFetchFailed") is None
