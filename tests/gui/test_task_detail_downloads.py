@@ -1,8 +1,12 @@
-"""The task detail when a result's download fails: it says so and offers to try again."""
+"""Results in the Tasks page: a failed download offers Try again; export reads off-thread."""
 
 from __future__ import annotations
 
+import json
+import threading
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -11,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.domain.result_views import ViewKind
 from ogpu_desktop.ui.models.task_row import TaskState
+from ogpu_desktop.ui.tasks import task_export
 from ogpu_desktop.ui.tasks.tasks_page import TasksPage
 from tests.gui.task_helpers import TaskEnv, env, shown_tasks_page, wait_for
 from tests.helpers.sandbox import sandbox_info
@@ -60,3 +65,32 @@ async def test_a_timed_out_download_says_so_and_try_again_shows_the_result(
     assert panel.view is not None
     assert panel.view.kind is ViewKind.LABEL_SCORES
     assert panel.rendered.widget().findChild(QLabel, "resultFetchFailed") is None
+
+
+@pytest.mark.asyncio
+async def test_export_reads_every_cached_answer_off_the_qt_thread(
+    page: TasksPage, env: TaskEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: list[int] = []
+    real = task_export.normalise
+
+    def watched(raw: object, pipeline: str | None = None) -> Any:
+        threads.append(threading.get_ident())
+        return real(raw, pipeline)
+
+    monkeypatch.setattr(task_export, "normalise", watched)
+    page.attach(env.services)
+    (task,) = await env.publish("summarization")
+
+    def finished() -> bool:
+        position = page.model.position_of(task)
+        return position is not None and page.model.row(position).state is TaskState.FINALIZED
+
+    await wait_for(finished, "the task to be answered")
+    assert page.select_task(task)
+    target = tmp_path / "tasks.json"
+    await page.export_selected(target, "json")
+    (exported,) = json.loads(target.read_text(encoding="utf-8"))
+    assert exported["responses"][0]["result_summary"]
+    assert threads
+    assert threading.get_ident() not in threads  # the window's thread only waited
