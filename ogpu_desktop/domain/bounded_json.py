@@ -26,7 +26,7 @@ from typing import Any
 
 MAX_JSON_DEPTH = 64
 """Deeper than any payload, metadata or keystore the app reads; far below the C stack limit."""
-MAX_READ_ITEMS = 30_000
+MAX_READ_ITEMS = 20_000
 """Most commas, and most lists and objects, :func:`read_capped` reads before it stops."""
 
 _STRUCTURE = frozenset(b'"[]{},:')

@@ -136,12 +136,7 @@ def sanitise(value: object) -> Sanitised:
         budget -= len(entries)
         if lost:
             direct.add(id(new))
-        if isinstance(new, list):
-            new.extend([None] * len(entries))
-        for key, child in entries:
-            if isinstance(new, dict):
-                new[key] = SKIPPED_MARKER
-            stack.append((child, depth + 1, new, key, id(new)))
+        _place(new, entries, depth + 1, stack)
     lost_ids: set[int] = set()
     for node_id in direct:
         current = node_id
@@ -151,6 +146,34 @@ def sanitise(value: object) -> Sanitised:
     return Sanitised(value=holder[0], lost=frozenset(lost_ids), root_lost=bool(direct))
 
 
+def _place(
+    new: list[Any] | dict[str, Any],
+    entries: list[tuple[Any, object]],
+    depth: int,
+    stack: list[tuple[object, int, Any, Any, int]],
+) -> None:
+    """Put the entries of a container copy in place: plain scalars (most of a parsed payload)
+    at once, anything else as a marker, stacked to be read."""
+    if isinstance(new, list):
+        new.extend([None] * len(entries))
+    for key, child in entries:
+        if _plain(child):
+            new[key] = child
+            continue
+        if isinstance(new, dict):
+            new[key] = SKIPPED_MARKER
+        stack.append((child, depth, new, key, id(new)))
+
+
+def _plain(src: object) -> bool:
+    """Whether ``src`` is kept exactly as it is: a JSON scalar that needs no cut."""
+    if type(src) is str:
+        return len(src) <= MAX_TEXT_CHARS + 1
+    if type(src) is int:
+        return src.bit_length() <= MAX_INT_BITS
+    return src is None or type(src) is float or type(src) is bool
+
+
 def _open_container(
     src: object,
 ) -> tuple[list[Any] | dict[str, Any], list[tuple[Any, object]], bool] | None:
@@ -158,14 +181,17 @@ def _open_container(
 
     Returns ``None`` for anything that is not a container.
     """
-    if type(src) in _PLAIN_SCALARS:  # the plain types first: the abstract checks below are slow
+    # The plain types first: the abstract checks below are slow.
+    if type(src) in _PLAIN_SCALARS or isinstance(src, str | bytes | bytearray | memoryview):
         return None
     if type(src) is list:
         items = src[: MAX_SCAN_ITEMS + 1]
         return [], list(enumerate(items[:MAX_SCAN_ITEMS])), len(items) > MAX_SCAN_ITEMS
-    if isinstance(src, str | bytes | bytearray | memoryview):
-        return None
-    if type(src) is dict or isinstance(src, Mapping):
+    if type(src) is dict and all(map(_plain_key, islice(src, MAX_SCAN_ITEMS))):
+        # What JSON text gives: string keys kept as they are.
+        pairs = list(islice(src.items(), MAX_SCAN_ITEMS + 1))
+        return {}, pairs[:MAX_SCAN_ITEMS], len(pairs) > MAX_SCAN_ITEMS
+    if isinstance(src, Mapping):
         pairs = list(islice(iter(src.items()), MAX_SCAN_ITEMS + 1))
         lost = len(pairs) > MAX_SCAN_ITEMS
         entries: list[tuple[Any, object]] = []
@@ -181,10 +207,13 @@ def _open_container(
     return None
 
 
+def _plain_key(raw: object) -> bool:
+    """Whether a dict key is kept exactly as it is (short ASCII text: no cut, no surrogates)."""
+    return type(raw) is str and len(raw) <= MAX_KEY_CHARS and raw.isascii()
+
+
 def _key(raw: object) -> tuple[str, bool]:
     """A dict key as a capped string, and whether it was cut or unreadable."""
-    if type(raw) is str and len(raw) <= MAX_KEY_CHARS and raw.isascii():
-        return raw, False
     if isinstance(raw, str):
         text = str.__str__(raw)
     else:

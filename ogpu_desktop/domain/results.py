@@ -295,12 +295,13 @@ class _Builder:
         dicts = _expand_zero_shot(plain_dicts)
         if not dicts:
             return None
-        counts = {kind: sum(1 for d in dicts if key in d) for kind, key in _KIND_KEYS.items()}
-        candidates = [kind for kind in sorted(counts, key=lambda k: -counts[k]) if counts[kind]]
         if self._hint in _KIND_KEYS:
-            candidates.insert(0, self._hint)
-        for kind in candidates:
-            view = item_view(kind, dicts, non_dicts, raw, cut)
+            view = item_view(self._hint, dicts, non_dicts, raw, cut)
+            if view is not None:  # the usual case: the keys need not be counted
+                return view
+        counts = {kind: sum(1 for d in dicts if key in d) for kind, key in _KIND_KEYS.items()}
+        for kind in sorted(counts, key=lambda k: -counts[k]):
+            view = item_view(kind, dicts, non_dicts, raw, cut) if counts[kind] else None
             if view is not None:
                 return view
         return None
