@@ -52,6 +52,13 @@ class ReadProblem(StrEnum):
     """The result's address is not public: trying again cannot help."""
 
 
+_READ_FAILED = {
+    ReadProblem.TIMED_OUT: "The download of this result timed out: {message}. Try again.",
+    ReadProblem.FAILED: "The result could not be downloaded: {message}. Try again.",
+    ReadProblem.REFUSED: "The result was not downloaded. {message}.",
+}
+
+
 def read_problem(error: UserFacingError) -> ReadProblem:
     """What kind of problem ``error``, raised by :meth:`ResultsService.fetch`, is."""
     if isinstance(error, RefusedAddressError):
@@ -59,6 +66,17 @@ def read_problem(error: UserFacingError) -> ReadProblem:
     if isinstance(error, FetchTimeoutError):
         return ReadProblem.TIMED_OUT
     return ReadProblem.FAILED
+
+
+def read_failure(error: UserFacingError) -> tuple[str, bool]:
+    """What to tell the user when :meth:`ResultsService.fetch` raised ``error``.
+
+    Returns:
+        The message in plain words, and whether trying again may help.
+    """
+    problem = read_problem(error)
+    text = _READ_FAILED[problem].format(message=error.message.rstrip("."))
+    return text, problem is not ReadProblem.REFUSED
 
 
 async def normalise_off_thread(raw: str, pipeline: str | None) -> ResultView:

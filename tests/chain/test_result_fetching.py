@@ -25,7 +25,7 @@ from ogpu_desktop.chain.ipfs import MAX_REDIRECTS, FetchTimeoutError, fetch_docu
 from ogpu_desktop.chain.networks import MAINNET, sandbox_network
 from ogpu_desktop.domain.result_views import LabelScoresView
 from ogpu_desktop.services import results as results_module
-from ogpu_desktop.services.results import ResultsService
+from ogpu_desktop.services.results import ResultsService, read_failure
 from ogpu_desktop.services.session import ChainSession
 from tests.chain.protocol_env import ProtocolEnv
 from tests.chain.test_tracking_results import SENTIMENT, publish
@@ -204,3 +204,17 @@ async def test_results_are_normalised_off_the_event_loop_thread(
     assert (await results.fetch(response)).from_cache
     assert len(threads) == 2
     assert threading.get_ident() not in threads
+
+
+def test_what_the_window_says_when_a_result_cannot_be_read() -> None:
+    refused = RefusedAddressError("http://10.0.0.8/x points to a private network (10.0.0.8).")
+    timed_out = FetchTimeoutError("https://gw.example/ipfs/x did not answer within 30 s")
+    assert read_failure(refused) == (
+        "The result was not downloaded. http://10.0.0.8/x points to a private network "
+        "(10.0.0.8).", False)
+    assert read_failure(timed_out) == (
+        "The download of this result timed out: https://gw.example/ipfs/x did not answer "
+        "within 30 s. Try again.", True)
+    text, retry = read_failure(FetchError("every gateway answered HTTP 502"))
+    assert (text, retry) == (
+        "The result could not be downloaded: every gateway answered HTTP 502. Try again.", True)

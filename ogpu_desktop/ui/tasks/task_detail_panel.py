@@ -23,7 +23,7 @@ from ogpu_desktop.domain.catalogue import CATALOGUE
 from ogpu_desktop.domain.task_status import RESPONDED, TaskState, state_at, state_note
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.app_services import AppServices
-from ogpu_desktop.services.results import ReadProblem, normalise_off_thread, read_problem
+from ogpu_desktop.services.results import normalise_off_thread, read_failure
 from ogpu_desktop.store import ResponseRecord, Store, TaskRecord
 from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.dialogs.confirm_transaction_dialog import review_transaction
@@ -51,11 +51,6 @@ PREVIOUS_RUN_NOTE = (
 )
 CONFIRM_TIP = "Accept this response: the task is finalized and the provider is paid."
 DISCONNECTED = "Not connected: connect to the task's network to read its results."
-READ_FAILED = {
-    ReadProblem.TIMED_OUT: "The download of this result timed out: {message}. Try again.",
-    ReadProblem.FAILED: "The result could not be downloaded: {message}. Try again.",
-    ReadProblem.REFUSED: "The result was not downloaded. {message}",
-}
 
 
 class TaskDetailPanel(QWidget):
@@ -370,10 +365,8 @@ class TaskDetailPanel(QWidget):
             fetched = await self.services.results.fetch(response)
         except UserFacingError as exc:
             if self._still_showing(task, response):
-                problem = read_problem(exc)
-                text = READ_FAILED[problem].format(message=exc.message.rstrip("."))
-                self.result_panel.show_read_failed(
-                    text, can_retry=problem is not ReadProblem.REFUSED)
+                text, can_retry = read_failure(exc)
+                self.result_panel.show_read_failed(text, can_retry=can_retry)
             return
         if not self._still_showing(task, response):
             return
