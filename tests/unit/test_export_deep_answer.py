@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = """
 import json, sys
 import web3  # noqa: F401 - raises sys.getrecursionlimit() as the app's own import does
+from ogpu_desktop.domain.task_status import TaskState
 from ogpu_desktop.store import ResponseRecord, TaskRecord
 from ogpu_desktop.ui.tasks.task_export import ExportedTask, to_csv, to_json
 
@@ -27,7 +28,7 @@ record = TaskRecord(
     attempt_count=1, tx_hash="0x" + "55" * 32, block_number=1, published_at=1, updated_at=1,
 )
 answer = ResponseRecord(1, response, task, "0x" + "66" * 20, deep, 0, 1, 1)
-item = ExportedTask(record, (answer,), {response: deep})
+item = ExportedTask(record, (answer,), {response: deep}, TaskState.RESPONDED)
 exported = json.loads(to_json([item]))[0]["responses"][0]
 csv_text = to_csv([item])
 print(json.dumps({
