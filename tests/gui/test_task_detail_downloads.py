@@ -23,6 +23,8 @@ from tests.helpers.sandbox import sandbox_info
 __all__ = ["env", "sandbox_info"]
 
 
+# Tests take ``env`` before ``page``: the page is detached before the services close, so none of
+# its timers can fire on a closed history.
 @pytest.fixture
 def page(qtbot: QtBot) -> Iterator[TasksPage]:
     with shown_tasks_page(notifications=False, width=1400, height=800) as shown:
@@ -31,7 +33,7 @@ def page(qtbot: QtBot) -> Iterator[TasksPage]:
 
 @pytest.mark.asyncio
 async def test_a_timed_out_download_says_so_and_try_again_shows_the_result(
-    page: TasksPage, env: TaskEnv, qtbot: QtBot
+    env: TaskEnv, page: TasksPage, qtbot: QtBot
 ) -> None:
     page.attach(env.services)
     (task,) = await env.publish("text-classification")
@@ -69,7 +71,7 @@ async def test_a_timed_out_download_says_so_and_try_again_shows_the_result(
 
 @pytest.mark.asyncio
 async def test_export_reads_every_cached_answer_off_the_qt_thread(
-    page: TasksPage, env: TaskEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    env: TaskEnv, page: TasksPage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     threads: list[int] = []
     real = task_export.normalise
