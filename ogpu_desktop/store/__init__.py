@@ -5,7 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from ogpu_desktop.store.chain_runs import ChainIdentity, ChainRunRepo, PreviousRun
-from ogpu_desktop.store.database import DB_FILE_NAME, Database, StoreError
+from ogpu_desktop.store.database import (
+    DB_FILE_NAME,
+    Database,
+    HistoryCollisionError,
+    RunEndedError,
+    StoreError,
+)
 from ogpu_desktop.store.journal import JournalEntry, JournalRepo
 from ogpu_desktop.store.misc import MiscRepo, SavedSource, StoredResult
 from ogpu_desktop.store.tasks import ResponseRecord, TaskRecord, TaskRepo
@@ -39,11 +45,13 @@ __all__ = [
     "ChainIdentity",
     "ChainRunRepo",
     "Database",
+    "HistoryCollisionError",
     "JournalEntry",
     "JournalRepo",
     "MiscRepo",
     "PreviousRun",
     "ResponseRecord",
+    "RunEndedError",
     "SavedSource",
     "Store",
     "StoreError",

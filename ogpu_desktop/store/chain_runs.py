@@ -1,18 +1,12 @@
-"""Which chain a chain ID stood for last time, and the history of runs that no longer exist."""
+"""Runs of a chain: which run a chain ID stands for now, and the runs that were replaced."""
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
-from typing import Any
 
-from ogpu_desktop.store.database import Database, now_s
+from ogpu_desktop.store.database import Database, now_s, run_key, start_run
 
-# Tables whose rows belong to one chain, keyed by chain_id. When a Sandbox restarts, its new
-# chain reuses the same chain ID and, since contract addresses follow from deployer nonces, the
-# same task and response addresses: the old rows would collide with the new ones (a cached
-# result of the previous run shown for a new response). So they move under a negative key.
-_MOVED = ("tasks", "responses", "attempts", "results", "tx_journal")
-_FORGOTTEN = ("tracker_cursor", "source_cache")
 PREVIOUS_RUN_NOTE = "Sent on a previous Sandbox run; that chain no longer exists."
 
 
@@ -29,9 +23,9 @@ class PreviousRun:
     """History kept from a chain that was replaced.
 
     Attributes:
-        archive_key: The negative key its tasks are stored under (``list_tasks(archive_key)``).
+        archive_key: The run's key (negative): ``list_tasks(archive_key)`` lists its tasks.
         chain_id: The chain ID it ran with.
-        task_count: How many tasks were set aside.
+        task_count: How many tasks it holds.
     """
 
     archive_key: int
@@ -43,89 +37,122 @@ class PreviousRun:
 
 
 class ChainRunRepo:
-    """Records chain identities and sets aside the history of replaced chains."""
+    """Records which run of each chain is current and ends a run when its chain is replaced.
+
+    History is keyed by run (see ``ogpu_desktop.store.database.run_key``), so ending a run moves
+    nothing: its rows stay under its key, and writes to it are refused from then on.
+    """
 
     def __init__(self, db: Database) -> None:
         self._db = db
 
     def identity(self, chain_id: int) -> ChainIdentity | None:
-        """The identity last recorded for ``chain_id``, or ``None``."""
+        """The identity of the current run of ``chain_id``, or ``None`` when none is known."""
         row = self._db.conn.execute(
-            "SELECT genesis_hash, run_id FROM chain_identity WHERE chain_id=?", (chain_id,)
+            "SELECT genesis_hash, run_id FROM chain_runs WHERE chain_id=? AND ended_at IS NULL",
+            (chain_id,),
         ).fetchone()
-        return ChainIdentity(row["genesis_hash"], row["run_id"]) if row is not None else None
+        if row is None or row["genesis_hash"] is None:
+            return None
+        return ChainIdentity(row["genesis_hash"], row["run_id"] or "")
+
+    def current_key(self, chain_id: int) -> int:
+        """The key of the current run of ``chain_id`` (recorded now if it has none)."""
+        key = run_key(self._db.conn, chain_id, write=False)
+        if key < 0:
+            return key
+        with self._db.transaction() as conn:
+            return run_key(conn, chain_id, write=True)
 
     def check_identity(self, chain_id: int, identity: ChainIdentity) -> PreviousRun | None:
-        """Record ``identity`` for ``chain_id``; set aside the history of another run first.
+        """Record ``identity`` for ``chain_id``; end the current run first if it is another chain.
 
-        In one transaction: when a different identity was recorded (or history exists with
-        none recorded), every task, response, attempt, result and journal entry of
-        ``chain_id`` moves under a new negative key, open journal entries are marked dropped
-        (they must never be sent again to the new chain), and the tracker cursor and source
-        cache are forgotten.
+        In one transaction: when the current run has a different genesis hash (or holds history
+        with none recorded), it ends: its open journal entries are marked dropped (they must
+        never be sent again to the new chain), the source cache of the chain ID is forgotten,
+        and a new run starts, with no history and no tracker cursor.
 
         Returns:
-            The run set aside, or ``None`` when nothing was.
+            The run that ended, or ``None`` when the identity is the current run's.
         """
         with self._db.transaction() as conn:
             row = conn.execute(
-                "SELECT genesis_hash, run_id FROM chain_identity WHERE chain_id=?", (chain_id,)
+                "SELECT run_key, genesis_hash, run_id FROM chain_runs"
+                " WHERE chain_id=? AND ended_at IS NULL",
+                (chain_id,),
             ).fetchone()
-            known = ChainIdentity(row["genesis_hash"], row["run_id"]) if row else None
+            if row is None:
+                start_run(conn, chain_id, identity.genesis_hash, identity.run_id)
+                return None
+            key, genesis = int(row["run_key"]), row["genesis_hash"]
             # The genesis hash names the chain; the run ID only adds to it (the same Sandbox
             # reached as a custom network has no run ID).
-            same = known is not None and known.genesis_hash == identity.genesis_hash
-            if same and (known == identity or not identity.run_id):
+            if genesis == identity.genesis_hash:
+                if identity.run_id and identity.run_id != row["run_id"]:
+                    conn.execute("UPDATE chain_runs SET run_id=? WHERE run_key=?",
+                                 (identity.run_id, key))
                 return None
-            previous = None if same else self._set_aside(conn, chain_id, known)
-            conn.execute(
-                "INSERT INTO chain_identity (chain_id, genesis_hash, run_id, recorded_at)"
-                " VALUES (?,?,?,?) ON CONFLICT (chain_id) DO UPDATE SET"
-                " genesis_hash=excluded.genesis_hash, run_id=excluded.run_id,"
-                " recorded_at=excluded.recorded_at",
-                (chain_id, identity.genesis_hash, identity.run_id, now_s()),
-            )
+            if genesis is None and not _has_history(conn, key):
+                conn.execute(
+                    "UPDATE chain_runs SET genesis_hash=?, run_id=? WHERE run_key=?",
+                    (identity.genesis_hash, identity.run_id, key),
+                )
+                return None
+            previous = _end_run(conn, chain_id, key)
+            start_run(conn, chain_id, identity.genesis_hash, identity.run_id)
             return previous
 
-    def _set_aside(
-        self, conn: Any, chain_id: int, known: ChainIdentity | None
-    ) -> PreviousRun | None:
-        tasks = int(
-            conn.execute("SELECT COUNT(*) FROM tasks WHERE chain_id=?", (chain_id,)).fetchone()[0]
-        )
-        entries = int(
-            conn.execute(
-                "SELECT COUNT(*) FROM tx_journal WHERE chain_id=?", (chain_id,)
-            ).fetchone()[0]
-        )
-        for table in _FORGOTTEN:
-            conn.execute(f"DELETE FROM {table} WHERE chain_id=?", (chain_id,))  # noqa: S608
-        if tasks == 0 and entries == 0:
-            return None
-        lowest = conn.execute("SELECT MIN(archive_key) FROM previous_runs").fetchone()[0]
-        key = min(int(lowest or 0), 0) - 1
-        conn.execute(
-            "UPDATE tx_journal SET state='dropped', note=?, updated_at=?"
-            " WHERE chain_id=? AND state IN ('signed', 'sent')",
-            (PREVIOUS_RUN_NOTE, now_s(), chain_id),
-        )
-        for table in _MOVED:
-            conn.execute(
-                f"UPDATE {table} SET chain_id=? WHERE chain_id=?", (key, chain_id)  # noqa: S608
-            )
-        now = now_s()
-        conn.execute(
-            "INSERT INTO previous_runs (archive_key, chain_id, genesis_hash, run_id, task_count,"
-            " archived_at) VALUES (?,?,?,?,?,?)",
-            (key, chain_id, known.genesis_hash if known else None,
-             known.run_id if known else None, tasks, now),
-        )
-        return PreviousRun(key, chain_id, known.genesis_hash if known else None,
-                           known.run_id if known else None, tasks, now)
-
     def previous_runs(self, chain_id: int) -> list[PreviousRun]:
-        """The runs of ``chain_id`` set aside, newest first."""
+        """The ended runs of ``chain_id`` that hold history, newest first."""
         rows = self._db.conn.execute(
-            "SELECT * FROM previous_runs WHERE chain_id=? ORDER BY archive_key", (chain_id,)
+            "SELECT * FROM chain_runs WHERE chain_id=? AND ended_at IS NOT NULL"
+            " AND (task_count > 0 OR EXISTS (SELECT 1 FROM tx_journal"
+            " WHERE tx_journal.run_key=chain_runs.run_key)) ORDER BY run_key",
+            (chain_id,),
         ).fetchall()
-        return [PreviousRun(**dict(row)) for row in rows]
+        return [_previous(row) for row in rows]
+
+    def is_current(self, key: int) -> bool:
+        """Whether the run ``key`` is the current run of its chain."""
+        row = self._db.conn.execute(
+            "SELECT ended_at FROM chain_runs WHERE run_key=?", (key,)
+        ).fetchone()
+        return row is not None and row[0] is None
+
+
+def _has_history(conn: sqlite3.Connection, key: int) -> bool:
+    for table in ("tasks", "tx_journal", "responses"):
+        found = conn.execute(
+            f"SELECT 1 FROM {table} WHERE run_key=? LIMIT 1", (key,)  # noqa: S608
+        ).fetchone()
+        if found is not None:
+            return True
+    return False
+
+
+def _end_run(conn: sqlite3.Connection, chain_id: int, key: int) -> PreviousRun:
+    now = now_s()
+    tasks = int(conn.execute("SELECT COUNT(*) FROM tasks WHERE run_key=?", (key,)).fetchone()[0])
+    conn.execute(
+        "UPDATE tx_journal SET state='dropped', note=?, updated_at=?"
+        " WHERE run_key=? AND state IN ('signed', 'sent')",
+        (PREVIOUS_RUN_NOTE, now, key),
+    )
+    conn.execute("DELETE FROM tracker_cursor WHERE run_key=?", (key,))
+    conn.execute("DELETE FROM source_cache WHERE chain_id=?", (chain_id,))
+    conn.execute(
+        "UPDATE chain_runs SET ended_at=?, task_count=? WHERE run_key=?", (now, tasks, key)
+    )
+    row = conn.execute("SELECT * FROM chain_runs WHERE run_key=?", (key,)).fetchone()
+    return _previous(row)
+
+
+def _previous(row: sqlite3.Row) -> PreviousRun:
+    return PreviousRun(
+        archive_key=int(row["run_key"]),
+        chain_id=int(row["chain_id"]),
+        genesis_hash=row["genesis_hash"],
+        run_id=row["run_id"],
+        task_count=int(row["task_count"]),
+        archived_at=int(row["ended_at"]),
+    )

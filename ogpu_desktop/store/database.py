@@ -18,6 +18,71 @@ class StoreError(UserFacingError):
     """The history database cannot be opened or written."""
 
 
+class RunEndedError(StoreError):
+    """A write for a run of a chain that was replaced: that history is kept and never changes."""
+
+
+class HistoryCollisionError(StoreError):
+    """Two different records claim one key of one chain run; nothing was overwritten."""
+
+
+NO_RUN = 0
+"""The run key of a chain that has none yet: it matches no row (run keys are negative)."""
+
+
+def run_key(conn: sqlite3.Connection, key: int, *, write: bool) -> int:
+    """The chain run that ``key`` names: a run key (negative) or a chain ID (its current run).
+
+    Every history row belongs to one run of a chain, so the same address on two runs of a
+    Sandbox (a new run reuses the chain ID and, by the deployer's nonces, the addresses) is two
+    rows. Callers name the current run by the network's chain ID and an earlier run by its key.
+
+    Args:
+        write: The caller is about to write: a chain without a run gets one, and a run that
+            ended (its chain was replaced) is refused.
+
+    Raises:
+        RunEndedError: ``write`` for a run that ended.
+        StoreError: ``write`` for a run key that was never recorded.
+    """
+    if key < 0:
+        if write:
+            row = conn.execute(
+                "SELECT chain_id, ended_at FROM chain_runs WHERE run_key=?", (key,)
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"The history has no chain run {key}.")
+            if row[1] is not None:
+                raise RunEndedError(
+                    f"This belongs to an earlier run of the network with chain ID {row[0]}, "
+                    "which was replaced by a new chain: its history is kept as it was and no "
+                    "longer changes."
+                )
+        return key
+    row = conn.execute(
+        "SELECT run_key FROM chain_runs WHERE chain_id=? AND ended_at IS NULL", (key,)
+    ).fetchone()
+    if row is not None:
+        return int(row[0])
+    if not write:
+        return NO_RUN
+    return start_run(conn, key, None, None)
+
+
+def start_run(
+    conn: sqlite3.Connection, chain_id: int, genesis_hash: str | None, run_id: str | None
+) -> int:
+    """Record a new current run of ``chain_id`` (none may be current); return its key."""
+    lowest = conn.execute("SELECT MIN(run_key) FROM chain_runs").fetchone()[0]
+    key = min(int(lowest or 0), 0) - 1
+    conn.execute(
+        "INSERT INTO chain_runs (run_key, chain_id, genesis_hash, run_id, started_at)"
+        " VALUES (?,?,?,?,?)",
+        (key, chain_id, genesis_hash, run_id, now_s()),
+    )
+    return key
+
+
 def now_s() -> int:
     """Current unix time in whole seconds."""
     return int(time.time())

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ogpu_desktop.store.database import Database, now_s
+from ogpu_desktop.store.database import (
+    Database,
+    HistoryCollisionError,
+    RunEndedError,
+    now_s,
+    run_key,
+)
+
+log = logging.getLogger(__name__)
 
 #: States in which a transaction may still be mined and must be checked on the next start.
 OPEN_STATES = ("signed", "sent")
@@ -37,7 +47,13 @@ class JournalEntry:
 
 
 class JournalRepo:
-    """Journal reads and writes; each write is its own durable transaction."""
+    """Journal reads and writes; each write is its own durable transaction.
+
+    Entries belong to a chain run like the rest of the history: ``chain_id`` names the chain's
+    current run (a negative run key an earlier one). A transaction hash names one entry per
+    run: the same signed bytes can be valid on two runs of a Sandbox (same chain ID, nonces
+    from zero again), and an entry of a run that ended never changes again.
+    """
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -53,48 +69,83 @@ class JournalRepo:
         kind: str,
         meta: Mapping[str, Any],
     ) -> None:
-        """Record a signed transaction (state ``signed``) before it is broadcast."""
+        """Record a signed transaction (state ``signed``) before it is broadcast.
+
+        Recording the same signed bytes again changes nothing.
+
+        Raises:
+            HistoryCollisionError: Other bytes with this hash are recorded on this run.
+        """
         now = now_s()
         with self._db.transaction() as conn:
-            conn.execute(
-                "INSERT OR IGNORE INTO tx_journal (tx_hash, chain_id, sender, nonce, raw, kind,"
-                " meta, state, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (tx_hash, chain_id, sender, nonce, raw, kind, json.dumps(dict(meta)), "signed",
-                 now, now),
-            )
+            key = run_key(conn, chain_id, write=True)
+            try:
+                conn.execute(
+                    "INSERT INTO tx_journal (run_key, tx_hash, chain_id, sender, nonce, raw,"
+                    " kind, meta, state, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (key, tx_hash, chain_id, sender, nonce, raw, kind, json.dumps(dict(meta)),
+                     "signed", now, now),
+                )
+            except sqlite3.IntegrityError:
+                row = conn.execute(
+                    "SELECT raw FROM tx_journal WHERE run_key=? AND tx_hash=?", (key, tx_hash)
+                ).fetchone()
+                if row is not None and bytes(row[0]) == bytes(raw):
+                    return
+                log.error("journal entry %s collides in run %d", tx_hash, key)
+                raise HistoryCollisionError(
+                    f"The transaction journal already holds other bytes under {tx_hash}; "
+                    "nothing was overwritten and nothing was sent."
+                ) from None
 
     def journal_set_state(
         self, tx_hash: str, state: str, *, block_number: int | None = None, note: str | None = None
     ) -> None:
-        """Move an entry to ``state`` (keeping the earlier block number and note if not given)."""
+        """Move an entry of a current run to ``state`` (keeping its block and note if not given).
+
+        Raises:
+            RunEndedError: The entry belongs only to a run that ended (its chain was replaced).
+        """
         with self._db.transaction() as conn:
-            conn.execute(
+            changed = conn.execute(
                 "UPDATE tx_journal SET state=?, block_number=COALESCE(?, block_number),"
-                " note=COALESCE(?, note), updated_at=? WHERE tx_hash=?",
+                " note=COALESCE(?, note), updated_at=? WHERE tx_hash=? AND run_key IN"
+                " (SELECT run_key FROM chain_runs WHERE ended_at IS NULL)",
                 (state, block_number, note, now_s(), tx_hash),
-            )
+            ).rowcount
+            if changed == 0 and conn.execute(
+                "SELECT 1 FROM tx_journal WHERE tx_hash=?", (tx_hash,)
+            ).fetchone() is not None:
+                raise RunEndedError(
+                    f"The transaction {tx_hash} was sent on an earlier run of the network, which "
+                    "was replaced by a new chain; its journal entry no longer changes."
+                )
 
     def journal_open(self, chain_id: int) -> Sequence[JournalEntry]:
         """Entries that may still be mined, oldest nonce first."""
+        key = run_key(self._db.conn, chain_id, write=False)
         rows = self._db.conn.execute(
-            f"SELECT * FROM tx_journal WHERE chain_id=? AND state IN {OPEN_STATES!r}"  # noqa: S608
+            f"SELECT * FROM tx_journal WHERE run_key=? AND state IN {OPEN_STATES!r}"  # noqa: S608
             " ORDER BY sender, nonce, created_at",
-            (chain_id,),
+            (key,),
         ).fetchall()
         return [_entry(row) for row in rows]
 
     def journal_get(self, tx_hash: str) -> JournalEntry | None:
-        """One entry by hash."""
+        """One entry by hash (the current run's when an earlier run has the same hash)."""
         row = self._db.conn.execute(
-            "SELECT * FROM tx_journal WHERE tx_hash=?", (tx_hash,)
+            "SELECT tx_journal.* FROM tx_journal JOIN chain_runs USING (run_key)"
+            " WHERE tx_hash=? ORDER BY chain_runs.ended_at IS NOT NULL, run_key DESC LIMIT 1",
+            (tx_hash,),
         ).fetchone()
         return _entry(row) if row is not None else None
 
     def journal_all(self, chain_id: int) -> Sequence[JournalEntry]:
-        """Every entry on ``chain_id``, newest first."""
+        """Every entry of ``chain_id``'s run, newest first."""
+        key = run_key(self._db.conn, chain_id, write=False)
         rows = self._db.conn.execute(
-            "SELECT * FROM tx_journal WHERE chain_id=? ORDER BY created_at DESC, nonce DESC",
-            (chain_id,),
+            "SELECT * FROM tx_journal WHERE run_key=? ORDER BY created_at DESC, nonce DESC",
+            (key,),
         ).fetchall()
         return [_entry(row) for row in rows]
 

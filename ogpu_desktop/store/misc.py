@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ogpu_desktop.store.database import Database, now_s
+from ogpu_desktop.store.database import Database, now_s, run_key
 
 
 @dataclass(frozen=True)
@@ -30,45 +30,52 @@ class SavedSource:
 
 
 class MiscRepo:
-    """Cursor, results, address book and source cache."""
+    """Cursor, results, address book and source cache.
+
+    The cursor and results belong to a chain run (``chain_id`` names the current run, a
+    negative run key an earlier one); the address book and the source cache to the chain ID.
+    """
 
     def __init__(self, db: Database) -> None:
         self._db = db
 
     def get_cursor(self, chain_id: int, nexus: str) -> int | None:
         """The last block the tracker has fully processed, or ``None`` before the first poll."""
+        key = run_key(self._db.conn, chain_id, write=False)
         row = self._db.conn.execute(
-            "SELECT block_number FROM tracker_cursor WHERE chain_id=? AND nexus=?",
-            (chain_id, nexus),
+            "SELECT block_number FROM tracker_cursor WHERE run_key=? AND nexus=?", (key, nexus)
         ).fetchone()
         return int(row[0]) if row is not None else None
 
     def set_cursor(self, chain_id: int, nexus: str, block_number: int) -> None:
         """Persist the tracker cursor."""
         with self._db.transaction() as conn:
+            key = run_key(conn, chain_id, write=True)
             conn.execute(
-                "INSERT INTO tracker_cursor (chain_id, nexus, block_number) VALUES (?,?,?)"
-                " ON CONFLICT (chain_id, nexus) DO UPDATE SET block_number=excluded.block_number",
-                (chain_id, nexus, block_number),
+                "INSERT INTO tracker_cursor (run_key, nexus, block_number) VALUES (?,?,?)"
+                " ON CONFLICT (run_key, nexus) DO UPDATE SET block_number=excluded.block_number",
+                (key, nexus, block_number),
             )
 
     def save_result(
         self, chain_id: int, response: str, raw: str, content_type: str, fetched_from: str | None
     ) -> None:
-        """Cache a fetched result payload."""
+        """Cache a fetched result payload (a fetch again replaces it)."""
         with self._db.transaction() as conn:
+            key = run_key(conn, chain_id, write=True)
             conn.execute(
-                "INSERT OR REPLACE INTO results (chain_id, response, raw, content_type,"
+                "INSERT OR REPLACE INTO results (run_key, response, raw, content_type,"
                 " fetched_from, fetched_at) VALUES (?,?,?,?,?,?)",
-                (chain_id, response, raw, content_type, fetched_from, now_s()),
+                (key, response, raw, content_type, fetched_from, now_s()),
             )
 
     def get_result(self, chain_id: int, response: str) -> StoredResult | None:
         """A cached result payload, or ``None``."""
+        key = run_key(self._db.conn, chain_id, write=False)
         row = self._db.conn.execute(
             "SELECT raw, content_type, fetched_from, fetched_at FROM results"
-            " WHERE chain_id=? AND response=?",
-            (chain_id, response),
+            " WHERE run_key=? AND response=?",
+            (key, response),
         ).fetchone()
         return StoredResult(**dict(row)) if row is not None else None
 

@@ -38,6 +38,7 @@ TYPES = ("text-classification", "image-classification", "text-generation",
 def fill(store: Store) -> None:
     """Write the tasks and responses in one transaction (set-up, not measured)."""
     now = int(time.time())
+    key = store.runs.current_key(CHAIN_ID)  # the history of a chain is kept per run
     tasks = []
     responses = []
     for n in range(TASKS):
@@ -45,23 +46,23 @@ def fill(store: Store) -> None:
         status = n % 6
         config = json.dumps({"function_name": "inference",
                              "data": {"input": f"text number {n}", "args": {}}})
-        tasks.append((CHAIN_ID, address, "0x" + "ab" * 20, "0x" + "cd" * 20,
+        tasks.append((key, CHAIN_ID, address, "0x" + "ab" * 20, "0x" + "cd" * 20,
                       f"https://ipfs.example/{n}", config, str(10**15), now + 600 + n,
                       1, TYPES[n % len(TYPES)], status, min(status, 2), "0x" + f"{n:064x}",
                       n + 10, now - TASKS + n, now))
         if n % 2 == 0:
-            responses.append((CHAIN_ID, f"0x{n + 1:038x}ff", address, "0x" + "ef" * 20,
+            responses.append((key, CHAIN_ID, f"0x{n + 1:038x}ff", address, "0x" + "ef" * 20,
                               '[{"label": "POSITIVE", "score": 0.9}]', 1, str(10**15), n + 11,
                               now))
     with store.db.transaction() as conn:
         conn.executemany(
-            "INSERT INTO tasks (chain_id, address, source, sender, config_url, config_json,"
-            " payment_wei, expiry_time, delivery_method, pipeline, status, attempt_count,"
-            " tx_hash, block_number, published_at, updated_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", tasks)
+            "INSERT INTO tasks (run_key, chain_id, address, source, sender, config_url,"
+            " config_json, payment_wei, expiry_time, delivery_method, pipeline, status,"
+            " attempt_count, tx_hash, block_number, published_at, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", tasks)
         conn.executemany(
-            "INSERT INTO responses (chain_id, address, task, provider, data, status,"
-            " payment_wei, block_number, updated_at) VALUES (?,?,?,?,?,?,?,?,?)", responses)
+            "INSERT INTO responses (run_key, chain_id, address, task, provider, data, status,"
+            " payment_wei, block_number, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)", responses)
 
 
 class _PaintWatch(QObject):

@@ -79,13 +79,14 @@ def test_a_failed_write_rolls_back(store: Store) -> None:
     def write_then_fail() -> None:
         with store.db.transaction() as conn:
             conn.execute(
-                "INSERT INTO tracker_cursor (chain_id, nexus, block_number) VALUES (1, 'n', 5)"
+                "INSERT INTO address_book (chain_id, address, label, added_at)"
+                " VALUES (1, '0xsrc', 'x', 5)"
             )
             raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError):
         write_then_fail()
-    assert store.misc.get_cursor(1, "n") is None
+    assert store.misc.saved_sources(1) == []
 
 
 def test_journal_cursor_address_book_and_caches(store: Store) -> None:
@@ -163,7 +164,7 @@ def test_migrating_a_version_one_database_keeps_its_rows(tmp_path: Path) -> None
     conn.close()
     store = Store(path)
     try:
-        assert store.db.schema_version == len(MIGRATIONS) == 4
+        assert store.db.schema_version == len(MIGRATIONS) == 5
         assert store.misc.get_cursor(TESTNET_ID, "n") == 42
     finally:
         store.close()
