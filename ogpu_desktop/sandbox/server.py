@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import socket
 import threading
 from collections.abc import Callable
@@ -84,7 +85,12 @@ class SandboxHttpServer(ThreadingHTTPServer):
     """
 
     daemon_threads = True
-    allow_reuse_address = False
+    # A restarted Sandbox takes its port back at once: the connections of the process that
+    # ended linger (TIME_WAIT, FIN_WAIT) for about a minute, and without SO_REUSEADDR binding
+    # fails with "Address already in use" meanwhile. On Linux and macOS the flag never lets a
+    # second server listen on a port in use; Windows gives it that meaning, so there the
+    # socket asks for exclusive use instead (see server_bind).
+    allow_reuse_address = os.name != "nt"
 
     def __init__(
         self,
@@ -103,6 +109,13 @@ class SandboxHttpServer(ThreadingHTTPServer):
         self._thread: threading.Thread | None = None
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
+
+    def server_bind(self) -> None:
+        """Bind to loopback (exclusively on Windows, where reuse would allow port sharing)."""
+        exclusive = getattr(socket, "SO_EXCLUSIVEADDRUSE", None)
+        if os.name == "nt" and exclusive is not None:
+            self.socket.setsockopt(socket.SOL_SOCKET, exclusive, 1)
+        super().server_bind()
 
     @property
     def base_url(self) -> str:

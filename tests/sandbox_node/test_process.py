@@ -97,3 +97,29 @@ def test_stops_cleanly_on_sigterm() -> None:
         running.process.send_signal(signal.SIGTERM)
         assert running.process.wait(30) == 0
         assert "Traceback" not in running.stderr()
+
+
+def test_a_killed_sandbox_gets_its_port_back_at_once() -> None:
+    with start_sandbox() as first:
+        port = _port(first.info)
+        # A client keeps its connection open, as the app's HTTP pool does: the dead server's
+        # end of it lingers for about a minute, which used to block the port that long.
+        held = socket.create_connection(("127.0.0.1", port), timeout=10)
+        try:
+            held.sendall(b"GET /info HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            assert held.recv(65536).startswith(b"HTTP/1.1 200")
+            first.process.send_signal(signal.SIGKILL)
+            first.process.wait(30)
+            with start_sandbox("--port", str(port)) as second:
+                assert _port(second.info) == port
+                answered = httpx.get(f"http://127.0.0.1:{port}/info", timeout=10).json()
+                assert answered["run_id"] == second.info["run_id"] != first.info["run_id"]
+                # Reusing the port never lets a second Sandbox listen beside a running one.
+                with (
+                    pytest.raises(AssertionError, match=r"cannot listen on 127\.0\.0\.1"),
+                    start_sandbox("--port", str(port)),
+                ):
+                    pass
+                assert httpx.get(f"http://127.0.0.1:{port}/info", timeout=10).json() == answered
+        finally:
+            held.close()
