@@ -67,6 +67,10 @@ class ReceiptTimeoutError(ChainError):
         self.tx_hash = tx_hash
 
 
+class ChainReplacedError(ChainError):
+    """The chain behind the network was replaced by a new one (a restarted Sandbox)."""
+
+
 class PinError(ChainError):
     """The task configuration could not be uploaded to IPFS."""
 

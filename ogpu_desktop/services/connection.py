@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
+from ogpu_desktop.chain.errors import ChainError, ChainReplacedError
 from ogpu_desktop.chain.networks import (
     MAINNET,
     TESTNET,
@@ -18,12 +19,13 @@ from ogpu_desktop.chain.networks import (
 )
 from ogpu_desktop.errors import UserFacingError, ValidationError
 from ogpu_desktop.services.app_services import AppServices
+from ogpu_desktop.services.chain_run_watch import REPLACEABLE, RunChange, RunWatch
 from ogpu_desktop.services.progress import EventHub
 from ogpu_desktop.services.recovery import RecoveryReport, recover
 from ogpu_desktop.services.sandbox_process import SandboxInfo, SandboxProcess, attach_sandbox
 from ogpu_desktop.services.session import ChainSession
 from ogpu_desktop.services.tracking import TrackerHealth
-from ogpu_desktop.store import ChainIdentity, PreviousRun, Store
+from ogpu_desktop.store import ChainIdentity, PreviousRun, RunEndedError, Store, StoreError
 from ogpu_desktop.wallet.accounts import Wallet
 
 log = logging.getLogger(__name__)
@@ -86,6 +88,8 @@ class Connection:
         previous_run: History set aside because the chain was replaced (a new Sandbox run).
         block: The latest block the tracker has read.
         blocks: Emits each new block height.
+        run_changes: Emits when the chain was replaced while connected (a restarted Sandbox):
+            the history's new run has begun, the old one is set aside.
     """
 
     services: AppServices
@@ -95,8 +99,10 @@ class Connection:
     previous_run: PreviousRun | None = None
     block: int | None = None
     blocks: EventHub[int] = field(default_factory=EventHub)
+    run_changes: EventHub[RunChange] = field(default_factory=EventHub)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tracker: asyncio.Task[None] | None = None
+    _watch: RunWatch | None = None
 
     @property
     def session(self) -> ChainSession:
@@ -167,6 +173,7 @@ class Connection:
         connection = cls(AppServices.for_session(session, wallet), sandbox, info)
         try:
             connection.previous_run = await connection._check_identity()
+            connection._watch_runs()
             note("Checking transactions sent before…")
             connection.recovery = await recover(session)
             connection.block = int(
@@ -198,18 +205,55 @@ class Connection:
                      previous.archive_key)
         return previous
 
+    def _watch_runs(self) -> None:
+        if self.network.kind in REPLACEABLE:
+            info_url = self.network.rpc_url if self.network.kind is NetworkKind.SANDBOX else None
+            self._watch = RunWatch(self.session, info_url=info_url)
+            self.session.run_guard = self._guard_send
+
+    async def check_run(self) -> RunChange | None:
+        """Check that the chain is still the history's run; take a new run in when it is not.
+
+        On a replaced chain the old run is set aside before anything of the new one is read,
+        the block shown moves to the new chain and :attr:`run_changes` tells the window.
+
+        Raises:
+            ChainError: The chain could not be read.
+        """
+        if self._watch is None:
+            return None
+        change = await self._watch.check()
+        if change is None:
+            return None
+        if change.sandbox_info is not None:
+            self.sandbox_info = change.sandbox_info
+        if change.previous is not None and change.previous.task_count:
+            self.previous_run = change.previous
+        self.block = change.block
+        self.run_changes.emit(change)
+        self.blocks.emit(change.block)
+        return change
+
+    async def _guard_send(self) -> None:
+        change = await self.check_run()
+        if change is not None:
+            raise ChainReplacedError(
+                change.message(self.network.kind)
+                + " Nothing was signed: review what you were sending again."
+            )
+
+
     def start_tracking(self) -> None:
         """Run the tracker's poll loop as a background task (once)."""
         if self._tracker is None:
             self._tracker = asyncio.create_task(self._track(), name="task-tracker")
 
     async def _track(self) -> None:
-        tracking = self.services.tracking
         store, chain_id = self.session.store, self.session.chain_id
         nexus = self.network.contracts.nexus
         poll = 0
         while not self._stop.is_set():
-            delay = await tracking.step(poll)
+            delay = await self._step(poll)
             poll += 1
             block = store.misc.get_cursor(chain_id, nexus)
             if block is not None and block != self.block:
@@ -218,9 +262,22 @@ class Connection:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), timeout=delay)
 
+    async def _step(self, poll: int) -> float:
+        """Check the chain's run, then poll."""
+        tracking = self.services.tracking
+        try:
+            await self.check_run()
+        except (ChainError, StoreError) as exc:
+            return tracking.failed(exc.message)
+        return await tracking.step(poll)
+
     async def poll_now(self) -> None:
-        """Poll once right away (after a publish, so the list updates without waiting)."""
-        await self.services.tracking.poll_once()
+        """Poll once right away (after a publish, so the list updates without waiting).
+
+        A poll caught by a replaced chain writes nothing; the next one reads the new run.
+        """
+        with contextlib.suppress(RunEndedError):
+            await self.services.tracking.poll_once()
 
     def notices(self) -> list[str]:
         """What the user should hear about the connection, in plain words."""

@@ -115,7 +115,8 @@ class ResultsService:
             ChainError: The response could not be read from the chain.
         """
         response = to_checksum_address(response)
-        chain_id = self.session.chain_id
+        # The run is taken before reading: a chain replaced meanwhile gets no result of the old.
+        chain_id = self.session.history_key
         task, provider, data, payment = await self._response_params(response)
         self.session.store.tasks.upsert_responses(
             [ResponseRecord(chain_id, response, task, provider, data, 0, payment, None)]

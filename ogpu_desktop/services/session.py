@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import httpx
@@ -23,6 +24,9 @@ class ChainSession:
     Attributes:
         send_lock: Held from choosing a nonce until the transaction is broadcast, so two
             actions started at once never pick the same nonce.
+        run_guard: Checks, before anything is signed, that the chain is still the run the
+            history is written for (set by the connection on networks that can be replaced;
+            it raises ``ChainReplacedError`` when the chain was replaced).
     """
 
     network: Network
@@ -33,6 +37,7 @@ class ChainSession:
     journal: TxJournal
     send_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     owns_http: bool = True
+    run_guard: Callable[[], Awaitable[None]] | None = None
 
     @classmethod
     async def open(
@@ -88,8 +93,28 @@ class ChainSession:
 
     @property
     def chain_id(self) -> int:
-        """The network's chain ID."""
+        """The network's chain ID (store calls with it read and write the current run)."""
         return self.network.chain_id
+
+    @property
+    def history_key(self) -> int:
+        """The store key of the chain run this session writes now.
+
+        A reader that writes later (a tracker poll, a result download) takes the key first:
+        if the chain is replaced meanwhile, its write is refused (``RunEndedError``) instead of
+        landing in the new run.
+        """
+        return self.store.runs.current_key(self.chain_id)
+
+    async def check_run(self) -> None:
+        """Make sure the chain is still the run the history is written for (before signing).
+
+        Raises:
+            ChainReplacedError: The chain was replaced (a restarted Sandbox).
+            ChainError: The check could not read the chain.
+        """
+        if self.run_guard is not None:
+            await self.run_guard()
 
     async def close(self) -> None:
         """Close the RPC connection and, if this session made it, the HTTP client.

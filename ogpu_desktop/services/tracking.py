@@ -15,7 +15,7 @@ from ogpu_desktop.chain.tracker import LogTracker, TaskEvent, read_task_states
 from ogpu_desktop.domain.task_status import TaskState, state_at
 from ogpu_desktop.services.progress import EventHub
 from ogpu_desktop.services.session import ChainSession
-from ogpu_desktop.store import ResponseRecord, TaskRecord
+from ogpu_desktop.store import ResponseRecord, RunEndedError, TaskRecord
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +136,9 @@ class TrackingService:
             return await self._poll()
 
     async def _poll(self) -> PollSummary:
-        store, chain_id = self.session.store, self.session.chain_id
+        # The run is taken once: if the chain is replaced while this poll reads, its write is
+        # refused (RunEndedError) rather than mixed into the new run.
+        store, chain_id = self.session.store, self.session.history_key
         cursor = store.misc.get_cursor(chain_id, self._nexus)
         followed = {t.address: t for t in store.tasks.followed_tasks(chain_id, cursor)}
         if not followed:
@@ -153,7 +155,7 @@ class TrackingService:
         # Read from its publish block on: the poll started at or before it and got past it.
         read = [t.address for t in unread
                 if t.block_number is None or t.block_number <= result.cursor]
-        updates = self._apply(followed, result.events, known_responses=known,
+        updates = self._apply(chain_id, followed, result.events, known_responses=known,
                               cursor=result.cursor, read=read)
         for update in updates:
             self.updates.emit(update)
@@ -162,6 +164,7 @@ class TrackingService:
 
     def _apply(
         self,
+        chain_id: int,
         tasks: Mapping[str, TaskRecord],
         events: Sequence[TaskEvent],
         *,
@@ -170,7 +173,6 @@ class TrackingService:
         read: Collection[str] = (),
     ) -> list[TaskUpdate]:
         """Fold events into the stored state; every update is idempotent (see apply_tracking)."""
-        chain_id = self.session.chain_id
         status = {a: t.status for a, t in tasks.items()}
         attempts: list[tuple[str, str, int]] = []
         providers: dict[str, set[str]] = {}
@@ -237,7 +239,7 @@ class TrackingService:
             The number of tasks whose stored status changed.
         """
         async with self._busy:
-            store, chain_id = self.session.store, self.session.chain_id
+            store, chain_id = self.session.store, self.session.history_key
             open_tasks = {t.address: t for t in store.tasks.open_tasks(chain_id)}
             if not open_tasks:
                 return 0
@@ -265,16 +267,22 @@ class TrackingService:
             summary = await self.poll_once()
             if poll_number % self.reconcile_every == 0:
                 await self.reconcile(at_block=summary.head)
-        except ChainError as exc:
-            self.failures += 1
-            delay = self.backoff_delay()
-            log.warning("tracker poll failed (%d in a row): %s", self.failures, exc.message)
-            self.health.emit(TrackerHealth(False, exc.message, delay))
-            return delay
+        except (ChainError, RunEndedError) as exc:
+            # RunEndedError: the chain was replaced while the poll read; the next one reads
+            # the new run.
+            return self.failed(exc.message)
         if self.failures:
             self.health.emit(TrackerHealth(True))
         self.failures = 0
         return self.poll_interval_s
+
+    def failed(self, message: str) -> float:
+        """Count a failure to reach the chain, say so, and return the pause before retrying."""
+        self.failures += 1
+        delay = self.backoff_delay()
+        log.warning("tracker poll failed (%d in a row): %s", self.failures, message)
+        self.health.emit(TrackerHealth(False, message, delay))
+        return delay
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until ``stop`` is set; failures back off and never end the loop."""

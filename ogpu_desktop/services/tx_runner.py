@@ -81,7 +81,12 @@ async def sign_and_record(
     """Sign ``quote.call`` and write it to the journal; it is not sent yet.
 
     The caller must hold ``session.send_lock`` until the broadcast, so nonces stay unique.
+
+    Raises:
+        ChainReplacedError: The chain was replaced since the history's run began (a
+            restarted Sandbox): nothing is signed for a chain the user did not review.
     """
+    await session.check_run()
     n = nonce if nonce is not None else await next_nonce(session.client, signer.address)
     tx = build_tx(
         quote.call,

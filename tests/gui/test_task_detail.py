@@ -57,8 +57,8 @@ def _is(page: TasksPage, address: str, state: TaskState, responses: int) -> bool
     return row is not None and row.state is state and row.responses == responses
 
 
-async def _open(page: TasksPage, address: str) -> None:
-    assert page.select_task(address)
+async def _open(page: TasksPage, address: str, history_key: int | None = None) -> None:
+    assert page.select_task(address, history_key)
     assert [row.address for row in page.selected_rows()] == [address]
     page.show_details()
     record = page.detail.record
@@ -191,11 +191,13 @@ async def test_tasks_of_an_earlier_sandbox_run_are_listed_marked_with_their_kept
     previous = store.runs.check_identity(chain_id, ChainIdentity("0x" + "ab" * 32, "next-run"))
     assert previous is not None
     page.attach(env.services)
-    row = _row(page, task)
-    assert row is not None
+    assert _row(page, task) is None  # no task of the new run has this address yet
+    position = page.model.position_of_key(f"{task.lower()}@{previous.archive_key}")
+    assert position is not None
+    row = page.model.row(position)
     assert row.previous_run
     assert "earlier Sandbox run" in page.model.data(page.model.index(0, Column.TASK))
-    await _open(page, task)
+    await _open(page, task, previous.archive_key)
     detail = page.detail
     assert detail.note.text() == PREVIOUS_RUN_NOTE
     assert not page.cancel_action.isEnabled()

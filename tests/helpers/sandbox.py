@@ -48,7 +48,7 @@ class SandboxProcess:
         return self.stderr_path.read_text(encoding="utf-8", errors="replace")
 
 
-def _read_line(stream: IO[bytes], process: subprocess.Popen[bytes], timeout: float) -> bytes:
+def read_line(stream: IO[bytes], process: subprocess.Popen[bytes], timeout: float) -> bytes:
     deadline = time.monotonic() + timeout
     line = b""
     while not line.endswith(b"\n"):
@@ -80,7 +80,7 @@ def start_sandbox(*args: str) -> Iterator[SandboxProcess]:
             )
             try:
                 assert process.stdout is not None
-                line = _read_line(process.stdout, process, START_TIMEOUT_S)
+                line = read_line(process.stdout, process, START_TIMEOUT_S)
                 if not line:
                     raise AssertionError(
                         "The Sandbox printed no /info line:\n" + stderr_path.read_text()
@@ -97,6 +97,52 @@ def start_sandbox(*args: str) -> Iterator[SandboxProcess]:
                 for stream in (process.stdin, process.stdout):
                     if stream is not None:
                         stream.close()
+
+
+class RestartableSandbox:
+    """A Sandbox process on one port that a test kills and starts again: a new chain each time.
+
+    Args:
+        stack: Holds every process started, so each is stopped by PID at the end.
+        args: Options of every start.
+    """
+
+    def __init__(self, stack: ExitStack, *args: str) -> None:
+        self._stack = stack
+        self._args = args
+        self.current = stack.enter_context(start_sandbox("--exit-with-parent", *args))
+        self.port = int(str(self.current.info["rpc_url"]).rsplit(":", 1)[1])
+        self.runs = [self.current.info]
+
+    @property
+    def info(self) -> dict[str, Any]:
+        """The ``/info`` of the running process."""
+        return self.current.info
+
+    def kill(self) -> None:
+        """End the running process with SIGKILL, as a crash would, and wait until it is gone."""
+        self.current.process.send_signal(signal.SIGKILL)
+        self.current.process.wait(STOP_TIMEOUT_S)
+
+    def start_again(self) -> dict[str, Any]:
+        """Start a new Sandbox on the same port; return its ``/info``."""
+        self.current = self._stack.enter_context(
+            start_sandbox("--exit-with-parent", *self._args, "--port", str(self.port))
+        )
+        self.runs.append(self.current.info)
+        return self.current.info
+
+    def restart(self) -> dict[str, Any]:
+        """Kill the Sandbox and start a new one on its port at once; return the new ``/info``."""
+        self.kill()
+        return self.start_again()
+
+
+@contextmanager
+def restartable_sandbox(*args: str) -> Iterator[RestartableSandbox]:
+    """A :class:`RestartableSandbox`; every process it started is stopped afterwards."""
+    with ExitStack() as stack:
+        yield RestartableSandbox(stack, *args)
 
 
 @contextmanager

@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.app_services import AppServices
+from ogpu_desktop.services.chain_run_watch import RunChange
 from ogpu_desktop.services.connection import Connection, NetworkChoice, plain_reason
 from ogpu_desktop.services.sandbox_process import SandboxProcess
 from ogpu_desktop.services.tracking import TrackerHealth
@@ -142,6 +143,7 @@ class AppController(QObject):
         self._unsubscribe = [
             connection.blocks.subscribe(lambda _block: self._show_connected()),
             connection.health.subscribe(self._health),
+            connection.run_changes.subscribe(self._run_changed),
         ]
         connection.start_tracking()
         self._show_connected()
@@ -180,6 +182,18 @@ class AppController(QObject):
             network=connection.network.name, chain_id=connection.network.chain_id,
             block=connection.block, connected=False, detail=f"{health.message}{retry}",
         ))
+
+    def _run_changed(self, change: RunChange) -> None:
+        connection = self.connection
+        if connection is None:
+            return
+        self.window.tasks_page.run_replaced()
+        self.window.wallet_page.set_chain_link(
+            wallet_chain_link(connection.services, connection.faucet_url))
+        self._show_connected()
+        self.window.banner.show_info(change.message(connection.network.kind))
+        _log.info("the chain of %s was replaced; the history's new run began",
+                  connection.network.name)
 
     # --- changes and closing -------------------------------------------------------------
 

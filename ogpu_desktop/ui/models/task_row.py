@@ -25,6 +25,7 @@ class TaskRow:
         payment_wei: The payment offered, in wei.
         previous_run: The task belongs to an earlier run of a Sandbox that was restarted since:
             that chain is gone, so the task can no longer change.
+        history_key: The store key of that earlier run (``None`` for the current run).
     """
 
     address: str
@@ -36,6 +37,17 @@ class TaskRow:
     responses: int
     payment_wei: int
     previous_run: bool = False
+    history_key: int | None = None
+
+    @property
+    def key(self) -> str:
+        """The row's identity in the list: the address, plus the run for an earlier run's task.
+
+        A new run of a Sandbox reuses task addresses, so an earlier run's task and the current
+        task at the same address are two rows.
+        """
+        address = self.address.lower()
+        return address if self.history_key is None else f"{address}@{self.history_key}"
 
     def shown_state(self, now: datetime) -> TaskState:
         """The state to show at ``now`` (the domain's rule, as every other surface shows it)."""

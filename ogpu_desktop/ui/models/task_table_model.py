@@ -84,7 +84,10 @@ _STATIC_TEXT: dict[Column, Callable[[TaskRow], str]] = {
 
 
 class TaskTableModel(QAbstractTableModel):
-    """Rows of :class:`TaskRow`, keyed by task address, sorted here rather than in a proxy.
+    """Rows of :class:`TaskRow`, keyed by :attr:`TaskRow.key`, sorted here rather than in a proxy.
+
+    A task of the current run is found by its address; an earlier run's task at the same
+    address is a row of its own (its key names the run).
 
     Sorting happens in Python over the rows (a few milliseconds for 10,000) instead of in a
     ``QSortFilterProxyModel``, which would call :meth:`data` through Qt for every comparison
@@ -156,8 +159,12 @@ class TaskTableModel(QAbstractTableModel):
         return _type_title(self._rows[position])
 
     def position_of(self, address: str) -> int | None:
-        """Return the position of the task ``address``, or ``None``."""
+        """Return the position of the current run's task ``address``, or ``None``."""
         return self._index.get(address.lower())
+
+    def position_of_key(self, key: str) -> int | None:
+        """Return the position of the row whose :attr:`TaskRow.key` is ``key``, or ``None``."""
+        return self._index.get(key)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Text, tooltips, sort keys, state and alignment of a cell."""
@@ -249,13 +256,13 @@ class TaskTableModel(QAbstractTableModel):
             [self.index(new_position[i.row()], i.column()) for i in persistent],
         )
         self._rows = [self._rows[i] for i in order]
-        self._index = {r.address.lower(): i for i, r in enumerate(self._rows)}
+        self._index = {r.key: i for i, r in enumerate(self._rows)}
         self.layoutChanged.emit()
 
     # Changing -----------------------------------------------------------------------------
 
     def upsert(self, row: TaskRow) -> None:
-        """Insert ``row``, or replace the row with the same address and signal the change."""
+        """Insert ``row``, or replace the row with the same key and signal the change."""
         self.upsert_many((row,))
 
     def upsert_many(self, rows: Iterable[TaskRow]) -> None:
@@ -263,7 +270,7 @@ class TaskTableModel(QAbstractTableModel):
         fresh: list[TaskRow] = []
         changed = False
         for row in rows:
-            position = self.position_of(row.address)
+            position = self._index.get(row.key)
             if position is None:
                 fresh.append(row)
             elif self._rows[position] != row:
@@ -276,7 +283,7 @@ class TaskTableModel(QAbstractTableModel):
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
             for row in fresh:
-                self._index[row.address.lower()] = len(self._rows)
+                self._index[row.key] = len(self._rows)
                 self._rows.append(row)
             self.endInsertRows()
         if fresh or changed:
@@ -286,7 +293,7 @@ class TaskTableModel(QAbstractTableModel):
         """Replace every row at once: only when the list changes network, never per update."""
         self.beginResetModel()
         self._rows = list(rows)
-        self._index = {r.address.lower(): i for i, r in enumerate(self._rows)}
+        self._index = {r.key: i for i, r in enumerate(self._rows)}
         self._now = self._clock()
         self._sort_rows_quietly()
         self.endResetModel()
@@ -296,7 +303,7 @@ class TaskTableModel(QAbstractTableModel):
         column = self._sort_column
         if column is not None:
             self._rows.sort(key=lambda row: self._sort_key(row, column), reverse=self._descending)
-            self._index = {r.address.lower(): i for i, r in enumerate(self._rows)}
+            self._index = {r.key: i for i, r in enumerate(self._rows)}
 
     def addresses(self) -> list[str]:
         """The listed task addresses, in model order."""
@@ -309,7 +316,7 @@ class TaskTableModel(QAbstractTableModel):
             return
         self.beginRemoveRows(QModelIndex(), position, position)
         del self._rows[position]
-        self._index = {r.address.lower(): i for i, r in enumerate(self._rows)}
+        self._index = {r.key: i for i, r in enumerate(self._rows)}
         self.endRemoveRows()
 
     def tick(self) -> None:

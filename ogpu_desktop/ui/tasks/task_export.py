@@ -59,8 +59,9 @@ def gather(
             cached = store.misc.get_result(chain_id, response.address)
             if cached is not None:
                 results[response.address] = cached.raw
+        # An earlier run's key is negative: the current run's task at that address is not gone.
         state = state_at(record.status, record.expiry_time, now,
-                         chain_gone=address.lower() in gone)
+                         chain_gone=chain_id < 0 and address.lower() in gone)
         found.append(ExportedTask(record, responses, results, state))
     return found
 

@@ -26,10 +26,10 @@ NEW_TASK_CHECK_MS = 1000
 class TaskListBridge(QObject):
     """Keeps a :class:`TaskTableModel` equal to the store's tasks of the connected network.
 
-    Tasks of earlier runs of a Sandbox (set aside by the store under negative keys when the
-    chain was replaced) are listed too, marked as such; a task address the current run reused
-    shows the current task. The first load fills the model once; after that every change is a
-    row insert or a
+    Tasks of earlier runs of a Sandbox (each run of a chain has its own key in the store) are
+    listed too, marked as such and never changed again; a task address the current run reused
+    is two rows, the earlier run's and the current one. The first load fills the model once
+    (and again when the chain is replaced); after that every change is a row insert or a
     ``dataChanged`` of one row. Tracker events may be emitted from any thread: they are handed
     to the Qt thread through queued signals before the model is touched. Tasks recorded by the
     publish flow are noticed by a cheap count check (one ``COUNT(*)``) every second and on each
@@ -62,7 +62,6 @@ class TaskListBridge(QObject):
         self.store: Store | None = None
         self.chain_id: int | None = None
         self._known_count = 0
-        self.previous_keys: dict[str, int] = {}
         self._recovering: dict[str, asyncio.Task[None]] = {}
         self._unsubscribe: list[Callable[[], None]] = []
         self._update_received.connect(self._apply_update, Qt.ConnectionType.QueuedConnection)
@@ -101,35 +100,31 @@ class TaskListBridge(QObject):
         records = store.tasks.list_tasks(chain_id)
         counts = response_counts(store.tasks.response_map(chain_id))
         rows = task_rows(records, counts)
-        self.previous_keys = {}
-        current = {r.address.lower() for r in records}
         for run in store.runs.previous_runs(chain_id):
-            old = [r for r in store.tasks.list_tasks(run.archive_key)
-                   if r.address.lower() not in current]
+            old = store.tasks.list_tasks(run.archive_key)
             old_counts = response_counts(store.tasks.response_map(run.archive_key))
-            rows += task_rows(old, old_counts, previous_run=True)
-            current.update(r.address.lower() for r in old)
-            self.previous_keys.update({r.address.lower(): run.archive_key for r in old})
+            rows += task_rows(old, old_counts, previous_run=True, history_key=run.archive_key)
         self.model.reset_rows(rows)
         self._known_count = len(records)
 
-    def chain_key(self, address: str) -> int | None:
-        """The store key the task ``address`` is kept under (negative for an earlier run)."""
-        return self.previous_keys.get(address.lower(), self.chain_id)
+    def key_of(self, row: TaskRow) -> int | None:
+        """The store key ``row``'s task is kept under (an earlier run's, or the chain ID)."""
+        return row.history_key if row.history_key is not None else self.chain_id
 
-    def record(self, address: str) -> TaskRecord | None:
-        """The stored task ``address`` (from an earlier run when it is listed as one)."""
-        key = self.chain_key(address)
+    def record(self, row: TaskRow) -> TaskRecord | None:
+        """The stored task of ``row`` (from its earlier run when it is listed as one)."""
+        key = self.key_of(row)
         if self.store is None or key is None:
             return None
-        return self.store.tasks.get_task(key, address)
+        return self.store.tasks.get_task(key, row.address)
 
     def refresh_task(self, address: str) -> TaskRow | None:
-        """Re-read one task from the store and update its row; return the row."""
+        """Re-read the current run's task ``address`` and update its row; return the row.
+
+        An earlier run's chain is gone: its rows never change.
+        """
         if self.store is None or self.chain_id is None:
             return None
-        if address.lower() in self.previous_keys:
-            return None  # an earlier run's chain is gone: its tasks never change
         record = self.store.tasks.get_task(self.chain_id, address)
         if record is None:
             return None

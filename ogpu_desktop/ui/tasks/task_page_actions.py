@@ -86,7 +86,7 @@ class TaskPageActions(QObject):
         if page.services is not None:
             await fetch_missing_results(
                 page.services, [row.address for row in rows if not row.previous_run])
-        keys = [(bridge.chain_key(r.address) or bridge.chain_id, r.address) for r in rows]
+        keys = [(bridge.key_of(r) or bridge.chain_id, r.address) for r in rows]
         gone = {r.address.lower() for r in rows if r.previous_run}
         gathered = gather(bridge.store, keys, now=page.model.now().timestamp(), gone=gone)
         try:

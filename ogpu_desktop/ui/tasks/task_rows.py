@@ -16,7 +16,12 @@ from ogpu_desktop.ui.models.task_row import TaskRow
 
 def task_type_of(record: TaskRecord) -> str:
     """The catalogue task type of a stored task: its source's pipeline, or custom JSON."""
-    pipeline = record.pipeline or ""
+    return task_type_for(record.pipeline)
+
+
+def task_type_for(pipeline: str | None) -> str:
+    """The catalogue task type of a source's ``pipeline`` (custom JSON when not in it)."""
+    pipeline = pipeline or ""
     return pipeline if pipeline in CATALOGUE and pipeline != CUSTOM else CUSTOM
 
 
@@ -29,8 +34,11 @@ def task_config(record: TaskRecord) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def task_row(record: TaskRecord, responses: int, *, previous_run: bool = False) -> TaskRow:
-    """The list row of ``record`` with ``responses`` responses."""
+def task_row(
+    record: TaskRecord, responses: int, *, previous_run: bool = False,
+    history_key: int | None = None,
+) -> TaskRow:
+    """The list row of ``record`` with ``responses`` responses (``history_key``: earlier run)."""
     return TaskRow(
         address=record.address,
         task_type=task_type_of(record),
@@ -41,6 +49,7 @@ def task_row(record: TaskRecord, responses: int, *, previous_run: bool = False) 
         responses=responses,
         payment_wei=record.payment_wei,
         previous_run=previous_run,
+        history_key=history_key,
     )
 
 
@@ -50,9 +59,12 @@ def response_counts(response_map: Mapping[str, str]) -> Counter[str]:
 
 
 def task_rows(
-    records: Iterable[TaskRecord], counts: Mapping[str, int], *, previous_run: bool = False
+    records: Iterable[TaskRecord], counts: Mapping[str, int], *, previous_run: bool = False,
+    history_key: int | None = None,
 ) -> list[TaskRow]:
     """Rows for ``records``; ``counts`` maps lower-case task addresses to their responses."""
     return [
-        task_row(r, counts.get(r.address.lower(), 0), previous_run=previous_run) for r in records
+        task_row(r, counts.get(r.address.lower(), 0), previous_run=previous_run,
+                 history_key=history_key)
+        for r in records
     ]

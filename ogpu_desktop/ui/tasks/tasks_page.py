@@ -7,20 +7,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
-    QMenu,
     QScrollArea,
     QSplitter,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from ogpu_desktop.domain.catalogue import CATALOGUE
-from ogpu_desktop.domain.task_status import TaskState
 from ogpu_desktop.ui.models.task_filter_proxy import TaskFilterProxy
 from ogpu_desktop.ui.models.task_row import TaskRow
 from ogpu_desktop.ui.models.task_table_model import ROW_ROLE, TaskTableModel, short_address
@@ -30,6 +27,7 @@ from ogpu_desktop.ui.settings.preferences import PreferencesStore
 from ogpu_desktop.ui.tasks.task_filters import TaskFilterBar
 from ogpu_desktop.ui.tasks.task_rows import task_config, task_type_of
 from ogpu_desktop.ui.tasks.task_table_view import make_task_table
+from ogpu_desktop.ui.tasks.task_toolbar import TaskToolbar
 
 if TYPE_CHECKING:
     from ogpu_desktop.services.app_services import AppServices
@@ -85,9 +83,14 @@ class TasksPage(QWidget):
         self.empty.setObjectName("tasksEmpty")
         self.empty.setTextFormat(Qt.TextFormat.PlainText)
         self.empty.setWordWrap(True)
-        self.toolbar = QToolBar("Task actions", self)
-        self.toolbar.setObjectName("taskToolbar")
-        self._make_actions()
+        self.toolbar = TaskToolbar(self, self)
+        self.details_action = self.toolbar.details_action
+        self.copy_action = self.toolbar.copy_action
+        self.explorer_action = self.toolbar.explorer_action
+        self.cancel_action = self.toolbar.cancel_action
+        self.clone_action = self.toolbar.clone_action
+        self.export_json_action = self.toolbar.export_json_action
+        self.export_csv_action = self.toolbar.export_csv_action
         self._build_layout()
         self._connect()
 
@@ -168,40 +171,6 @@ class TasksPage(QWidget):
             self._actions = TaskPageActions(self)
         return self._actions
 
-    def _action(self, name: str, text: str, tip: str, slot: Any) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        action.setToolTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
-        self.toolbar.addAction(action)
-        return action
-
-    def _make_actions(self) -> None:
-        self.details_action = self._action(
-            "actionTaskDetails", "Details", "Show the chosen task's details", self.show_details)
-        self.copy_action = self._action(
-            "actionCopyTaskAddress", "Copy address", "Copy the task's address",
-            self.copy_address)
-        self.copy_action.setShortcut(QKeySequence.StandardKey.Copy)
-        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.explorer_action = self._action(
-            "actionOpenTaskInExplorer", "Open in explorer",
-            "Open the task on the network's block explorer", self.open_in_explorer)
-        self.cancel_action = self._action(
-            "actionCancelTask", "Cancel task",
-            "Cancel a task no provider has attempted yet; its payment returns to the vault",
-            self.cancel_selected)
-        self.clone_action = self._action(
-            "actionPublishAgain", "Publish again",
-            "Open the task's type and inputs in the Compose page", self.publish_again)
-        self.export_json_action = self._action(
-            "actionExportTasksJson", "Export JSON…",
-            "Save the chosen tasks and their results as JSON", lambda: self._ask_export("json"))
-        self.export_csv_action = self._action(
-            "actionExportTasksCsv", "Export CSV…",
-            "Save the chosen tasks and their results as CSV", lambda: self._ask_export("csv"))
-        self.addAction(self.copy_action)
-
     # Connection --------------------------------------------------------------------------
 
     def attach(self, services: AppServices | None) -> None:
@@ -219,6 +188,17 @@ class TasksPage(QWidget):
                 self._detail.clear()
         self.update_actions()
         self._update_empty()
+
+    def run_replaced(self) -> None:
+        """The chain was replaced (a restarted Sandbox): list the history again from the store.
+
+        The tasks of the run that ended are listed as an earlier run's and the detail panel
+        forgets the task it showed, so nothing of the new chain is shown as an old task's.
+        """
+        if self._detail is not None:
+            self._detail.clear()
+        self.table.clearSelection()
+        self.attach(self.services)
 
     def set_notifications_source(self, enabled: Any) -> None:
         """Read the notifications preference through ``enabled()`` instead of the profile file."""
@@ -249,9 +229,14 @@ class TasksPage(QWidget):
         rows = self.selected_rows()
         return rows[0] if rows else None
 
-    def select_task(self, address: str) -> bool:
-        """Select the row of ``address`` (clearing filters that hide it is up to the caller)."""
-        position = self.model.position_of(address)
+    def select_task(self, address: str, history_key: int | None = None) -> bool:
+        """Select the row of ``address`` (clearing filters that hide it is up to the caller).
+
+        Args:
+            history_key: The earlier run the task belongs to (``None``: the current run).
+        """
+        key = address.lower() if history_key is None else f"{address.lower()}@{history_key}"
+        position = self.model.position_of_key(key)
         if position is None:
             return False
         index = self.proxy.mapFromSource(self.model.index(position, 0))
@@ -277,11 +262,12 @@ class TasksPage(QWidget):
         if row is None:
             if self._detail is not None:
                 self._detail.clear()
-        elif self.detail.record is None or self.detail.record.address != row.address:
+        elif (self.detail.record is None or self.detail.record.address != row.address
+              or self.detail.chain_id != self.bridge.key_of(row)):
             self._show_detail(row)
 
     def _show_detail(self, row: TaskRow) -> None:
-        key = self.bridge.chain_key(row.address)
+        key = self.bridge.key_of(row)
         if self.bridge.store is not None and key is not None:
             self.detail.use_store(self.bridge.store, key)
         self.detail.show_task(row.address, previous_run=row.previous_run)
@@ -303,34 +289,19 @@ class TasksPage(QWidget):
         """Enable the actions that apply to the chosen tasks."""
         rows = self.selected_rows()
         one = rows[0] if len(rows) == 1 else None
-        connected = self.services is not None
-        self.details_action.setEnabled(one is not None)
-        self.copy_action.setEnabled(bool(rows))
-        self.explorer_action.setEnabled(one is not None and self.explorer_url(one.address)
-                                        is not None)
-        self.cancel_action.setEnabled(
-            connected and one is not None
-            and not (self._actions is not None and self._actions.cancelling)
-            and one.state is TaskState.NEW and not one.previous_run
+        self.toolbar.enable(
+            rows,
+            connected=self.services is not None,
+            cancelling=self._actions is not None and self._actions.cancelling,
+            has_explorer=one is not None and self.explorer_url(one.address) is not None,
         )
-        self.clone_action.setEnabled(one is not None)
-        self.export_json_action.setEnabled(bool(rows))
-        self.export_csv_action.setEnabled(bool(rows))
 
     def _update_empty(self) -> None:
         self.empty.setText(NO_TASKS_TEXT if self.model.rowCount() == 0 else NO_MATCH_TEXT)
         self.empty.setVisible(self.proxy.rowCount() == 0)
 
     def _context_menu(self, position: QPoint) -> None:
-        menu = QMenu(self)
-        menu.setObjectName("taskContextMenu")
-        for action in (self.details_action, self.copy_action, self.explorer_action,
-                       self.cancel_action, self.clone_action):
-            menu.addAction(action)
-        menu.addSeparator()
-        menu.addAction(self.export_json_action)
-        menu.addAction(self.export_csv_action)
-        menu.popup(self.table.viewport().mapToGlobal(position))
+        self.toolbar.context_menu(self).popup(self.table.viewport().mapToGlobal(position))
 
     # Actions -----------------------------------------------------------------------------
 
@@ -370,7 +341,7 @@ class TasksPage(QWidget):
     def publish_again(self) -> None:
         """Emit :attr:`clone_requested` with the chosen task's type and original config."""
         row = self.current_row()
-        record = self.bridge.record(row.address) if row is not None else None
+        record = self.bridge.record(row) if row is not None else None
         if record is not None:
             self.clone_requested.emit(task_type_of(record), task_config(record))
 
@@ -378,7 +349,8 @@ class TasksPage(QWidget):
         """Ask, then cancel the chosen task (see :class:`TaskPageActions`)."""
         return self.task_actions.cancel_selected()
 
-    def _ask_export(self, fmt: str) -> None:
+    def ask_export(self, fmt: str) -> None:
+        """Ask where to save the chosen tasks as ``fmt``, then export them."""
         if not self.selected_rows():
             return
         name, _ = QFileDialog.getSaveFileName(

@@ -1,0 +1,153 @@
+"""Faults under a running window: the Sandbox restarted under it.
+
+Each test drives the real window offscreen against real Sandbox processes and checks what the
+user sees (rows, statuses, the status bar) against the history database and the chain itself
+(``TaskPublished`` events counted with ``eth_getLogs``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from pytestqt.qtbot import QtBot
+
+from ogpu_desktop.chain.nexus_events import TOPICS, NexusEvent
+from ogpu_desktop.ui.launch_options import LaunchOptions
+from ogpu_desktop.ui.models.task_row import TaskState
+from tests.helpers.app_driver import AppDriver, collect_on_this_thread, run_on_qt_loop, wait_until
+from tests.helpers.sandbox import restartable_sandbox, source_address
+
+FLOW_LIMIT_S = 180.0
+SANDBOX_CHAIN_ID = 1337
+
+
+@pytest.fixture
+def no_gc_in_threads() -> Iterator[None]:
+    with collect_on_this_thread():
+        yield
+
+
+def rpc(url: str, method: str, params: list[Any]) -> Any:
+    """One JSON-RPC call to the Sandbox, answered or failed."""
+    answer = httpx.post(url, timeout=30, json={
+        "jsonrpc": "2.0", "id": 1, "method": method, "params": params,
+    }).json()
+    assert "error" not in answer, answer
+    return answer["result"]
+
+
+def task_published(info: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every TaskPublished event the Sandbox's Nexus emitted on its chain."""
+    logs: list[dict[str, Any]] = rpc(info["rpc_url"], "eth_getLogs", [{
+        "address": info["contracts"]["nexus"], "fromBlock": "0x0", "toBlock": "latest",
+        "topics": [TOPICS[NexusEvent.TASK_PUBLISHED]],
+    }])
+    return logs
+
+
+def head(info: dict[str, Any]) -> int:
+    """The Sandbox's latest block."""
+    return int(rpc(info["rpc_url"], "eth_blockNumber", []), 16)
+
+
+async def publish(driver: AppDriver, task_type: str, values: dict[str, object],
+                  info: dict[str, Any]) -> str:
+    """Compose, review (depositing what the vault lacks), sign; return the new task."""
+    driver.pick_type(task_type)
+    driver.fill(values)
+    await driver.source_shown(source_address(info, task_type))
+    review = await driver.open_review()
+    if review.deposit_button.isVisible():
+        review.deposit_button.click()  # a transaction of its own: its fee and total, then sign
+        await driver.sign_transaction(review)
+        await wait_until(review.sign_button.isEnabled, "the deposit before signing")
+    (task,) = await driver.sign(review)
+    return task
+
+
+def run_window(options: LaunchOptions, flow: Any) -> None:
+    """Open the real window with ``options``, run ``flow(driver)`` on it, close it."""
+    async def main() -> None:
+        driver = AppDriver.open(options)
+        try:
+            await asyncio.wait_for(flow(driver), FLOW_LIMIT_S)
+        finally:
+            await driver.close()
+
+    run_on_qt_loop(main())
+
+
+@pytest.mark.e2e
+def test_a_sandbox_restarted_under_the_window_never_mixes_its_runs(
+    qtbot: QtBot, tmp_path: Path, no_gc_in_threads: None
+) -> None:
+    profile = tmp_path / "profile"
+    with restartable_sandbox("--providers", "1") as sandbox:
+        options = LaunchOptions(data_dir=profile, sandbox_url=sandbox.info["rpc_url"])
+
+        async def flow(driver: AppDriver) -> None:
+            await driver.connected()
+            window, controller = driver.window, driver.controller
+            connection = controller.connection
+            assert connection is not None
+            old = await publish(driver, "text-classification",
+                                {"text": "I love this product!"}, sandbox.info)
+            await driver.tasks_reach([old], TaskState.FINALIZED, responses=1)
+            first_head = head(sandbox.info)
+
+            # The Sandbox dies and a new one starts on its port: a new chain, same chain ID.
+            await asyncio.get_running_loop().run_in_executor(None, sandbox.restart)
+            await wait_until(lambda: "The Sandbox was restarted" in window.banner.message(),
+                             lambda: f"the restart to be told (banner: "
+                                     f"{window.banner.message()!r})")
+            assert "1 task of the earlier run was set aside" in window.banner.message()
+            await driver.connected()
+            status = window.status_bar.block_label
+            await wait_until(lambda: status.text() == f"Block: {head(sandbox.info)}",
+                             lambda: f"the block of the new chain ({status.text()!r})")
+            assert head(sandbox.info) < first_head
+
+            store = controller.store
+            assert store is not None
+            (earlier,) = store.runs.previous_runs(SANDBOX_CHAIN_ID)
+            model = window.task_model
+            kept = model.position_of_key(f"{old.lower()}@{earlier.archive_key}")
+            assert kept is not None
+            assert model.position_of(old) is None  # no task of the new run there yet
+            before = model.row(kept)
+            assert before.previous_run
+            assert (before.task_type, before.state, before.responses) == (
+                "text-classification", TaskState.FINALIZED, 1)
+
+            # The new chain gives its first task the same address; it gets a row of its own.
+            new = await publish(driver, "translation", {"text": "Hello, how are you?"},
+                                sandbox.info)
+            assert new.lower() == old.lower()
+            await driver.tasks_reach([new], TaskState.FINALIZED, responses=1)
+            current = model.row(model.position_of(new) or 0)
+            assert (current.task_type, current.previous_run) == ("translation", False)
+            kept = model.position_of_key(f"{old.lower()}@{earlier.archive_key}")
+            assert kept is not None
+            assert model.row(kept) == before
+            # The history: one row per run, each with its own task and response.
+            old_record = store.tasks.get_task(earlier.archive_key, old)
+            new_record = store.tasks.get_task(SANDBOX_CHAIN_ID, new)
+            assert old_record is not None
+            assert new_record is not None
+            assert (old_record.pipeline, old_record.status) == ("text-classification", 5)
+            assert (new_record.pipeline, new_record.status) == ("translation", 5)
+            assert old_record.tx_hash != new_record.tx_hash
+            assert len(store.tasks.responses_of(earlier.archive_key, old)) == 1
+            assert len(store.tasks.responses_of(SANDBOX_CHAIN_ID, new)) == 1
+            # On chain: the first run's one task, then the new run's one task.
+            (published,) = task_published(sandbox.info)
+            assert published["transactionHash"].lower() == new_record.tx_hash.lower()
+            assert [e.tx_hash for e in store.journal.journal_open(SANDBOX_CHAIN_ID)] == []
+
+        run_window(options, flow)
+        assert len(sandbox.runs) == 2
