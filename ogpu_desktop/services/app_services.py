@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ogpu_desktop.chain.networks import NetworkKind
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.actions import ActionService
 from ogpu_desktop.services.publish import PublishService
@@ -13,6 +14,10 @@ from ogpu_desktop.services.sources import SourceService
 from ogpu_desktop.services.tracking import TrackingService
 from ogpu_desktop.wallet.accounts import Wallet
 from ogpu_desktop.wallet.signer import KeychainSigner
+
+SANDBOX_MAX_BACKOFF_S = 2.0
+"""Longest pause between tries to reach the Sandbox: it runs on this computer, so a try costs
+nothing, and a restarted Sandbox is followed again within two seconds of answering."""
 
 
 @dataclass(frozen=True)
@@ -34,11 +39,15 @@ class AppServices:
     @classmethod
     def for_session(cls, session: ChainSession, wallet: Wallet) -> AppServices:
         """Build every service over ``session``."""
+        local = session.network.kind is NetworkKind.SANDBOX
         return cls(
             session=session,
             wallet=wallet,
             publish=PublishService(session),
-            tracking=TrackingService(session),
+            tracking=(
+                TrackingService(session, max_backoff_s=SANDBOX_MAX_BACKOFF_S)
+                if local else TrackingService(session)
+            ),
             results=ResultsService(session),
             actions=ActionService(session),
             sources=SourceService(session),

@@ -22,6 +22,7 @@ from ogpu_desktop.services.app_services import AppServices
 from ogpu_desktop.services.chain_run_watch import REPLACEABLE, RunChange, RunWatch
 from ogpu_desktop.services.progress import EventHub
 from ogpu_desktop.services.recovery import RecoveryReport, recover
+from ogpu_desktop.services.sandbox_keeper import SandboxKeeper, SandboxNote
 from ogpu_desktop.services.sandbox_process import SandboxInfo, SandboxProcess, attach_sandbox
 from ogpu_desktop.services.session import ChainSession
 from ogpu_desktop.services.tracking import TrackerHealth
@@ -90,6 +91,7 @@ class Connection:
         blocks: Emits each new block height.
         run_changes: Emits when the chain was replaced while connected (a restarted Sandbox):
             the history's new run has begun, the old one is set aside.
+        sandbox_notes: What happened to the Sandbox the app started (stopped, restarted).
     """
 
     services: AppServices
@@ -100,9 +102,11 @@ class Connection:
     block: int | None = None
     blocks: EventHub[int] = field(default_factory=EventHub)
     run_changes: EventHub[RunChange] = field(default_factory=EventHub)
+    sandbox_notes: EventHub[SandboxNote] = field(default_factory=EventHub)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tracker: asyncio.Task[None] | None = None
     _watch: RunWatch | None = None
+    _keeper: SandboxKeeper | None = None
 
     @property
     def session(self) -> ChainSession:
@@ -123,6 +127,11 @@ class Connection:
     def faucet_url(self) -> str | None:
         """The Sandbox faucet, when connected to a Sandbox."""
         return self.sandbox_info.faucet_url if self.sandbox_info else None
+
+    @property
+    def sandbox_note(self) -> SandboxNote | None:
+        """The last thing said about the Sandbox the app started (``None``: nothing happened)."""
+        return self._keeper.last_note if self._keeper is not None else None
 
     @classmethod
     async def open(
@@ -210,6 +219,10 @@ class Connection:
             info_url = self.network.rpc_url if self.network.kind is NetworkKind.SANDBOX else None
             self._watch = RunWatch(self.session, info_url=info_url)
             self.session.run_guard = self._guard_send
+        if self.sandbox is not None:
+            self._keeper = SandboxKeeper(self.sandbox, self._sandbox_restarted)
+            self._keeper.notes.subscribe(self.sandbox_notes.emit)
+            self._keeper.start_watching()
 
     async def check_run(self) -> RunChange | None:
         """Check that the chain is still the history's run; take a new run in when it is not.
@@ -242,6 +255,17 @@ class Connection:
                 + " Nothing was signed: review what you were sending again."
             )
 
+    async def _sandbox_restarted(self, sandbox: SandboxProcess) -> None:
+        self.sandbox, self.sandbox_info = sandbox, sandbox.info
+        try:
+            await self.check_run()
+        except ChainError as exc:  # the tracker checks again at its next step
+            log.info("the restarted Sandbox could not be checked yet: %s", exc.message)
+
+    async def restart_sandbox(self) -> None:
+        """Start the Sandbox the app started again, after it stopped (the user asked)."""
+        if self._keeper is not None:
+            await self._keeper.restart()
 
     def start_tracking(self) -> None:
         """Run the tracker's poll loop as a background task (once)."""
@@ -319,7 +343,9 @@ class Connection:
         try:
             await self.session.close()
         finally:
-            if self.sandbox is not None:
+            if self._keeper is not None:
+                await self._keeper.close()
+            elif self.sandbox is not None:
                 await self.sandbox.stop()
 
 

@@ -10,6 +10,7 @@ from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -97,13 +98,26 @@ class SandboxInfo:
         return None
 
 
-def sandbox_command(extra: Sequence[str] = ()) -> list[str]:
-    """The command that starts the Sandbox from this installation (source or frozen bundle)."""
+def sandbox_command(extra: Sequence[str] = (), *, port: int = 0) -> list[str]:
+    """The command that starts the Sandbox from this installation (source or frozen bundle).
+
+    Args:
+        port: The port on 127.0.0.1 (0: a free one; a restart asks for the one it had).
+    """
     if getattr(sys, "frozen", False):
         base = [sys.executable, "sandbox"]
     else:
         base = [sys.executable, "-m", "ogpu_desktop", "sandbox"]
-    return [*base, "--port", "0", "--exit-with-parent", *extra]
+    return [*base, "--port", str(port), "--exit-with-parent", *extra]
+
+
+def exit_words(code: int | None) -> str:
+    """How a process ended, in plain words: ``exit code 1``, ``ended by signal 9``."""
+    if code is None:
+        return "it stopped answering"
+    if code < 0:
+        return f"it was ended by signal {-code}"
+    return f"exit code {code}"
 
 
 @dataclass
@@ -125,19 +139,21 @@ class SandboxProcess:
         command: Sequence[str] | None = None,
         timeout: float = START_TIMEOUT_S,
         on_stderr: Callable[[str], None] | None = None,
+        port: int = 0,
     ) -> SandboxProcess:
         """Start the Sandbox and wait for its ``/info`` line.
 
         Args:
-            command: The command to run (``sandbox_command()`` by default).
+            command: The command to run (``sandbox_command(port=port)`` by default).
             timeout: Seconds allowed until the line arrives.
             on_stderr: Receives each line the Sandbox writes on stderr (progress notes).
+            port: The port to serve on (0: a free one).
 
         Raises:
             SandboxStartError: It could not start, ended early (its last stderr lines are in
                 the message), printed something else, or took too long.
         """
-        argv = list(command or sandbox_command())
+        argv = list(command or sandbox_command(port=port))
         try:
             process = await asyncio.create_subprocess_exec(
                 *argv,
@@ -176,6 +192,15 @@ class SandboxProcess:
     def running(self) -> bool:
         """Whether the process is still alive."""
         return self.process.returncode is None
+
+    @property
+    def port(self) -> int:
+        """The port it serves on (from its ``rpc_url``)."""
+        return urlsplit(self.info.rpc_url).port or 0
+
+    async def wait_ended(self) -> int:
+        """Wait until the process ends, however that happens; return its exit code."""
+        return await self.process.wait()
 
     async def stop(self) -> None:
         """Close its stdin (it stops by itself), then terminate it if it lingers."""

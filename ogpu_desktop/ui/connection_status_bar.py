@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,13 @@ class ConnectionStatusBar(QStatusBar):
         self.chain_label = self._field("statusChainId", "Chain ID")
         self.block_label = self._field("statusBlock", "Latest block")
         self.connection_label = self._field("statusConnection", "Connection state")
+        self.restart_button = QPushButton("Restart the Sandbox", self)
+        self.restart_button.setObjectName("statusRestartSandbox")
+        self.restart_button.setToolTip(
+            "Start the Sandbox this app started again, on the same port (a new local chain)"
+        )
+        self.addPermanentWidget(self.restart_button)
+        self.restart_button.hide()
         self.show_connection(NOT_CONNECTED)
 
     def _field(self, name: str, accessible: str) -> QLabel:

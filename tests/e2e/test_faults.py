@@ -1,4 +1,4 @@
-"""Faults under a running window: the Sandbox restarted under it.
+"""Faults under a running window: the Sandbox restarted under it, or killed.
 
 Each test drives the real window offscreen against real Sandbox processes and checks what the
 user sees (rows, statuses, the status bar) against the history database and the chain itself
@@ -8,6 +8,8 @@ user sees (rows, statuses, the status bar) against the history database and the 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.chain.nexus_events import TOPICS, NexusEvent
+from ogpu_desktop.services.sandbox_keeper import SandboxNote
+from ogpu_desktop.services.tracking import TrackerHealth
 from ogpu_desktop.ui.launch_options import LaunchOptions
 from ogpu_desktop.ui.models.task_row import TaskState
 from tests.helpers.app_driver import AppDriver, collect_on_this_thread, run_on_qt_loop, wait_until
@@ -24,6 +28,7 @@ from tests.helpers.sandbox import restartable_sandbox, source_address
 
 FLOW_LIMIT_S = 180.0
 SANDBOX_CHAIN_ID = 1337
+SANDBOX_BACKOFF_CAP_S = 2.0
 
 
 @pytest.fixture
@@ -95,6 +100,8 @@ def test_a_sandbox_restarted_under_the_window_never_mixes_its_runs(
             window, controller = driver.window, driver.controller
             connection = controller.connection
             assert connection is not None
+            health: list[TrackerHealth] = []
+            connection.health.subscribe(health.append)
             old = await publish(driver, "text-classification",
                                 {"text": "I love this product!"}, sandbox.info)
             await driver.tasks_reach([old], TaskState.FINALIZED, responses=1)
@@ -111,6 +118,9 @@ def test_a_sandbox_restarted_under_the_window_never_mixes_its_runs(
             await wait_until(lambda: status.text() == f"Block: {head(sandbox.info)}",
                              lambda: f"the block of the new chain ({status.text()!r})")
             assert head(sandbox.info) < first_head
+            # A poll that failed while it was down was retried within the Sandbox's cap.
+            failures = [h for h in health if not h.ok]
+            assert all((h.retry_in_s or 0) <= SANDBOX_BACKOFF_CAP_S for h in failures), failures
 
             store = controller.store
             assert store is not None
@@ -151,3 +161,59 @@ def test_a_sandbox_restarted_under_the_window_never_mixes_its_runs(
 
         run_window(options, flow)
         assert len(sandbox.runs) == 2
+
+
+@pytest.mark.e2e
+def test_a_sandbox_the_app_started_that_dies_is_named_and_restarted(
+    qtbot: QtBot, tmp_path: Path, no_gc_in_threads: None
+) -> None:
+    options = LaunchOptions(data_dir=tmp_path / "profile", network="sandbox")
+
+    async def flow(driver: AppDriver) -> None:
+        await driver.connected(limit_s=120)
+        window, controller = driver.window, driver.controller
+        connection = controller.connection
+        assert connection is not None
+        sandbox = connection.sandbox
+        assert sandbox is not None
+        port, first_pid = sandbox.info.rpc_url, sandbox.process.pid
+        said: list[tuple[SandboxNote, str]] = []
+        label = window.status_bar.connection_label
+        connection.sandbox_notes.subscribe(lambda note: said.append((note, label.text())))
+        button = window.status_bar.restart_button
+
+        os.kill(first_pid, signal.SIGKILL)
+        await wait_until(lambda: connection.sandbox is not None
+                         and connection.sandbox.process.pid != first_pid
+                         and connection.sandbox.running, "the automatic restart", 60)
+        stopped, shown = said[0]
+        assert stopped.message.startswith("The Sandbox stopped (it was ended by signal 9).")
+        assert not stopped.running
+        assert not stopped.can_restart
+        assert shown == stopped.message  # the status bar said it in those words
+        await wait_until(lambda: "The Sandbox was restarted" in window.banner.message(),
+                         "the new chain to be told")
+        await driver.connected()
+        assert connection.sandbox.info.rpc_url == port  # the same port, so the same address
+        assert button.isHidden()
+
+        # Once more: now it waits for the user.
+        second_pid = connection.sandbox.process.pid
+        os.kill(second_pid, signal.SIGKILL)
+        await wait_until(button.isVisible, "the Restart button", 60)
+        again, shown = said[-1]
+        assert again.message.startswith("The Sandbox stopped again (it was ended by signal 9).")
+        assert again.can_restart
+        assert shown == again.message
+        assert not connection.sandbox.running
+        assert "Press “Restart the Sandbox”" in window.banner.message()
+        button.click()
+        await wait_until(lambda: connection.sandbox is not None and connection.sandbox.running
+                         and connection.sandbox.process.pid != second_pid,
+                         "the restart the user asked for", 60)
+        await driver.connected()
+        assert connection.sandbox.info.rpc_url == port  # the same port, so the same address
+        assert button.isHidden()
+        assert [n.running for n, _ in said][-1]
+
+    run_window(options, flow)

@@ -1,4 +1,4 @@
-"""A Sandbox replaced under an open connection: nothing is signed for it unseen."""
+"""A Sandbox replaced under an open connection: nothing is signed for it unseen, no long waits."""
 
 from __future__ import annotations
 
@@ -65,6 +65,27 @@ async def test_a_publish_reviewed_before_the_sandbox_restarted_is_not_signed(
             assert logs == []
             assert connection.block is not None
             assert connection.block == await connection.session.client.w3.eth.block_number
+        finally:
+            await connection.close()
+            store.close()
+
+
+@pytest.mark.asyncio
+async def test_the_app_tries_the_local_sandbox_again_within_two_seconds(tmp_path: Path) -> None:
+    with restartable_sandbox() as sandbox:
+        store = Store(tmp_path / "history.sqlite3")
+        wallet = Wallet(tmp_path / "wallet.json", keychain=SessionKeyStore())
+        connection = await Connection.open(
+            NetworkChoice("sandbox", sandbox_url=sandbox.info["rpc_url"]), store, wallet
+        )
+        try:
+            sandbox.kill()
+            tracking = connection.services.tracking
+            delays = [await tracking.step(poll) for poll in range(8)]
+            assert tracking.failures == 8
+            # A minute of back-off would leave the user waiting long after the Sandbox is back.
+            assert max(delays) <= 2.0
+            assert delays[:2] == [1.0, 2.0]
         finally:
             await connection.close()
             store.close()

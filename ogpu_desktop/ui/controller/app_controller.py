@@ -13,6 +13,7 @@ from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.app_services import AppServices
 from ogpu_desktop.services.chain_run_watch import RunChange
 from ogpu_desktop.services.connection import Connection, NetworkChoice, plain_reason
+from ogpu_desktop.services.sandbox_keeper import SandboxNote
 from ogpu_desktop.services.sandbox_process import SandboxProcess
 from ogpu_desktop.services.tracking import TrackerHealth
 from ogpu_desktop.services.tx_plans import TxPlan
@@ -59,6 +60,7 @@ class AppController(QObject):
         self.publish_flow = PublishFlow(self)
         window.publish_handler = self.publish_flow.publish
         window.settings_page.settings_changed.connect(self.settings_changed)
+        window.status_bar.restart_button.clicked.connect(lambda _checked=False: self.restart())
         window.installEventFilter(self)
 
     # --- start ---------------------------------------------------------------------------
@@ -144,6 +146,7 @@ class AppController(QObject):
             connection.blocks.subscribe(lambda _block: self._show_connected()),
             connection.health.subscribe(self._health),
             connection.run_changes.subscribe(self._run_changed),
+            connection.sandbox_notes.subscribe(self._sandbox_note),
         ]
         connection.start_tracking()
         self._show_connected()
@@ -177,11 +180,31 @@ class AppController(QObject):
         if health.ok:
             self._show_connected()
             return
-        retry = f"; retrying in {health.retry_in_s:.0f} s" if health.retry_in_s else ""
+        note = connection.sandbox_note
+        if note is not None and not note.running:
+            # Said in plain words already: the Sandbox stopped (and what happens next).
+            detail = note.message
+        else:
+            retry = f"; retrying in {health.retry_in_s:.0f} s" if health.retry_in_s else ""
+            detail = f"{health.message}{retry}"
         self._status(ConnectionState(
             network=connection.network.name, chain_id=connection.network.chain_id,
-            block=connection.block, connected=False, detail=f"{health.message}{retry}",
+            block=connection.block, connected=False, detail=detail,
         ))
+
+    def _sandbox_note(self, note: SandboxNote) -> None:
+        connection = self.connection
+        if connection is None:
+            return
+        self.window.status_bar.restart_button.setVisible(note.can_restart)
+        if note.running:
+            self._show_connected()
+            return
+        self._status(ConnectionState(
+            network=connection.network.name, chain_id=connection.network.chain_id,
+            block=connection.block, connected=False, detail=note.message,
+        ))
+        self.window.banner.show_error(note.message)
 
     def _run_changed(self, change: RunChange) -> None:
         connection = self.connection
@@ -194,6 +217,14 @@ class AppController(QObject):
         self.window.banner.show_info(change.message(connection.network.kind))
         _log.info("the chain of %s was replaced; the history's new run began",
                   connection.network.name)
+
+    @async_action()
+    async def restart(self) -> None:
+        """Start the Sandbox the app started again (the user pressed Restart)."""
+        button = self.window.status_bar.restart_button
+        button.hide()
+        if self.connection is not None:
+            await self.connection.restart_sandbox()
 
     # --- changes and closing -------------------------------------------------------------
 
@@ -213,6 +244,7 @@ class AppController(QObject):
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe.clear()
+        self.window.status_bar.restart_button.hide()
         connection, self.connection = self.connection, None
         if connection is None:
             return
