@@ -62,7 +62,8 @@ class ReceiptTimeoutError(ChainError):
     def __init__(self, tx_hash: str, seconds: float) -> None:
         super().__init__(
             f"The transaction {tx_hash} was sent but is not confirmed after {seconds:.0f} s. "
-            "It is kept in the pending list and will be checked again; do not publish it twice."
+            "It stays in the list of pending transactions on the Tasks page and is followed "
+            "until it is mined; do not publish it twice."
         )
         self.tx_hash = tx_hash
 

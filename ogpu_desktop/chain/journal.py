@@ -93,6 +93,8 @@ class TxJournal:
     def __init__(self, client: RpcClient, book: JournalBook) -> None:
         self.client = client
         self.book = book
+        # Hashes whose receipt a caller is waiting for right now (see settle).
+        self.awaiting: set[str] = set()
 
     def record(self, signed: SignedTransaction, kind: str, meta: Mapping[str, Any]) -> None:
         """Write a signed transaction to the journal. Must happen before the first send."""
@@ -106,10 +108,14 @@ class TxJournal:
             meta=meta,
         )
 
-    async def broadcast(self, signed: SignedTransaction) -> None:
+    async def broadcast(self, signed: SignedTransaction, *, claim: bool = True) -> None:
         """Send an already-journaled transaction and mark it ``sent`` (see ``send_signed``).
 
         A transport failure leaves the entry as it is: it is re-checked by hash later.
+
+        Args:
+            claim: The caller waits for the receipt with :meth:`settle`: once sent, the hash is
+                in :attr:`awaiting` until then, so nobody else follows it meanwhile.
         """
         try:
             await send_signed(self.client, signed)
@@ -123,16 +129,25 @@ class TxJournal:
             self.book.journal_set_state(signed.tx_hash, "failed", note=exc.message)
             raise
         self.book.journal_set_state(signed.tx_hash, "sent")
+        if claim:
+            self.awaiting.add(signed.tx_hash)
 
     async def settle(
         self, tx_hash: str, *, timeout: float = 120.0
     ) -> Mapping[str, Any]:
         """Wait for the receipt and mark the entry ``mined`` or ``failed`` (reverted).
 
+        While it waits, the hash is in :attr:`awaiting`: whoever follows the other open entries
+        in the background leaves this one to its caller.
+
         Raises:
             ReceiptTimeoutError: When no receipt arrives in time (the entry stays open).
         """
-        receipt = await wait_for_receipt(self.client, tx_hash, timeout=timeout)
+        self.awaiting.add(tx_hash)
+        try:
+            receipt = await wait_for_receipt(self.client, tx_hash, timeout=timeout)
+        finally:
+            self.awaiting.discard(tx_hash)
         self.mark_mined(tx_hash, receipt)
         return receipt
 
@@ -185,19 +200,31 @@ class TxJournal:
         return outcomes
 
     async def _rebroadcast(self, entry: JournalRecord) -> bool:
-        signed = SignedTransaction(
-            raw=entry.raw,
-            tx_hash=entry.tx_hash,
-            sender=entry.sender,
-            nonce=entry.nonce,
-            chain_id=entry.chain_id,
-        )
         try:
-            await self.broadcast(signed)
+            await self.rebroadcast(entry)
         except ChainError as exc:
             log.warning("re-broadcast of tx=%s failed: %s", entry.tx_hash, exc.message)
             return False
         return True
+
+    async def rebroadcast(self, entry: JournalRecord) -> None:
+        """Send the journaled signed bytes of ``entry`` again, unchanged (see :meth:`broadcast`).
+
+        Nobody waits for its receipt here: it is left to whoever follows the open entries.
+
+        Raises:
+            ChainError: The node refused them or could not be reached.
+        """
+        await self.broadcast(
+            SignedTransaction(
+                raw=entry.raw,
+                tx_hash=entry.tx_hash,
+                sender=entry.sender,
+                nonce=entry.nonce,
+                chain_id=entry.chain_id,
+            ),
+            claim=False,
+        )
 
     async def speed_up(self, tx_hash: str, signer: TransactionSigner) -> SignedTransaction:
         """Replace a pending transaction with the same one at a higher fee (same nonce).
@@ -237,7 +264,7 @@ class TxJournal:
         meta = dict(entry.meta)
         meta["replaces"] = tx_hash
         self.record(signed, entry.kind, meta)
-        await self.broadcast(signed)
+        await self.broadcast(signed, claim=False)
         return signed
 
 

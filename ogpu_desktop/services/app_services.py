@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ogpu_desktop.chain.networks import NetworkKind
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.actions import ActionService
+from ogpu_desktop.services.pending import PendingService
 from ogpu_desktop.services.publish import PublishService
 from ogpu_desktop.services.results import ResultsService
 from ogpu_desktop.services.session import ChainSession
@@ -35,11 +36,13 @@ class AppServices:
     results: ResultsService
     actions: ActionService
     sources: SourceService
+    pending: PendingService
 
     @classmethod
     def for_session(cls, session: ChainSession, wallet: Wallet) -> AppServices:
         """Build every service over ``session``."""
         local = session.network.kind is NetworkKind.SANDBOX
+        actions = ActionService(session)
         return cls(
             session=session,
             wallet=wallet,
@@ -49,8 +52,9 @@ class AppServices:
                 if local else TrackingService(session)
             ),
             results=ResultsService(session),
-            actions=ActionService(session),
+            actions=actions,
             sources=SourceService(session),
+            pending=PendingService(session, actions),
         )
 
     def active_signer(self) -> KeychainSigner:

@@ -287,13 +287,19 @@ class Connection:
                 await asyncio.wait_for(self._stop.wait(), timeout=delay)
 
     async def _step(self, poll: int) -> float:
-        """Check the chain's run, then poll."""
+        """Check the chain's run, poll, then follow the sends still waiting."""
         tracking = self.services.tracking
         try:
             await self.check_run()
         except (ChainError, StoreError) as exc:
             return tracking.failed(exc.message)
-        return await tracking.step(poll)
+        delay = await tracking.step(poll)
+        if tracking.failures == 0:
+            try:
+                await self.services.pending.follow()
+            except (ChainError, StoreError) as exc:
+                log.info("following the pending transactions failed: %s", exc.message)
+        return delay
 
     async def poll_now(self) -> None:
         """Poll once right away (after a publish, so the list updates without waiting).

@@ -48,7 +48,8 @@ FALLBACK_GAS = 1_000_000  # shown only when the dry run fails and no estimate ex
 MAX_BATCH = 100
 UNSURE_SEND = (
     "The network stopped answering while this task was being sent. It may still be published: "
-    "it is kept in the pending list and checked again (it is never sent as a second task)."
+    "it stays in the list of pending transactions on the Tasks page and is followed until it "
+    "is mined (it is never sent as a second task)."
 )
 
 

@@ -1,19 +1,15 @@
-"""Start-up reconciliation of the transaction journal with the chain."""
+"""Start-up reconciliation of the journal; what still waits is then followed in the background."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ogpu_desktop.chain.errors import ChainError
 from ogpu_desktop.chain.journal import JournalRecord, Reconciled
 from ogpu_desktop.chain.transactions import TxState
 from ogpu_desktop.services.session import ChainSession
-from ogpu_desktop.services.task_records import record_published_task
-
-log = logging.getLogger(__name__)
+from ogpu_desktop.services.task_records import record_mined_publish
 
 
 @dataclass(frozen=True)
@@ -43,18 +39,9 @@ async def recover(session: ChainSession) -> RecoveryReport:
     recovered: list[str] = []
 
     async def on_mined(entry: JournalRecord, receipt: Mapping[str, Any]) -> None:
-        if entry.kind != "publish":
-            return
-        existing = session.store.tasks.task_by_tx(entry.tx_hash)
-        if existing is not None:
-            return
-        try:
-            task = record_published_task(session, entry.tx_hash, entry.sender, receipt,
-                                         entry.meta)
-        except ChainError as exc:
-            log.warning("mined publish tx=%s holds no task: %s", entry.tx_hash, exc.message)
-            return
-        recovered.append(task)
+        task = record_mined_publish(session, entry, receipt)
+        if task is not None:
+            recovered.append(task)
 
     outcomes: list[Reconciled] = await session.journal.reconcile(on_mined)
 

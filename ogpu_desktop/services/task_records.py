@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Mapping
 from typing import Any
 
 from ogpu_desktop.chain.errors import ChainError
+from ogpu_desktop.chain.journal import JournalRecord
 from ogpu_desktop.chain.nexus_events import task_published_in
 from ogpu_desktop.services.session import ChainSession
 from ogpu_desktop.store import TaskRecord
+
+log = logging.getLogger(__name__)
 
 
 def record_published_task(
@@ -59,3 +63,22 @@ def record_published_task(
         )
     )
     return task
+
+
+def record_mined_publish(
+    session: ChainSession, entry: JournalRecord, receipt: Mapping[str, Any]
+) -> str | None:
+    """Record the task of a journaled publish found mined; return it (``None``: nothing new).
+
+    Nothing is recorded for another kind of transaction, a reverted publish, or a publish
+    whose task is already in the history.
+    """
+    if entry.kind != "publish" or int(receipt.get("status", 0)) != 1:
+        return None
+    if session.store.tasks.task_by_tx(entry.tx_hash, session.chain_id) is not None:
+        return None
+    try:
+        return record_published_task(session, entry.tx_hash, entry.sender, receipt, entry.meta)
+    except ChainError as exc:
+        log.warning("mined publish tx=%s holds no task: %s", entry.tx_hash, exc.message)
+        return None

@@ -28,6 +28,9 @@ class RpcProxy:
             text (case-insensitive), such as one contract's address.
         error_for: Methods answered (without forwarding) with the given JSON-RPC error object,
             as a node that refuses them would (single requests only).
+        swallow_methods: Methods whose request waits for ``release`` (``holding`` is set
+            meanwhile) and is then dropped: never forwarded, never answered. A caller killed
+            meanwhile sent a transaction that never reached the node.
     """
 
     def __init__(self, upstream: str) -> None:
@@ -41,6 +44,7 @@ class RpcProxy:
         self.hold_answer_to: set[str] = set()
         self.hold_answer_containing: str | None = None
         self.error_for: dict[str, dict[str, Any]] = {}
+        self.swallow_methods: set[str] = set()
         self.holding = threading.Event()
         self.release = threading.Event()
         self.reverse_batches = False
@@ -68,6 +72,11 @@ class RpcProxy:
                     self._answer(json.dumps(
                         {"jsonrpc": "2.0", "id": payload.get("id"), "error": refused}
                     ).encode())
+                    return
+                if any(c.get("method") in proxy.swallow_methods for c in calls):
+                    proxy.holding.set()
+                    proxy.release.wait(timeout=60)
+                    self.close_connection = True
                     return
                 req = urllib.request.Request(
                     proxy.upstream, data=body, headers={"Content-Type": "application/json"}

@@ -1,4 +1,4 @@
-"""Faults under a running window: the Sandbox restarted under it, or killed.
+"""Faults under a running window: the Sandbox restarted or killed, the app killed mid-send.
 
 Each test drives the real window offscreen against real Sandbox processes and checks what the
 user sees (rows, statuses, the status bar) against the history database and the chain itself
@@ -8,8 +8,11 @@ user sees (rows, statuses, the status bar) against the history database and the 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,12 +22,22 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.chain.nexus_events import TOPICS, NexusEvent
+from ogpu_desktop.config import AppPaths
+from ogpu_desktop.services.pending import TxStage
 from ogpu_desktop.services.sandbox_keeper import SandboxNote
 from ogpu_desktop.services.tracking import TrackerHealth
+from ogpu_desktop.store import Store
 from ogpu_desktop.ui.launch_options import LaunchOptions
 from ogpu_desktop.ui.models.task_row import TaskState
+from tests.chain.rpc_proxy import RpcProxy
 from tests.helpers.app_driver import AppDriver, collect_on_this_thread, run_on_qt_loop, wait_until
-from tests.helpers.sandbox import restartable_sandbox, source_address
+from tests.helpers.sandbox import (
+    START_TIMEOUT_S,
+    read_line,
+    restartable_sandbox,
+    shared_sandbox,
+    source_address,
+)
 
 FLOW_LIMIT_S = 180.0
 SANDBOX_CHAIN_ID = 1337
@@ -217,3 +230,91 @@ def test_a_sandbox_the_app_started_that_dies_is_named_and_restarted(
         assert [n.running for n, _ in said][-1]
 
     run_window(options, flow)
+
+
+@pytest.mark.e2e
+def test_an_app_killed_between_send_and_receipt_shows_its_task_in_the_next_run(
+    qtbot: QtBot, tmp_path: Path, no_gc_in_threads: None
+) -> None:
+    info = shared_sandbox("--providers", "2")
+    profile = tmp_path / "profile"
+    proxy = RpcProxy(info["rpc_url"]).start()
+    child_log = tmp_path / "child.log"
+    with child_log.open("wb") as errors:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "tests.helpers.publish_child", str(profile), proxy.url,
+             json.dumps(info)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
+        )
+    try:
+        assert child.stdout is not None
+        assert child.stdin is not None
+        ready = read_line(child.stdout, child, START_TIMEOUT_S)
+        assert ready, child_log.read_text()
+        sender = json.loads(ready)["ready"]
+        proxy.swallow_methods = {"eth_sendRawTransaction"}
+        child.stdin.write(b"go\n")
+        child.stdin.flush()
+        assert proxy.holding.wait(60), child_log.read_text()
+        child.send_signal(signal.SIGKILL)  # the app dies while its send is on the way
+        assert child.wait(30) == -signal.SIGKILL
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        for stream in (child.stdin, child.stdout):
+            if stream is not None:
+                stream.close()
+        proxy.release.set()
+        proxy.stop()
+
+    data_dir = AppPaths.for_profile(profile).data_dir
+    store = Store.in_folder(data_dir)
+    try:
+        kinds = {e.kind: e for e in store.journal.journal_all(SANDBOX_CHAIN_ID)}
+        assert sorted(kinds) == ["deposit", "publish"]
+        entry = kinds["publish"]
+        assert (entry.state, entry.sender) == ("signed", sender)
+        assert store.tasks.count_tasks(SANDBOX_CHAIN_ID) == 0
+    finally:
+        store.close()
+    sent = entry.tx_hash.lower()
+    assert [e for e in task_published(info) if e["transactionHash"].lower() == sent] == []
+
+    async def flow(driver: AppDriver) -> None:
+        await driver.connected()
+        window = driver.window
+        model = window.task_model
+        # Sent again unchanged at start, then followed to its receipt in this same run.
+        await wait_until(lambda: model.rowCount() == 1, "the recovered task in the list", 60)
+        task = model.row(0).address
+        await driver.tasks_reach([task], TaskState.FINALIZED, responses=1)
+        pending = window.tasks_page.pending
+
+        def publishes() -> list[tuple[str, TxStage, str | None]]:
+            return [(e.tx_hash, e.stage, e.task) for e in pending.entries if e.kind == "publish"]
+
+        await wait_until(lambda: publishes() == [(entry.tx_hash, TxStage.MINED, task)],
+                         lambda: f"the send listed as mined ({publishes()})")
+        shown = [pending.table.topLevelItem(i) for i in range(pending.table.topLevelItemCount())]
+        assert [item.text(0) for item in shown if item is not None] == ["Mined", "Mined"]
+        assert pending.summary.text().startswith("No transaction is waiting")
+        assert window.tasks_page.select_task(task)
+        assert window.tasks_page.clone_action.isEnabled()
+
+    run_window(LaunchOptions(data_dir=profile, sandbox_url=info["rpc_url"]), flow)
+    store = Store.in_folder(data_dir)
+    try:
+        (record,) = store.tasks.list_tasks(SANDBOX_CHAIN_ID)
+        assert record.tx_hash.lower() == sent
+        assert record.pipeline == "text-classification"
+        assert record.status == 5
+        mined = store.journal.journal_get(entry.tx_hash)
+        assert mined is not None
+        assert mined.state == "mined"
+    finally:
+        store.close()
+    # Exactly one task on chain for that publish.
+    (published,) = [e for e in task_published(info) if e["transactionHash"].lower() == sent]
+    assert published["blockNumber"] is not None
+

@@ -122,11 +122,18 @@ async def _finished(runner: asyncio.Task[None]) -> None:
             raise
 
 
-async def open_env(info: dict[str, Any], folder: Path, *, deposit_wei: int = 10**17) -> TaskEnv:
-    """Connect real services to the Sandbox ``info`` with a fresh store and wallet account."""
+async def open_env(
+    info: dict[str, Any], folder: Path, *, deposit_wei: int = 10**17, rpc_url: str | None = None
+) -> TaskEnv:
+    """Connect real services to the Sandbox ``info`` with a fresh store and wallet account.
+
+    Args:
+        rpc_url: Reach the Sandbox's JSON-RPC through this address (a proxy) instead.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     store = Store(folder / "history.sqlite3")
-    session = await ChainSession.open(sandbox_network(info), store)
+    network = sandbox_network(info)
+    session = await ChainSession.open(network.with_rpc(rpc_url) if rpc_url else network, store)
     wallet = Wallet(folder / "wallet.json")
     account = wallet.create_account("Tests", session_only=True).account
     wallet.set_active(account.address)

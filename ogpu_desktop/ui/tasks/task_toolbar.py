@@ -13,6 +13,10 @@ from ogpu_desktop.domain.task_status import TaskState
 from ogpu_desktop.ui.models.task_row import TaskRow
 
 PUBLISH_AGAIN_TIP = "Open the task's type and inputs in the Compose page"
+PUBLISH_PENDING_TIP = (
+    "A publish of this same task is still waiting to be mined (see Pending transactions): "
+    "publishing it again would make a second task. Wait for it, or send it again unchanged."
+)
 
 
 class TaskActionHandlers(Protocol):
@@ -76,11 +80,13 @@ class TaskToolbar(QToolBar):
         connected: bool,
         cancelling: bool,
         has_explorer: bool,
+        publish_pending: bool,
     ) -> None:
         """Enable the actions that apply to ``rows``, the chosen tasks.
 
         Args:
             has_explorer: The one chosen task has an explorer page.
+            publish_pending: A publish of the one chosen task is still waiting to be mined.
         """
         one = rows[0] if len(rows) == 1 else None
         self.details_action.setEnabled(one is not None)
@@ -90,7 +96,8 @@ class TaskToolbar(QToolBar):
             connected and one is not None and not cancelling
             and one.state is TaskState.NEW and not one.previous_run
         )
-        self.clone_action.setEnabled(one is not None)
+        self.clone_action.setEnabled(one is not None and not publish_pending)
+        self.clone_action.setToolTip(PUBLISH_PENDING_TIP if publish_pending else PUBLISH_AGAIN_TIP)
         self.export_json_action.setEnabled(bool(rows))
         self.export_csv_action.setEnabled(bool(rows))
 

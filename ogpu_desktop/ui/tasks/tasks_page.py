@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,12 +26,13 @@ from ogpu_desktop.ui.notice_banner import NoticeBanner
 from ogpu_desktop.ui.notifications import TaskNotifier
 from ogpu_desktop.ui.settings.preferences import PreferencesStore
 from ogpu_desktop.ui.tasks.task_filters import TaskFilterBar
-from ogpu_desktop.ui.tasks.task_rows import task_config, task_type_of
+from ogpu_desktop.ui.tasks.task_rows import task_config, task_type_for, task_type_of
 from ogpu_desktop.ui.tasks.task_table_view import make_task_table
 from ogpu_desktop.ui.tasks.task_toolbar import TaskToolbar
 
 if TYPE_CHECKING:
     from ogpu_desktop.services.app_services import AppServices
+    from ogpu_desktop.ui.tasks.pending_list import PendingList
     from ogpu_desktop.ui.tasks.task_detail_panel import TaskDetailPanel
     from ogpu_desktop.ui.tasks.task_list_bridge import TaskListBridge
     from ogpu_desktop.ui.tasks.task_page_actions import TaskPageActions
@@ -67,6 +69,7 @@ class TasksPage(QWidget):
         self._bridge: TaskListBridge | None = None
         self._detail: TaskDetailPanel | None = None
         self._actions: TaskPageActions | None = None
+        self._pending: PendingList | None = None
         self.proxy = TaskFilterProxy(self)
         self.proxy.setSourceModel(model)
         self.banner = NoticeBanner(self)
@@ -101,6 +104,10 @@ class TasksPage(QWidget):
         column.addWidget(self.filters)
         column.addWidget(self.empty)
         column.addWidget(self.table, 1)
+        # The pending list needs the async helpers: it is built on connecting, after the paint.
+        self.pending_slot = QVBoxLayout()
+        self.pending_slot.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(self.pending_slot)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("tasksSplitter")
         self.splitter.addWidget(list_side)
@@ -163,6 +170,19 @@ class TasksPage(QWidget):
         return self._detail
 
     @property
+    def pending(self) -> PendingList:
+        """The list of pending transactions (built on first use)."""
+        if self._pending is None:
+            from ogpu_desktop.ui.tasks.pending_list import PendingList  # noqa: PLC0415
+
+            pending = PendingList(self)
+            pending.changed.connect(self.update_actions)
+            pending.publish_again_requested.connect(self._publish_pending_again)
+            self.pending_slot.addWidget(pending)
+            self._pending = pending
+        return self._pending
+
+    @property
     def task_actions(self) -> TaskPageActions:
         """The cancel and export actions (built on first use)."""
         if self._actions is None:
@@ -182,6 +202,8 @@ class TasksPage(QWidget):
         self.services = services
         if services is not None or self._bridge is not None:
             self.bridge.attach(services)
+        if services is not None or self._pending is not None:
+            self.pending.attach(services)
         if self._detail is not None:
             self._detail.attach(services)
             if services is not None and changed:
@@ -294,6 +316,7 @@ class TasksPage(QWidget):
             connected=self.services is not None,
             cancelling=self._actions is not None and self._actions.cancelling,
             has_explorer=one is not None and self.explorer_url(one.address) is not None,
+            publish_pending=one is not None and self._publish_pending(one),
         )
 
     def _update_empty(self) -> None:
@@ -338,12 +361,32 @@ class TasksPage(QWidget):
         if url is not None:
             QDesktopServices.openUrl(QUrl(url))
 
+    def _publish_pending(self, row: TaskRow) -> bool:
+        """Whether a publish of ``row``'s task (the same config) is still waiting to be mined."""
+        if self._pending is None or not (configs := self._pending.open_publish_configs()):
+            return False
+        record = self.bridge.record(row)
+        return record is not None and record.config_json in configs
+
     def publish_again(self) -> None:
-        """Emit :attr:`clone_requested` with the chosen task's type and original config."""
+        """Emit :attr:`clone_requested` with the chosen task's type and original config.
+
+        Nothing happens while a publish of the same task is pending (the action is disabled).
+        """
         row = self.current_row()
-        record = self.bridge.record(row) if row is not None else None
+        if row is None or self._publish_pending(row):
+            return
+        record = self.bridge.record(row)
         if record is not None:
             self.clone_requested.emit(task_type_of(record), task_config(record))
+
+    def _publish_pending_again(self, pipeline: str, config_json: str) -> None:
+        try:
+            config = json.loads(config_json)
+        except ValueError:
+            return
+        if isinstance(config, dict):
+            self.clone_requested.emit(task_type_for(pipeline), config)
 
     def cancel_selected(self) -> asyncio.Task[None]:
         """Ask, then cancel the chosen task (see :class:`TaskPageActions`)."""
