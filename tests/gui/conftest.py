@@ -20,6 +20,7 @@ from ogpu_desktop.config import AppPaths
 from ogpu_desktop.ui.app_settings import AppSettings
 from ogpu_desktop.ui.launch_options import LaunchOptions
 from ogpu_desktop.ui.main_window import MainWindow
+from tests.gui.poll_loops import stop_following
 
 
 def _qt_event_loop() -> asyncio.AbstractEventLoop:
@@ -32,6 +33,15 @@ def pytest_asyncio_loop_factories(
 ) -> Mapping[str, Callable[[], asyncio.AbstractEventLoop]]:
     """Run ``async def`` GUI tests on a qasync loop, so Qt events and timers run during awaits."""
     return {"qt": _qt_event_loop}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Stop the task tests' poll loops as each test returns (see ``tests/gui/poll_loops.py``)."""
+    try:
+        return (yield)
+    finally:
+        stop_following()
 
 
 @pytest.fixture(autouse=True)

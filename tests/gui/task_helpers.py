@@ -26,6 +26,7 @@ from ogpu_desktop.store import Store
 from ogpu_desktop.ui.models.task_table_model import TaskTableModel
 from ogpu_desktop.ui.tasks.tasks_page import TasksPage
 from ogpu_desktop.wallet.accounts import Wallet
+from tests.gui.poll_loops import following, stopped
 from tests.helpers.images import cornered, to_bytes
 from tests.helpers.sandbox import fund, source_address
 
@@ -74,10 +75,12 @@ class TaskEnv:
     def follow(self) -> None:
         """Run the tracker's poll loop, as the app's wiring does."""
         self.runner = asyncio.ensure_future(self.services.tracking.run(self.stop))
+        following(self.stop)
 
     async def close(self) -> None:
         """Stop the poll loop and close the connection (the store too)."""
         self.stop.set()
+        stopped(self.stop)
         try:
             if self.runner is not None:
                 await _finished(self.runner)
