@@ -7,6 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 SETTINGS_FILE_NAME = "settings.ini"
+#: Where ``PreferencesStore`` keeps the theme choice (read here too, before the first paint).
+THEME_KEY = "preferences/theme"
 
 
 class AppSettings:
@@ -34,6 +36,11 @@ class AppSettings:
     def set_window_geometry(self, geometry: QByteArray) -> None:
         """Remember the main window's geometry."""
         self._qsettings.setValue("window/geometry", geometry)
+
+    def saved_theme(self) -> str:
+        """Return the saved theme choice as written (``system``, ``light``, ``dark``), or ``""``."""
+        value = self._qsettings.value(THEME_KEY)
+        return value if isinstance(value, str) else ""
 
     def last_task_type(self) -> str | None:
         """Return the task type the user composed last, or ``None``."""

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
+from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtWidgets import QMainWindow, QMenu
 
 from ogpu_desktop import APP_NAME, __version__
 
@@ -20,6 +19,9 @@ ABOUT_TEXT = (
 
 class HelpMenu(QMenu):
     """Builds the Help menu of ``window``.
+
+    The menu is part of the window's skeleton, painted first: the Qt classes only its actions
+    use are imported when an action runs (making their Python types costs a few milliseconds).
 
     Args:
         window: The main window (parent of the menu and of the about box).
@@ -60,6 +62,9 @@ class HelpMenu(QMenu):
 
     def open_logs(self) -> None:
         """Open the log folder in the file manager."""
+        from PySide6.QtCore import QUrl  # noqa: PLC0415 - see the class docstring
+        from PySide6.QtGui import QDesktopServices  # noqa: PLC0415
+
         self._log_dir.mkdir(parents=True, exist_ok=True)
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._log_dir))):
             self._notify(f"Could not open the log folder. It is {self._log_dir}")
@@ -71,4 +76,6 @@ class HelpMenu(QMenu):
 
     def show_about(self) -> None:
         """Show the about box."""
+        from PySide6.QtWidgets import QMessageBox  # noqa: PLC0415 - see the class docstring
+
         QMessageBox.about(self._window, f"About {APP_NAME}", ABOUT_TEXT)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QApplication
 
 from ogpu_desktop import APP_ID, APP_NAME, __version__
 from ogpu_desktop.config import AppPaths
-from ogpu_desktop.log import configure_logging
 from ogpu_desktop.ui.app_settings import AppSettings
 from ogpu_desktop.ui.first_paint import (
     FirstPaintWatcher,
@@ -47,12 +46,23 @@ def create_application() -> QApplication:
 
 
 def build_window(options: LaunchOptions) -> MainWindow:
-    """Prepare the profile folders and logging, and return the (not yet shown) main window."""
+    """Prepare the profile folders and return the (not yet shown) main window's skeleton."""
     paths = AppPaths.for_profile(options.data_dir)
     paths.ensure()
-    log_file = configure_logging(paths.log_dir)
-    _log.info("Starting %s %s (log: %s)", APP_NAME, __version__, log_file)
-    return MainWindow(paths, options, AppSettings(paths.config_dir), defer_compose=True)
+    settings = AppSettings(paths.config_dir)
+    apply_saved_theme(settings)
+    return MainWindow(paths, options, settings, defer_pages=True)
+
+
+def apply_saved_theme(settings: AppSettings) -> None:
+    """Colour the application as saved before anything paints (no light flash on a dark choice)."""
+    saved = settings.saved_theme()
+    if saved in ("light", "dark"):
+        # Only then: the Settings page applies the same choice again when it is built.
+        from ogpu_desktop.ui.settings.preferences import Theme  # noqa: PLC0415
+        from ogpu_desktop.ui.settings.theme import apply_theme  # noqa: PLC0415
+
+        apply_theme(Theme(saved))
 
 
 def paint_first(app: QApplication, window: MainWindow) -> bool:
@@ -68,13 +78,22 @@ def paint_first(app: QApplication, window: MainWindow) -> bool:
     return False
 
 
+def start_logging(paths: AppPaths) -> None:
+    """Log to the profile's file from now on (set up after the paint: its imports cost ~7 ms)."""
+    from ogpu_desktop.log import configure_logging  # noqa: PLC0415
+
+    log_file = configure_logging(paths.log_dir)
+    _log.info("Starting %s %s (log: %s)", APP_NAME, __version__, log_file)
+
+
 def after_first_paint(window: MainWindow) -> None:
     """Start what may be slow once the user sees the window (services connect here)."""
     from ogpu_desktop.ui.asyncutils import set_default_error_sink  # noqa: PLC0415
 
+    start_logging(window.paths)
     set_default_error_sink(window)
-    window.load_deferred_pages()
-    _log.info("Window painted; pages loaded")
+    window.after_first_paint()
+    _log.info("Window painted; the page shown is built")
     # Imported here: the wiring loads web3 and the services, which cost seconds.
     from ogpu_desktop.ui.controller.app_controller import AppController  # noqa: PLC0415
 
@@ -104,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
     painted = paint_first(app, window)
     if exit_after_first_paint_requested():
         report_first_paint(painted)
+        start_logging(window.paths)  # the profile ends up as after a normal start
         return 0 if painted else 1
     import asyncio  # noqa: PLC0415 - only once the window is on screen
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
     QMainWindow,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -19,32 +18,39 @@ from ogpu_desktop import APP_NAME
 from ogpu_desktop.config import AppPaths
 from ogpu_desktop.ui.app_settings import AppSettings
 from ogpu_desktop.ui.connection_status_bar import ConnectionStatusBar
-from ogpu_desktop.ui.diagnostics import diagnostics_text
 from ogpu_desktop.ui.help_menu import HelpMenu
 from ogpu_desktop.ui.launch_options import LaunchOptions
-from ogpu_desktop.ui.models.task_table_model import TaskTableModel
 from ogpu_desktop.ui.notice_banner import NoticeBanner
-from ogpu_desktop.ui.pages.placeholder_page import PlaceholderPage
-from ogpu_desktop.ui.settings.settings_page import SettingsPage
-from ogpu_desktop.ui.tasks.tasks_page import TasksPage
-from ogpu_desktop.ui.wallet.wallet_page import WalletPage
+from ogpu_desktop.ui.pages.lazy_page_stack import LazyPageStack
 
+# The pages are imported when they are built (first shown or first used), never before the
+# window's first paint: their modules and widgets are most of the window's start-up cost.
 if TYPE_CHECKING:
     from ogpu_desktop.domain.payload import TaskPayloads
+    from ogpu_desktop.ui.models.task_table_model import TaskTableModel
     from ogpu_desktop.ui.pages.compose_page import ComposePage
+    from ogpu_desktop.ui.settings.settings_page import SettingsPage
+    from ogpu_desktop.ui.tasks.tasks_page import TasksPage
+    from ogpu_desktop.ui.wallet.wallet_page import WalletPage
 
-COMPOSE_ROW = 0
+COMPOSE_ROW, TASKS_ROW, WALLET_ROW, SETTINGS_ROW = range(4)
 
 
 class MainWindow(QMainWindow):
     """The application window. Services are connected to it after the first paint.
 
+    Only the window's skeleton (navigation, banner, menus, status bar and a light placeholder
+    per page) is made here. A page is built the first time it is shown (once
+    :meth:`after_first_paint` was called) or the first time its property is read; the
+    pages' :attr:`LazyPageStack.page_built` signal says when.
+
     Args:
         paths: The profile's folders.
         options: The command-line choices.
         settings: The remembered window state.
-        defer_compose: Build the Compose page (task forms, image encoder) only when
-            :meth:`load_deferred_pages` is called, so the window can paint first.
+        defer_pages: Leave the page shown unbuilt and the shortcuts unset until
+            :meth:`after_first_paint` is called, so the window paints first; otherwise that
+            is done at once.
     """
 
     def __init__(
@@ -53,7 +59,7 @@ class MainWindow(QMainWindow):
         options: LaunchOptions,
         settings: AppSettings,
         *,
-        defer_compose: bool = False,
+        defer_pages: bool = False,
     ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
@@ -61,13 +67,16 @@ class MainWindow(QMainWindow):
         self.paths = paths
         self.options = options
         self.settings = settings
+        # Set by the app wiring once it can review and sign (after the first paint).
+        self.publish_handler: Callable[[TaskPayloads], object] | None = None
+        self._task_model: TaskTableModel | None = None
 
         self.banner = NoticeBanner(self)
         self.navigation = QListWidget(self)
         self.navigation.setObjectName("navigationList")
         self.navigation.setAccessibleName("Sections")
         self.navigation.setMaximumWidth(160)
-        self.pages = QStackedWidget(self)
+        self.pages = LazyPageStack(self)
         self.pages.setObjectName("pageStack")
         self._add_pages()
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
@@ -85,35 +94,27 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status_bar)
         self._add_menus()
         self._restore_state()
-        if not defer_compose:
-            self.load_deferred_pages()
+        if not defer_pages:
+            self.after_first_paint()
 
     def _add_pages(self) -> None:
-        self._compose_page: ComposePage | None = None
-        # Set by the app wiring once it can review and sign (after the first paint).
-        self.publish_handler: Callable[[TaskPayloads], object] | None = None
-        self.compose_loading = PlaceholderPage(
-            "composePageLoading", "Compose", "The task forms are loading…", not_yet=False
-        )
-        self.task_model = TaskTableModel(parent=self)
-        self.tasks_page = TasksPage(self.task_model, self)
-        self.wallet_page = WalletPage(self)
-        self.settings_page = SettingsPage(self.settings, self)
-        for title, page in (
-            ("Compose", self.compose_loading),
-            ("Tasks", self.tasks_page),
-            ("Wallet", self.wallet_page),
-            ("Settings", self.settings_page),
+        for loading_name, title, factory in (
+            ("composePageLoading", "Compose", self._build_compose_page),
+            ("tasksPageLoading", "Tasks", self._build_tasks_page),
+            ("walletPageLoading", "Wallet", self._build_wallet_page),
+            ("settingsPageLoading", "Settings", self._build_settings_page),
         ):
             self.navigation.addItem(title)
-            self.pages.addWidget(page)
+            self.pages.add_page(loading_name, title, factory)
 
     def _add_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         file_menu.setObjectName("fileMenu")
         quit_action = QAction("&Quit", self)
         quit_action.setObjectName("actionQuit")
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self._shortcuts: list[tuple[QAction, QKeySequence.StandardKey | str]] = [
+            (quit_action, QKeySequence.StandardKey.Quit)
+        ]
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
@@ -123,7 +124,7 @@ class MainWindow(QMainWindow):
         for index in range(self.navigation.count()):
             action = QAction(self.navigation.item(index).text(), self)
             action.setObjectName(f"actionShowPage{index + 1}")
-            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            self._shortcuts.append((action, f"Ctrl+{index + 1}"))
             action.triggered.connect(lambda _=False, row=index: self.show_page(row))
             view_menu.addAction(action)
 
@@ -144,30 +145,77 @@ class MainWindow(QMainWindow):
             index = 0
         self.navigation.setCurrentRow(index)
 
+    def has_page(self, row: int) -> bool:
+        """Whether the page at ``row`` was built (reading its property builds it)."""
+        return self.pages.built(row) is not None
+
+    def after_first_paint(self) -> None:
+        """Finish the window once it is on screen: shortcuts, then the page shown (once).
+
+        From then on each page is built when it is first shown. Shortcuts wait too: the first
+        ``QAction.setShortcut`` loads Qt's key enums, about 50 ms.
+        """
+        if self.pages.is_open():
+            return
+        for action, keys in self._shortcuts:
+            action.setShortcut(QKeySequence(keys))
+        self.pages.open()
+        if self._task_model is not None:
+            self._task_model.start_countdown()
+
+    @property
+    def task_model(self) -> TaskTableModel:
+        """The task list model (made on first use; the Tasks page shows it)."""
+        if self._task_model is None:
+            from ogpu_desktop.ui.models.task_table_model import TaskTableModel  # noqa: PLC0415
+
+            self._task_model = TaskTableModel(parent=self)
+            if self.pages.is_open():
+                self._task_model.start_countdown()
+        return self._task_model
+
     @property
     def compose_page(self) -> ComposePage:
-        """The Compose page, built now if it was deferred."""
-        if self._compose_page is None:
-            self.load_deferred_pages()
-        assert self._compose_page is not None
-        return self._compose_page
+        """The Compose page, built now if it was not yet."""
+        return cast("ComposePage", self.pages.page(COMPOSE_ROW))
 
-    def load_deferred_pages(self) -> None:
-        """Build the Compose page in place of its loading placeholder (once)."""
-        if self._compose_page is not None:
-            return
-        from ogpu_desktop.ui.pages.compose_page import ComposePage  # noqa: PLC0415 - after paint
+    @property
+    def tasks_page(self) -> TasksPage:
+        """The Tasks page, built now if it was not yet."""
+        return cast("TasksPage", self.pages.page(TASKS_ROW))
+
+    @property
+    def wallet_page(self) -> WalletPage:
+        """The Wallet page, built now if it was not yet."""
+        return cast("WalletPage", self.pages.page(WALLET_ROW))
+
+    @property
+    def settings_page(self) -> SettingsPage:
+        """The Settings page, built now if it was not yet."""
+        return cast("SettingsPage", self.pages.page(SETTINGS_ROW))
+
+    def _build_compose_page(self) -> ComposePage:
+        from ogpu_desktop.ui.pages.compose_page import ComposePage  # noqa: PLC0415
 
         page = ComposePage(self.settings.last_task_type(), self)
         page.task_type_changed.connect(self.settings.set_last_task_type)
         page.publish_requested.connect(self._publish_requested)
-        current = self.pages.currentIndex()
-        self.pages.insertWidget(COMPOSE_ROW, page)
-        self.pages.removeWidget(self.compose_loading)
-        self.compose_loading.deleteLater()
-        self.pages.setCurrentIndex(current)
-        self._compose_page = page
-        self.task_model.start_countdown()
+        return page
+
+    def _build_tasks_page(self) -> TasksPage:
+        from ogpu_desktop.ui.tasks.tasks_page import TasksPage  # noqa: PLC0415
+
+        return TasksPage(self.task_model, self)
+
+    def _build_wallet_page(self) -> WalletPage:
+        from ogpu_desktop.ui.wallet.wallet_page import WalletPage  # noqa: PLC0415
+
+        return WalletPage(self)
+
+    def _build_settings_page(self) -> SettingsPage:
+        from ogpu_desktop.ui.settings.settings_page import SettingsPage  # noqa: PLC0415
+
+        return SettingsPage(self.settings, self)
 
     def _publish_requested(self, payloads: TaskPayloads) -> None:
         if self.publish_handler is not None:
@@ -184,6 +232,8 @@ class MainWindow(QMainWindow):
 
     def diagnostics(self) -> str:
         """Return the support diagnostics (never a key)."""
+        from ogpu_desktop.ui.diagnostics import diagnostics_text  # noqa: PLC0415 - rarely used
+
         return diagnostics_text(self.paths, self.options, self.status_bar.connection_label.text())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override

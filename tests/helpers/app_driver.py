@@ -179,10 +179,10 @@ class AppDriver:
         app_logger = logging.getLogger("ogpu_desktop")
         before = list(app_logger.handlers)
         window = build_window(options)
-        added = [h for h in app_logger.handlers if h not in before]
         window.resize(*WINDOW_SIZE)
         window.show()
         after_first_paint(window)
+        added = [h for h in app_logger.handlers if h not in before]
         controller = window.findChild(AppController)
         assert controller is not None, "the start-up made no AppController"
         return cls(window, controller, added, quit_on_last_window)

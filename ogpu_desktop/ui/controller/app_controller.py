@@ -27,6 +27,7 @@ from ogpu_desktop.ui.controller.network_pick import (
     pick_network,
 )
 from ogpu_desktop.ui.controller.publish_flow import PublishFlow
+from ogpu_desktop.ui.main_window import COMPOSE_ROW, SETTINGS_ROW, TASKS_ROW, WALLET_ROW
 from ogpu_desktop.ui.settings.preferences import Preferences
 from ogpu_desktop.ui.wallet.chain_link import WalletChainLink
 from ogpu_desktop.ui.wallet.faucet_client import faucet_request
@@ -57,10 +58,14 @@ class AppController(QObject):
         self._closing = False
         self._shutdown: asyncio.Future[None] | None = None
         self._connect_lock = asyncio.Lock()
+        self._wallet_link: WalletChainLink | None = None
         self.publish_flow = PublishFlow(self)
         window.publish_handler = self.publish_flow.publish
-        window.settings_page.settings_changed.connect(self.settings_changed)
         window.status_bar.restart_button.clicked.connect(lambda _checked=False: self.restart())
+        # Pages are built on first show: each is brought up to date when it is built.
+        window.pages.page_built.connect(self._page_built)
+        if window.has_page(SETTINGS_ROW):
+            self._page_built(SETTINGS_ROW)
         window.installEventFilter(self)
 
     # --- start ---------------------------------------------------------------------------
@@ -80,16 +85,20 @@ class AppController(QObject):
         kind, preferences = await pick_network(window.options, window.settings.path, window)
         started = await _take_warm_up(warm_up, wanted=kind == "sandbox")
         self.preferences = preferences
-        if window.settings_page.preferences.network != kind:
+        # A Settings page built later reads the saved preferences, this choice included.
+        if window.has_page(SETTINGS_ROW) and window.settings_page.preferences.network != kind:
             window.settings_page.show_preferences(preferences)
         self.wallet = Wallet.for_config_dir(window.paths.config_dir)
-        window.wallet_page.set_wallet(self.wallet)
+        if window.has_page(WALLET_ROW):
+            window.wallet_page.set_wallet(self.wallet)
         self.store = Store.in_folder(window.paths.data_dir)
         self.apply_preferences(preferences)
         await self.connect_to(choice_for(kind, window.options, preferences), started)
 
     def apply_preferences(self, preferences: Preferences) -> None:
         """Use the defaults for payment and lifetime in the source picker."""
+        if not self.window.has_page(COMPOSE_ROW):
+            return  # the page takes them from :attr:`preferences` when it is built
         picker = self.window.compose_page.source_picker
         picker.default_payment_wei = preferences.default_payment_wei
         picker.default_expiry_s = preferences.default_expiry_s
@@ -132,15 +141,9 @@ class AppController(QObject):
         self.connection = connection
         services = connection.services
         network = connection.network
-        self.window.wallet_page.set_chain_link(
-            wallet_chain_link(connection.services, connection.faucet_url))
-        demo = {}
-        if connection.sandbox_info is not None:
-            demo = {
-                s.pipeline: s.address for s in connection.sandbox_info.sources
-                if s.delivery == "FIRST_RESPONSE"
-            }
-        self.window.compose_page.source_picker.attach(services, demo)
+        self._set_wallet_link(wallet_chain_link(connection.services, connection.faucet_url))
+        if self.window.has_page(COMPOSE_ROW):
+            self.window.compose_page.source_picker.attach(services, _demo_sources(connection))
         self._attach_tasks_page(services)
         self._unsubscribe = [
             connection.blocks.subscribe(lambda _block: self._show_connected()),
@@ -156,8 +159,31 @@ class AppController(QObject):
         _log.info("connected to %s (chain %s)", network.name, network.chain_id)
 
     def _attach_tasks_page(self, services: AppServices | None) -> None:
-        # The one place the Tasks page hears about the connection.
-        self.window.tasks_page.attach(services)
+        # The one place the Tasks page hears about the connection. It is built on connecting
+        # even when not shown: it follows the tasks and notifies when one finishes.
+        if services is not None or self.window.has_page(TASKS_ROW):
+            self.window.tasks_page.attach(services)
+
+    def _set_wallet_link(self, link: WalletChainLink | None) -> None:
+        self._wallet_link = link
+        if self.window.has_page(WALLET_ROW):
+            self.window.wallet_page.set_chain_link(link)
+
+    def _page_built(self, row: int) -> None:
+        """Give a page built after the start (on its first show) what the others already have."""
+        window = self.window
+        if row == SETTINGS_ROW:
+            window.settings_page.settings_changed.connect(self.settings_changed)
+        elif row == WALLET_ROW and self.wallet is not None:
+            window.wallet_page.set_wallet(self.wallet)
+            window.wallet_page.set_chain_link(self._wallet_link)
+        elif row == COMPOSE_ROW:
+            if self.preferences is not None:
+                self.apply_preferences(self.preferences)
+            if self.connection is not None:
+                window.compose_page.source_picker.attach(
+                    self.connection.services, _demo_sources(self.connection)
+                )
 
     # --- status --------------------------------------------------------------------------
 
@@ -248,9 +274,10 @@ class AppController(QObject):
         connection, self.connection = self.connection, None
         if connection is None:
             return
-        await self.window.compose_page.source_picker.detach()
+        if self.window.has_page(COMPOSE_ROW):
+            await self.window.compose_page.source_picker.detach()
         self._attach_tasks_page(None)
-        self.window.wallet_page.set_chain_link(None)
+        self._set_wallet_link(None)
         await connection.close()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
@@ -296,6 +323,16 @@ def wallet_chain_link(services: AppServices, faucet_url: str | None) -> WalletCh
         send=send,
         faucet=faucet_request(faucet_url) if faucet_url else None,
     )
+
+
+def _demo_sources(connection: Connection) -> dict[str, str]:
+    """The Sandbox's demo sources that answer at once, by pipeline (none on other networks)."""
+    if connection.sandbox_info is None:
+        return {}
+    return {
+        s.pipeline: s.address for s in connection.sandbox_info.sources
+        if s.delivery == "FIRST_RESPONSE"
+    }
 
 
 async def _take_warm_up(

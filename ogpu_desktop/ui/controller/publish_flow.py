@@ -21,6 +21,7 @@ from ogpu_desktop.ui.dialogs.confirm_publish_dialog import ConfirmPublishDialog
 from ogpu_desktop.ui.dialogs.confirm_transaction_dialog import review_transaction
 from ogpu_desktop.ui.dialogs.dialog_await import answer_of
 from ogpu_desktop.ui.dialogs.publish_progress_dialog import PublishProgressDialog
+from ogpu_desktop.ui.main_window import WALLET_ROW
 
 if TYPE_CHECKING:
     from ogpu_desktop.ui.controller.app_controller import AppController
@@ -110,7 +111,7 @@ class PublishFlow(QObject):
             window.status_bar.showMessage("Creating the Sandbox account and funding it…", 5000)
         sender = await ready_sandbox_account(connection.services, faucet)
         if chosen is None:
-            view = window.wallet_page.view
+            view = window.wallet_page.view if window.has_page(WALLET_ROW) else None
             if view is not None:
                 view.refresh_accounts()
             window.banner.show_info(
