@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from functools import cache
 
 from eth_utils.address import to_checksum_address
@@ -13,6 +14,9 @@ from ogpu_desktop.chain.abis import Abi, AbiNetwork, ContractName, load_abi
 from ogpu_desktop.chain.http_provider import HttpxProvider
 from ogpu_desktop.chain.networks import Network
 from ogpu_desktop.chain.transactions import ContractCall
+
+KEPT_CONTRACTS = 64
+"""Contract objects a :class:`Contracts` keeps (the protocol's four and recent tasks)."""
 
 
 @cache
@@ -26,11 +30,25 @@ class Contracts:
 
     network: Network
     w3: AsyncWeb3[HttpxProvider]
+    # web3 takes 5-10 ms to make a contract object from its ABI, on the event loop's thread:
+    # the last ones made are kept.
+    _made: OrderedDict[tuple[str, str], AsyncContract] = field(
+        default_factory=OrderedDict, init=False, repr=False, compare=False
+    )
 
     def _at(self, name: ContractName, address: str) -> AsyncContract:
-        return self.w3.eth.contract(
-            address=to_checksum_address(address), abi=_abi(name, self.network.abi_network)
-        )
+        key = (name, address.lower())
+        made = self._made.get(key)
+        if made is None:
+            made = self.w3.eth.contract(
+                address=to_checksum_address(address), abi=_abi(name, self.network.abi_network)
+            )
+            self._made[key] = made
+            if len(self._made) > KEPT_CONTRACTS:
+                self._made.popitem(last=False)
+        else:
+            self._made.move_to_end(key)
+        return made
 
     @property
     def nexus(self) -> AsyncContract:

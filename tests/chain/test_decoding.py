@@ -7,10 +7,14 @@ import copy
 import pytest
 from eth_abi.abi import encode
 from eth_utils.abi import get_abi_input_types
+from eth_utils.address import to_checksum_address
+from web3 import AsyncHTTPProvider, AsyncWeb3
 
 from ogpu_desktop.chain.abis import load_abi
+from ogpu_desktop.chain.contracts import KEPT_CONTRACTS, Contracts
 from ogpu_desktop.chain.ipfs import gateway_candidates
 from ogpu_desktop.chain.metadata import parse_pipe_args
+from ogpu_desktop.chain.networks import TESTNET
 from ogpu_desktop.chain.nexus_events import (
     EVENT_BY_TOPIC,
     EVENT_TYPES,
@@ -90,3 +94,19 @@ def test_gateway_fallback_keeps_the_cid_path() -> None:
     assert gateway_candidates("https://example.org/r.json", ("https://ipfs.io/ipfs/",)) == [
         "https://example.org/r.json"
     ]
+
+
+def test_contract_objects_are_made_once_per_address_and_only_the_last_ones_kept() -> None:
+    w3 = AsyncWeb3(AsyncHTTPProvider("http://127.0.0.1:9"))  # never asked: nothing is sent
+    contracts = Contracts(TESTNET, w3)
+    assert contracts.nexus is contracts.nexus
+    assert contracts.task(NEXUS) is contracts.task(NEXUS.lower())
+    assert contracts.task(TASK) is not contracts.task(SOURCE)
+    assert contracts.task(TASK).address == to_checksum_address(TASK)
+    # Data made from a kept object is the same as from a fresh one.
+    call = contracts.cancel_task(TASK)
+    assert call.data == contracts.cancel_task(TASK).data
+    first = contracts.task("0x" + "01" * 20)
+    for index in range(KEPT_CONTRACTS):
+        contracts.task("0x" + f"{index + 2:040x}")
+    assert contracts.task("0x" + "01" * 20) is not first  # pushed out, made again
