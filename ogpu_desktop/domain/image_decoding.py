@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from PIL import ExifTags, Image
 
+from ogpu_desktop.domain.sizes import human_size
 from ogpu_desktop.errors import UserFacingError
 
 if TYPE_CHECKING:
@@ -65,13 +66,6 @@ SUPPORTED_FORMATS_TEXT = "JPEG, PNG, WebP, GIF, BMP or TIFF"
 _WEB_PAGE = "a web page (HTML)"
 _TEXT_FILE = "a text file"
 _TEXT_KINDS = frozenset({_WEB_PAGE, _TEXT_FILE})
-
-
-def human_size(size: int) -> str:
-    """Format a byte or character count as ``"840 kB"`` or ``"2.4 MB"`` (powers of 1000)."""
-    if size < 1_000_000:
-        return f"{max(1, round(size / 1000))} kB"
-    return f"{size / 1_000_000:.1f} MB"
 
 
 def describe_unsupported(data: bytes) -> str:

@@ -19,7 +19,6 @@ from ogpu_desktop.domain.image_decoding import (
     damaged_message,
     describe_unsupported,
     find_private_details,
-    human_size,
     pixels_in,
     to_output_mode,
     to_working_mode,
@@ -27,6 +26,7 @@ from ogpu_desktop.domain.image_decoding import (
 )
 from ogpu_desktop.domain.image_guard import allowed_formats, decode_guard
 from ogpu_desktop.domain.image_links import ImageLink, validate_image_url
+from ogpu_desktop.domain.sizes import human_size
 
 __all__ = [
     "DEFAULT_OPTIONS",

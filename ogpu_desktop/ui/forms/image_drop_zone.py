@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ogpu_desktop.domain.image_decoding import human_size
 from ogpu_desktop.domain.images import DEFAULT_OPTIONS, EncodeOptions
+from ogpu_desktop.domain.sizes import human_size
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.ui.asyncutils import user_message
 from ogpu_desktop.ui.forms.dropped_image import (

@@ -8,11 +8,9 @@ import time
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -32,6 +30,7 @@ from ogpu_desktop.ui.results import view_registry  # noqa: F401 - registers ever
 from ogpu_desktop.ui.results.plain_widgets import plain_label, plain_text_box
 from ogpu_desktop.ui.results.result_panel import ResultPanel
 from ogpu_desktop.ui.tasks.detail_tables import ResponsesTable, TimelineTable
+from ogpu_desktop.ui.tasks.input_image_box import InputImageBox
 from ogpu_desktop.ui.tasks.task_inputs import config_display_text, input_image, input_texts
 from ogpu_desktop.ui.tasks.task_rows import task_config, task_type_of
 from ogpu_desktop.ui.tasks.task_timeline import (
@@ -42,7 +41,6 @@ from ogpu_desktop.ui.tasks.task_timeline import (
 
 log = logging.getLogger(__name__)
 
-IMAGE_SIDE = 220
 NOTHING_CHOSEN = "Choose a task in the list to see its details and results."
 CANCELLED_NOTE = "This task was cancelled before any answer; its payment went back to the vault."
 PREVIOUS_RUN_NOTE = (
@@ -110,19 +108,8 @@ class TaskDetailPanel(QWidget):
         self.result_panel = ResultPanel(self)
         self.result_error = plain_label("", self)
         self.result_error.setObjectName("taskResultError")
-        self.image_label = QLabel(self)
-        self.image_label.setObjectName("taskInputImage")
-        self.image_label.setAccessibleName("Input image")
-        self.image_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
-        self.image_url = plain_label("", self)
-        self.image_url.setObjectName("taskInputImageUrl")
-        image_column = QVBoxLayout()
-        image_column.addWidget(self.image_label)
-        image_column.addWidget(self.image_url)
-        image_column.addStretch(1)
-        self.image_box = QWidget(self)
-        self.image_box.setLayout(image_column)
-        self.image_box.setMaximumWidth(IMAGE_SIDE + 20)
+        self.image_box = InputImageBox(self)
+        self.image_label, self.image_url = self.image_box.image_label, self.image_box.image_url
 
         result_row = QHBoxLayout()
         result_row.addWidget(self.image_box)
@@ -164,10 +151,10 @@ class TaskDetailPanel(QWidget):
         self._cancel_loads()
         self.record = None
         self.title.setText(NOTHING_CHOSEN)
-        for label in (self.status_label, self.note, self.result_error, self.image_url):
+        for label in (self.status_label, self.note, self.result_error):
             label.setText("")
             label.setVisible(False)
-        self.image_box.setVisible(False)
+        self.image_box.clear()
         self.responses.show_responses([], {})
         self.timeline.show_entries([])
         self.config_box.setPlainText("")
@@ -237,25 +224,14 @@ class TaskDetailPanel(QWidget):
 
     def _show_input(self, record: TaskRecord) -> None:
         image = input_image(task_config(record))
-        self.image_url.setVisible(False)
-        self.image_label.clear()
-        if image is None:
-            self.image_box.setVisible(False)
+        if self.image_box.show_without_picture(image):
             return
-        self.image_box.setVisible(True)
-        pixmap = QPixmap()
-        if image.data is not None and pixmap.loadFromData(image.data):
-            if max(pixmap.width(), pixmap.height()) > IMAGE_SIDE:  # shrink, never enlarge
-                pixmap = pixmap.scaled(IMAGE_SIDE, IMAGE_SIDE, Qt.AspectRatioMode.KeepAspectRatio,
-                                       Qt.TransformationMode.SmoothTransformation)
-            self.image_label.setPixmap(pixmap)
-            self.image_label.setVisible(True)
-        else:
-            self.image_label.setVisible(False)
-            self.image_url.setText(
-                f"Image sent as a link:\n{image.url}" if image.url else "The image is unreadable."
-            )
-            self.image_url.setVisible(True)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (stored data only): decode here
+            self.image_box.show_image_now(image)
+            return
+        self._start(self.image_box.show_image(image))
 
     def _show_result_state(self, responses: Sequence[ResponseRecord]) -> None:
         if responses or self.record is None:
@@ -408,3 +384,4 @@ class TaskDetailPanel(QWidget):
         )
         self.confirmed.emit(record.address)
         self.refresh()
+

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ogpu_desktop.domain.bounded_json import loads_bounded
-from ogpu_desktop.domain.image_decoding import human_size
+
+# Not from image_decoding, which loads Pillow: this module is part of the detail panel.
+from ogpu_desktop.domain.sizes import human_size
 
 DATA_URL_PREFIX = "data:image/"
 SHOWN_DATA_URL_CHARS = 64
