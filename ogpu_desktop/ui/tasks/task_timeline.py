@@ -71,6 +71,11 @@ def _int(value: Any) -> int:
     return int(value, 16) if isinstance(value, str) else int(value)
 
 
+def _mentions(data: bytes, addresses: Iterable[str]) -> bool:
+    """Whether one of ``addresses`` (0x-hex) is among the ABI words of ``data``."""
+    return any(bytes.fromhex(address[2:]) in data for address in addresses)
+
+
 def _event_entry(
     log: Mapping[str, Any], task: str, responses: dict[str, tuple[str, int, int]]
 ) -> TimelineEntry | None:
@@ -147,6 +152,11 @@ async def chain_timeline(services: AppServices, record: TaskRecord) -> ChainHist
     while low <= head and chunks < MAX_LOG_CHUNKS:
         high = min(head, low + tracker.chunk_blocks - 1)
         for log in await tracker.get_logs(low, high):
+            # The logs are every task's (no event field is indexed) and decoding one takes
+            # about a third of a millisecond of the window's thread: only the logs naming this
+            # task or one of its responses are decoded.
+            if not _mentions(log_data(log), (task, *responses)):
+                continue
             entry = _event_entry(log, task, responses)
             if entry is not None:
                 entries.append(entry)
