@@ -5,12 +5,17 @@ account, shows the Tasks page offscreen and attaches it, runs the tracker's poll
 publishes tasks of every type (plus three translations from one form), lets the page follow them
 live until FINALIZED, and opens each task's detail (timeline and result fetched and shown).
 A 5 ms QTimer probes the loop the whole time; a stall is how much later than its interval a
-probe tick came. Run: ``python tests/bench/bench_loop_stall.py``. Prints one JSON object:
-``max_loop_stall_ms``, with the flow's duration, its number of tasks and the stall percentiles.
+probe tick came. A watchdog thread samples the Qt thread's stack meanwhile (``stall_trace.py``),
+so every stall longer than a frame (16 ms) is printed with where it came from. The bench's own
+preparation (encoding the test pictures) is done before the probe starts.
+Run: ``python tests/bench/bench_loop_stall.py [--no-trace]``. Prints one JSON object per stall
+over 16 ms (``"event": "stall"``, longest first), then one with ``max_loop_stall_ms``, the
+flow's duration, its number of tasks and the stall percentiles.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
@@ -30,39 +35,60 @@ from PySide6.QtWidgets import QApplication
 from ogpu_desktop.ui.models.task_row import TaskState
 from ogpu_desktop.ui.models.task_table_model import TaskTableModel
 from ogpu_desktop.ui.tasks.tasks_page import TasksPage
-from tests.gui.task_helpers import open_env, wait_for
+from tests.bench.stall_trace import Stall, StallTracer
+from tests.gui.task_helpers import form_for, open_env, wait_for
 from tests.helpers.sandbox import running_sandbox
 
 PROBE_MS = 5
+FRAME_MS = 16.0
 TYPES = ("text-classification", "image-classification", "text-generation",
          "visual-question-answering", "translation", "summarization")
 
 
 class LoopProbe:
-    """Records how late each tick of a ``PROBE_MS`` timer fires."""
+    """Records how late each tick of a ``PROBE_MS`` timer fires, and explains long ones.
 
-    def __init__(self) -> None:
+    Args:
+        tracer: Samples the Qt thread's stack; ``None`` measures without it.
+    """
+
+    def __init__(self, tracer: StallTracer | None) -> None:
         self.stalls: list[float] = []
+        self.long: list[Stall] = []
         self.phase = "start"
         self.worst: dict[str, float] = {}
+        self.busiest = 0.0
+        self.tracer = tracer
         self._last = 0.0
+        self._last_cpu = 0.0
         self.timer = QTimer()
         self.timer.setInterval(PROBE_MS)
         self.timer.timeout.connect(self._tick)
 
     def start(self) -> None:
+        if self.tracer is not None:
+            self.tracer.start()
         self._last = time.perf_counter()
+        self._last_cpu = time.thread_time()
         self.timer.start()
 
     def stop(self) -> None:
         self.timer.stop()
+        if self.tracer is not None:
+            self.tracer.stop()
 
     def _tick(self) -> None:
         now = time.perf_counter()
+        cpu = time.thread_time()
         stall = max(0.0, (now - self._last) * 1000 - PROBE_MS)
         self.stalls.append(stall)
         self.worst[self.phase] = max(self.worst.get(self.phase, 0.0), stall)
+        self.busiest = max(self.busiest, (cpu - self._last_cpu) * 1000 - PROBE_MS)
+        if stall > FRAME_MS and self.tracer is not None:
+            self.long.append(self.tracer.explain(
+                self._last + PROBE_MS / 1000, now, self.phase, (cpu - self._last_cpu) * 1000))
         self._last = now
+        self._last_cpu = cpu
 
 
 def _done(page: TasksPage, address: str) -> bool:
@@ -73,9 +99,10 @@ def _done(page: TasksPage, address: str) -> bool:
     return row.state is TaskState.FINALIZED and row.responses >= 1
 
 
-async def flow(info: dict[str, object], folder: Path) -> dict[str, object]:
+async def flow(info: dict[str, object], folder: Path, *, trace: bool) -> dict[str, object]:
     """Run the measured flow; return the figures."""
     env = await open_env(info, folder)  # type: ignore[arg-type]
+    forms = {kind: form_for(kind) for kind in TYPES}  # the pictures are encoded here, unmeasured
     page = TasksPage(TaskTableModel())
     page.set_notifications_source(lambda: True)
     page.resize(1280, 800)
@@ -83,13 +110,13 @@ async def flow(info: dict[str, object], folder: Path) -> dict[str, object]:
     page.model.start_countdown()
     page.attach(env.services)
     env.follow()
-    probe = LoopProbe()
+    probe = LoopProbe(StallTracer() if trace else None)
     probe.start()
     started = time.perf_counter()
     tasks: list[str] = []
     probe.phase = "publish"
     for kind in TYPES:
-        tasks += await env.publish(kind)
+        tasks += await env.publish(kind, values=forms[kind])
     tasks += await env.publish(
         "translation", values={"text": "good morning\ngood evening\ngood night", "several": True})
     probe.phase = "follow"
@@ -108,6 +135,8 @@ async def flow(info: dict[str, object], folder: Path) -> dict[str, object]:
     await env.close()
     page.close()
     stalls = sorted(probe.stalls)
+    for stall in sorted(probe.long, key=lambda s: -s.ms):
+        print(json.dumps(stall.as_dict()))
     return {
         "metric": "max_loop_stall_ms", "value": round(stalls[-1], 1), "unit": "ms",
         "probe_interval_ms": PROBE_MS, "flow_duration_s": round(duration, 2),
@@ -116,11 +145,19 @@ async def flow(info: dict[str, object], folder: Path) -> dict[str, object]:
         "p99_stall_ms": round(stalls[int(len(stalls) * 0.99) - 1], 1),
         "stalls_over_50ms": sum(1 for s in stalls if s > 50),
         "max_stall_ms_by_phase": {k: round(v, 1) for k, v in probe.worst.items()},
+        "stalls_over_16ms": len([s for s in stalls if s > FRAME_MS]),
+        # The Qt thread's own processor time between two ticks, less the interval: a stall
+        # the thread spent working, not waiting for a processor other programs held.
+        "max_qt_thread_busy_ms": round(max(probe.busiest, 0.0), 1),
+        "traced": trace,
     }
 
 
 def main() -> None:
     """Start the Sandbox, run the flow on a qasync loop, print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--no-trace", action="store_true", help="do not sample the Qt thread")
+    args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -129,7 +166,7 @@ def main() -> None:
         tempfile.TemporaryDirectory(prefix="ogpu-bench-") as folder,
         loop,
     ):
-        figures = loop.run_until_complete(flow(info, Path(folder)))
+        figures = loop.run_until_complete(flow(info, Path(folder), trace=not args.no_trace))
     print(json.dumps(figures))
 
 
