@@ -29,6 +29,7 @@ from ogpu_desktop.ui.tasks.task_filters import TaskFilterBar
 from ogpu_desktop.ui.tasks.task_rows import task_config, task_type_for, task_type_of
 from ogpu_desktop.ui.tasks.task_table_view import make_task_table
 from ogpu_desktop.ui.tasks.task_toolbar import TaskToolbar
+from ogpu_desktop.ui.warm_imports import warm_imports
 
 if TYPE_CHECKING:
     from ogpu_desktop.services.app_services import AppServices
@@ -44,6 +45,12 @@ NO_TASKS_TEXT = (
 NO_MATCH_TEXT = "No task matches the filters."
 CHOOSE_TEXT = "Choose a task in the list to see its details and results."
 EXPORT_FILTERS = {"json": "JSON (*.json)", "csv": "CSV (*.csv)"}
+#: Imported on a worker thread once connected: the detail panel with its result viewers, the
+#: cancel and export actions, and the HTTP transport httpx loads on the first download.
+AHEAD_OF_USE = (
+    "ogpu_desktop.ui.tasks.task_detail_panel", "ogpu_desktop.ui.tasks.task_page_actions",
+    "httpcore", "h11", "anyio._backends._asyncio",
+)
 
 
 class TasksPage(QWidget):
@@ -200,6 +207,8 @@ class TasksPage(QWidget):
             or services.session.chain_id != self.services.session.chain_id
         )
         self.services = services
+        if services is not None and self._detail is None:
+            warm_imports(AHEAD_OF_USE)
         if services is not None or self._bridge is not None:
             self.bridge.attach(services)
         if services is not None or self._pending is not None:
