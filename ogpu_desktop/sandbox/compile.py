@@ -1,6 +1,10 @@
-"""Compile the Sandbox's Vyper contracts (shipped as package data) into ABI and bytecode.
+"""The Sandbox's Vyper contracts (shipped as package data) as ABI and bytecode.
 
-Compiling all seven contracts takes about four seconds, most of the Sandbox's start-up, so the
+A packaged app ships them compiled: ``compiled.json`` beside the sources, written at build time
+by :func:`write_compiled` (``python -m ogpu_desktop.sandbox.compile OUT``) and used only when
+the hash of the sources it records is the hash of the sources shipped with it, so the Sandbox
+of a fresh profile starts without a compiler. Otherwise (a source checkout) the contracts are
+compiled with Vyper: all seven take about four seconds, most of the Sandbox's start-up, so the
 output is also kept on disk in the user's cache folder, keyed by the compiler version, the EVM
 version and the hash of every contract source: a changed source or compiler never reuses it.
 """
@@ -12,6 +16,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import sys
 import tempfile
 import threading
 from dataclasses import asdict, dataclass
@@ -30,6 +35,8 @@ CONTRACT_NAMES: tuple[SandboxContract, ...] = (
     "Nexus", "Controller", "Vault", "Terminal", "Source", "Task", "Response",
 )
 CONTRACTS_DIR = Path(__file__).resolve().parent / "contracts"
+#: The contracts compiled at build time, beside their sources (absent in a source checkout).
+COMPILED_FILE = CONTRACTS_DIR / "compiled.json"
 # Cancun bytecode runs on py-evm (Prague) and on anvil; OGPU's own chain is not involved.
 EVM_VERSION = "cancun"
 
@@ -67,6 +74,14 @@ def compile_all() -> dict[str, CompiledContract]:
 
 @cache
 def _compile(name: SandboxContract) -> CompiledContract:
+    shipped = _shipped().get(name)
+    if shipped is not None:
+        return shipped
+    return _compile_with_vyper(name)
+
+
+def _compile_with_vyper(name: SandboxContract) -> CompiledContract:
+    """The contract from the user's cache, or compiled now (the caller holds ``_lock``)."""
     cache_file = _cache_folder() / f"{name}-{_sources_key()}.json"
     cached = _read_cached(cache_file, name)
     if cached is not None:
@@ -87,11 +102,63 @@ def _cache_folder() -> Path:
 def _sources_key() -> str:
     digest = hashlib.sha256()
     digest.update(importlib.metadata.version("vyper").encode())
+    digest.update(sources_digest().encode())
+    return digest.hexdigest()[:24]
+
+
+@cache
+def sources_digest() -> str:
+    """SHA-256 of the EVM version and of every contract source (name and bytes), in hex."""
+    digest = hashlib.sha256()
     digest.update(EVM_VERSION.encode())
     for source in sorted(CONTRACTS_DIR.glob("*.vy")):
         digest.update(source.name.encode())
         digest.update(source.read_bytes())
-    return digest.hexdigest()[:24]
+    return digest.hexdigest()
+
+
+@cache
+def _shipped() -> dict[str, CompiledContract]:
+    """The contracts of :data:`COMPILED_FILE` if it was compiled from these sources, else none."""
+    try:
+        data = json.loads(COMPILED_FILE.read_text(encoding="utf-8"))
+        if data["sources_sha256"] != sources_digest():
+            return {}
+        found = {
+            name: CompiledContract(
+                name=name,
+                abi=list(entry["abi"]),
+                bytecode=str(entry["bytecode"]),
+                blueprint_bytecode=str(entry["blueprint_bytecode"]),
+            )
+            for name, entry in data["contracts"].items()
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}  # none shipped, or damaged: compile
+    if set(found) != set(CONTRACT_NAMES) or not all(
+        c.bytecode.startswith("0x") for c in found.values()
+    ):
+        return {}
+    return found
+
+
+def write_compiled(path: Path) -> None:
+    """Compile every contract with Vyper and write them, with the sources' hash, to ``path``."""
+    with _lock:  # never from a shipped file: that file is what is being made
+        contracts = {name: _compile_with_vyper(name) for name in CONTRACT_NAMES}
+    document = {
+        "sources_sha256": sources_digest(),
+        "vyper": importlib.metadata.version("vyper"),
+        "evm_version": EVM_VERSION,
+        "contracts": {
+            name: {
+                "abi": c.abi, "bytecode": c.bytecode, "blueprint_bytecode": c.blueprint_bytecode,
+            }
+            for name, c in contracts.items()
+        },
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document), encoding="utf-8")
 
 
 def _read_cached(path: Path, name: str) -> CompiledContract | None:
@@ -121,6 +188,13 @@ def _write_cached(path: Path, compiled: CompiledContract) -> None:
 
 
 def _compile_now(name: SandboxContract) -> CompiledContract:
+    try:
+        import vyper  # noqa: F401, PLC0415
+    except ImportError as exc:
+        raise RuntimeError(
+            f"The Sandbox's contracts are not shipped compiled for these sources ({COMPILED_FILE}"
+            " is missing or stale) and the Vyper compiler is not installed."
+        ) from exc
     from vyper.compiler import compile_from_file_input  # noqa: PLC0415  (slow import, used rarely)
     from vyper.compiler.input_bundle import FilesystemInputBundle  # noqa: PLC0415
     from vyper.compiler.settings import Settings  # noqa: PLC0415
@@ -139,3 +213,17 @@ def _compile_now(name: SandboxContract) -> CompiledContract:
         bytecode=str(out["bytecode"]),
         blueprint_bytecode=str(out["blueprint_bytecode"]),
     )
+
+
+def main(argv: list[str]) -> int:
+    """``python -m ogpu_desktop.sandbox.compile OUT``: write the compiled contracts to OUT."""
+    if len(argv) != 1:
+        print("usage: python -m ogpu_desktop.sandbox.compile OUT.json", file=sys.stderr)
+        return 2
+    write_compiled(Path(argv[0]))
+    print(f"{argv[0]}: {len(CONTRACT_NAMES)} contracts, sources {sources_digest()[:12]}…")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
