@@ -17,14 +17,19 @@ LINUX = PACKAGING / "linux"
 APP_ID = "network.opengpu.OgpuDesktop"
 
 
-def load_make_icons() -> ModuleType:
-    """Import packaging/make_icons.py by path (``packaging`` is also a PyPI package's name)."""
-    spec = importlib.util.spec_from_file_location("make_icons", PACKAGING / "make_icons.py")
+def load_packaging_module(name: str) -> ModuleType:
+    """Import packaging/NAME.py by path (``packaging`` is also a PyPI package's name)."""
+    spec = importlib.util.spec_from_file_location(name, PACKAGING / f"{name}.py")
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def load_make_icons() -> ModuleType:
+    """Import packaging/make_icons.py by path."""
+    return load_packaging_module("make_icons")
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import glob
 import importlib.util
+import json
 import plistlib
 import re
 from pathlib import Path
@@ -17,8 +18,11 @@ from typing import Any
 import pytest
 
 from ogpu_desktop import __version__
-from ogpu_desktop.sandbox.compile import CONTRACTS_DIR
-from tests.packaging.conftest import APP_ID, PACKAGING
+from ogpu_desktop.sandbox.compile import CONTRACT_NAMES as SANDBOX_CONTRACTS
+from ogpu_desktop.sandbox.compile import CONTRACTS_DIR, sources_digest
+from tests.packaging.conftest import APP_ID, PACKAGING, load_packaging_module
+
+bundle_filters = load_packaging_module("bundle_filters")
 
 SPEC = PACKAGING / "ogpu-desktop.spec"
 
@@ -85,10 +89,22 @@ def test_official_abis_keep_their_path_under_ogpu_for_find_spec(
     assert not any(source.endswith(".py") for source, dest in datas if dest.startswith("ogpu/"))
 
 
+def test_the_sandbox_contracts_ship_compiled_from_the_bundled_sources(
+    datas: list[tuple[str, str]], spec_namespace: dict[str, Any]
+) -> None:
+    assert _bundled(datas, "ogpu_desktop/sandbox/contracts/compiled.json")
+    compiled = Path(spec_namespace["COMPILED_CONTRACTS"])
+    document = json.loads(compiled.read_text())
+    assert document["sources_sha256"] == sources_digest()
+    assert set(document["contracts"]) == set(SANDBOX_CONTRACTS)
+    # No compiler in the bundle: nothing of Vyper is collected.
+    excluded = set(spec_namespace["a"].kwargs["excludes"])
+    assert {"vyper", "lark"} <= excluded
+    assert not any(dest.startswith(("vyper", "lark")) for _source, dest in datas)
+
+
 def test_libraries_data_files_read_at_run_time_are_bundled(datas: list[tuple[str, str]]) -> None:
     for needed in (
-        "vyper/ast/grammar.lark",  # the Vyper parser
-        "vyper/builtins/interfaces/IERC20.vyi",  # built-in interfaces Vyper resolves
         "eth/_utils/kzg_trusted_setup.txt",  # py-evm's point-evaluation precompile
         "eth_account/hdaccount/wordlist/english.txt",
         "ogpu_desktop/resources/ogpu-desktop.svg",
@@ -100,7 +116,7 @@ def test_package_metadata_read_through_importlib_metadata_is_bundled(
     datas: list[tuple[str, str]],
 ) -> None:
     folders = {dest.split("/", 1)[0] for _source, dest in datas}
-    for distribution in ("web3", "eth_tester", "py_evm", "vyper", "eth_account", "eth_utils"):
+    for distribution in ("web3", "eth_tester", "py_evm", "eth_account", "eth_utils"):
         assert any(
             re.fullmatch(rf"{distribution}-[^/]+\.dist-info", folder, re.IGNORECASE)
             for folder in folders
@@ -116,8 +132,8 @@ def test_modules_imported_by_name_at_run_time_are_hidden_imports(
         "ogpu_desktop.sandbox.cli",
         "ogpu_desktop.ui.launch",
         "eth_tester.backends.pyevm.main",
-        "vyper.compiler",
     } <= hidden
+    assert not any(name.startswith("vyper") for name in hidden)
     assert analysis.args[0] == [str(PACKAGING.parent / "ogpu_desktop" / "__main__.py")]
     excluded = set(analysis.kwargs["excludes"])
     assert not excluded & {"PySide6.QtSvg", "PySide6.QtWidgets", "PySide6.QtGui", "sqlite3"}
@@ -131,8 +147,8 @@ def test_one_folder_bundle_named_after_the_command(spec_namespace: dict[str, Any
     assert spec_namespace["VERSION"] == __version__
 
 
-def test_only_unused_qt_plugins_are_dropped(spec_namespace: dict[str, Any]) -> None:
-    dropped = spec_namespace["_is_dropped_plugin"]
+def test_only_unused_qt_plugins_are_dropped() -> None:
+    dropped = bundle_filters.is_dropped_plugin
     plugins = "PySide6/Qt/plugins/"
     for kept in (
         "platforms/libqxcb.so", "platforms/libqwayland.so", "platforms/libqoffscreen.so",
@@ -140,11 +156,24 @@ def test_only_unused_qt_plugins_are_dropped(spec_namespace: dict[str, Any]) -> N
         "platformthemes/libqxdgdesktopportal.so", "xcbglintegrations/libqxcb-glx-integration.so",
     ):
         assert not dropped(plugins + kept), kept
-    for gone in ("platformthemes/libqgtk3.so", "platforms/libqeglfs.so", "generic/libqevdev.so"):
+    for gone in (
+        "platformthemes/libqgtk3.so", "platforms/libqeglfs.so", "generic/libqevdev.so",
+        "tls/libqopensslbackend.so", "wayland-shell-integration/libivi-shell.so",
+        "imageformats/libqicns.so",
+    ):
         assert dropped(plugins + gone), gone
-    keep_translation = spec_namespace["_keep_translation"]
-    assert keep_translation("PySide6/Qt/translations/qtbase_de.qm")
-    assert not keep_translation("PySide6/Qt/translations/qtwebengine_de.qm")
+    # The app loads no translation.
+    assert not bundle_filters.keep_translation("PySide6/Qt/translations/qtbase_de.qm")
+    assert bundle_filters.keep_translation("PySide6/Qt/lib/libQt6Core.so.6")
+
+
+def test_the_app_and_the_bare_benchmark_window_share_the_filters(
+    spec_namespace: dict[str, Any],
+) -> None:
+    excluded = set(spec_namespace["a"].kwargs["excludes"])
+    assert set(bundle_filters.EXCLUDES) <= excluded
+    assert {"PySide6.QtNetwork", "PySide6.QtDBus"} <= excluded
+    assert spec_namespace["coll"].kwargs["strip"] is bundle_filters.STRIP
 
 
 def test_windows_version_resource_matches_the_app_version() -> None:
