@@ -1,12 +1,16 @@
-"""Size of the frozen bundle and its time to first paint, beside a source run in the same session.
+"""Size of the frozen bundle, and its first paint against a bare PySide6 window frozen the same way.
 
-Builds ``dist/ogpu-desktop`` with ``packaging/build.sh --bundle-only`` when it is missing. The
-first paint is measured the way ``bench_first_paint.py`` does it: the app is started with
-``OGPU_DESKTOP_EXIT_AFTER_FIRST_PAINT=1`` on the offscreen platform, prints one JSON line once
-its window has painted, and quits; the time to that line is taken, several times, and the median
-is reported. Run: ``python tests/bench/bench_bundle.py [--runs N]``. Prints one JSON object per
-line: ``bundle_mb``, ``tarball_mb`` (when the tarball of this build exists) and
-``frozen_first_paint_ms``.
+Builds ``dist/ogpu-desktop`` with ``packaging/build.sh --bundle-only`` when it is missing (or the
+bundle given with ``--bundle``). The bare window (``bare_window.py``) is frozen with the same
+PyInstaller options and filters as the app (``packaging/bundle_filters.py``: excludes, dropped
+Qt plugins, translations, trimmed ICU data, stripped binaries) into ``build/bench-bare-window``,
+once (``--rebuild-bare`` freezes it again). Both are started alternately on the offscreen
+platform, each printing one JSON line at its first paint; the time to that line is taken,
+several times, and the median reported, with each process's processor time up to its paint.
+Run: ``python tests/bench/bench_bundle.py [--runs N] [--bundle DIR] [--rebuild-bare]``.
+Prints one JSON object per line: ``bundle_mb``, ``tarball_mb`` (when the tarball of this build
+exists), ``frozen_first_paint_ms``, ``frozen_baseline_first_paint_ms`` and
+``frozen_first_paint_ratio``.
 """
 
 from __future__ import annotations
@@ -22,11 +26,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.bench._common import ROOT, first_paint_env, time_to_first_paint
+from tests.bench._common import ROOT, first_paint_env, first_paint_run
 
-BUNDLE = ROOT / "dist" / "ogpu-desktop"
-EXE = BUNDLE / "ogpu-desktop"
 MIB = 1024 * 1024
+BARE_FOLDER = ROOT / "build" / "bench-bare-window"
+BARE_SPEC = """
+import sys
+from pathlib import Path
+sys.path.insert(0, {packaging!r})
+from bundle_filters import EXCLUDES, STRIP, filter_bundle
+a = Analysis([{script!r}], excludes=list(EXCLUDES), noarchive=False)
+a.binaries, a.datas = filter_bundle(a.binaries, a.datas, Path({work!r}))
+pyz = PYZ(a.pure)
+exe = EXE(pyz, a.scripts, [], exclude_binaries=True, name="bare-window", debug=False,
+          strip=STRIP, upx=False, console=True)
+coll = COLLECT(exe, a.binaries, a.datas, strip=STRIP, upx=False, name="bare-window")
+"""
 
 
 def folder_size(folder: Path) -> int:
@@ -38,53 +53,89 @@ def folder_size(folder: Path) -> int:
     return total
 
 
+def bare_window(rebuild: bool) -> Path:
+    """The bare window frozen as the app is; built when missing or asked to."""
+    exe = BARE_FOLDER / "dist" / "bare-window" / "bare-window"
+    if exe.exists() and not rebuild:
+        return exe
+    BARE_FOLDER.mkdir(parents=True, exist_ok=True)
+    spec = BARE_FOLDER / "bare-window.spec"
+    spec.write_text(BARE_SPEC.format(
+        packaging=str(ROOT / "packaging"), script=str(Path(__file__).with_name("bare_window.py")),
+        work=str(BARE_FOLDER / "icu"),
+    ))
+    subprocess.run(
+        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
+         "--distpath", str(BARE_FOLDER / "dist"), "--workpath", str(BARE_FOLDER / "work"),
+         str(spec)],
+        check=True,
+    )
+    return exe
+
+
 def main() -> int:
-    """Build the bundle if needed, then print the size and first-paint metrics."""
+    """Build what is missing, then print the size and first-paint metrics."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--bundle", type=Path, default=ROOT / "dist" / "ogpu-desktop",
+                        help="the app's one-folder bundle to measure")
+    parser.add_argument("--rebuild-bare", action="store_true")
     args = parser.parse_args()
-    if not EXE.exists():
+    bundle: Path = args.bundle
+    exe = bundle / "ogpu-desktop"
+    if not exe.exists():
         subprocess.run(
             ["bash", str(ROOT / "packaging" / "build.sh"), "--bundle-only"],
             check=True, env=dict(os.environ, PYTHON=sys.executable),
         )
     version = subprocess.run(
-        [str(EXE), "--version"], capture_output=True, text=True, check=True
+        [str(exe), "--version"], capture_output=True, text=True, check=True
     ).stdout.split()[-1]
 
     print(json.dumps({
-        "metric": "bundle_mb", "value": round(folder_size(BUNDLE) / MIB, 1), "unit": "MiB",
-        "path": "dist/ogpu-desktop", "version": version,
+        "metric": "bundle_mb", "value": round(folder_size(bundle) / MIB, 1), "unit": "MiB",
+        "path": str(bundle), "version": version,
     }))
-    tarball = ROOT / "dist" / f"ogpu-desktop-{version}-linux-{os.uname().machine}.tar.gz"
+    tarball = bundle.parent / f"ogpu-desktop-{version}-linux-{os.uname().machine}.tar.gz"
     # A tarball older than the bundle belongs to an earlier build: not reported.
-    if tarball.exists() and tarball.stat().st_mtime >= EXE.stat().st_mtime:
+    if tarball.exists() and tarball.stat().st_mtime >= exe.stat().st_mtime:
         print(json.dumps({
             "metric": "tarball_mb", "value": round(tarball.stat().st_size / MIB, 1),
-            "unit": "MiB", "path": f"dist/{tarball.name}",
+            "unit": "MiB", "path": str(tarball),
         }))
 
+    bare = bare_window(args.rebuild_bare)
     env = first_paint_env()
-    frozen_times: list[float] = []
-    source_times: list[float] = []
+    app_ms: list[float] = []
+    bare_ms: list[float] = []
+    app_cpu: list[float] = []
+    bare_cpu: list[float] = []
     with tempfile.TemporaryDirectory() as profile:
-        frozen = [str(EXE), "--data-dir", profile]
-        source = [sys.executable, "-m", "ogpu_desktop", "--data-dir", profile]
+        frozen = [str(exe), "--data-dir", profile]
         # One unmeasured start of each warms the file cache, then runs alternate.
-        time_to_first_paint(frozen, env)
-        time_to_first_paint(source, env)
+        first_paint_run([str(bare)], env)
+        first_paint_run(frozen, env)
         for _ in range(args.runs):
-            frozen_times.append(time_to_first_paint(frozen, env))
-            source_times.append(time_to_first_paint(source, env))
-    print(json.dumps({
-        "metric": "frozen_first_paint_ms",
-        "value": round(statistics.median(frozen_times), 1),
-        "unit": "ms",
-        "runs": args.runs,
-        "statistic": "median",
-        "platform": env["QT_QPA_PLATFORM"],
-        "source_run_median_ms": round(statistics.median(source_times), 1),
-    }))
+            wall, line = first_paint_run([str(bare)], env)
+            bare_ms.append(wall)
+            bare_cpu.append(float(line["cpu_ms"]))
+            wall, line = first_paint_run(frozen, env)
+            app_ms.append(wall)
+            app_cpu.append(float(line["cpu_ms"]))
+    context = {"runs": args.runs, "statistic": "median", "platform": env["QT_QPA_PLATFORM"]}
+    app, base = statistics.median(app_ms), statistics.median(bare_ms)
+    cpu = {
+        "cpu_ms": round(statistics.median(app_cpu), 1),
+        "baseline_cpu_ms": round(statistics.median(bare_cpu), 1),
+        "cpu_ratio": round(statistics.median(app_cpu) / statistics.median(bare_cpu), 2),
+        "baseline_bundle_mb": round(folder_size(bare.parent) / MIB, 1),
+    }
+    for metric, value, unit, extra in (
+        ("frozen_first_paint_ms", round(app, 1), "ms", {}),
+        ("frozen_baseline_first_paint_ms", round(base, 1), "ms", {}),
+        ("frozen_first_paint_ratio", round(app / base, 2), "ratio", cpu),
+    ):
+        print(json.dumps({"metric": metric, "value": value, "unit": unit, **context, **extra}))
     return 0
 
 

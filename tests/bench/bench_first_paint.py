@@ -22,29 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.bench._common import ROOT, first_paint_env, first_paint_run
 
-# A bare window that reports its first paint the same way the app does.
-BARE_WINDOW = """
-import json, sys, time
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
-
-class Watch(QObject):
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, lambda: (print(json.dumps({
-                "event": "first_paint", "cpu_ms": round(time.process_time() * 1000, 1)
-            }), flush=True), app.quit()))
-        return False
-
-app = QApplication(sys.argv[:1])
-window = QWidget()
-window.resize(1080, 720)
-watch = Watch()
-window.installEventFilter(watch)
-window.show()
-app.exec()
-"""
+BARE_WINDOW = Path(__file__).with_name("bare_window.py")
 
 
 def main() -> int:
@@ -64,7 +42,7 @@ def main() -> int:
     bare_cpu: list[float] = []
     with tempfile.TemporaryDirectory() as profile:
         app_command = [sys.executable, "-m", "ogpu_desktop", "--data-dir", str(Path(profile))]
-        bare_command = [sys.executable, "-c", BARE_WINDOW]
+        bare_command = [sys.executable, str(BARE_WINDOW)]
         # One unmeasured start of each warms the file cache, then runs alternate.
         first_paint_run(bare_command, env, cwd=ROOT)
         first_paint_run(app_command, env, cwd=ROOT)
