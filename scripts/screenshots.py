@@ -181,7 +181,7 @@ async def publish_batch(driver: AppDriver, info: dict[str, Any]) -> list[str]:
 
 async def flow(info: dict[str, Any], profile: Path, pictures: dict[str, Path], out: Path) -> None:
     """Drive the window through every state worth a picture."""
-    driver = AppDriver.open(LaunchOptions(data_dir=profile, sandbox_url=info["rpc_url"]))
+    driver = await AppDriver.open(LaunchOptions(data_dir=profile, sandbox_url=info["rpc_url"]))
     try:
         await driver.connected()
         await account(driver)

@@ -7,6 +7,7 @@ import logging
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
@@ -22,10 +23,16 @@ from ogpu_desktop.ui.first_paint import (
 )
 from ogpu_desktop.ui.launch_options import LaunchOptions
 from ogpu_desktop.ui.main_window import MainWindow
-from ogpu_desktop.ui.qt_thread_gc import QtThreadGarbageCollector
+from ogpu_desktop.ui.qt_thread_gc import QtThreadGarbageCollector, freeze_startup_objects
+
+if TYPE_CHECKING:
+    import asyncio
 
 _log = logging.getLogger(__name__)
 APP_ICON = Path(__file__).resolve().parent.parent / "resources" / "ogpu-desktop.svg"
+#: The app's wiring: importing it loads web3, eth-account and the services (seconds).
+CONTROLLER_MODULE = "ogpu_desktop.ui.controller.app_controller"
+_starting: set[asyncio.Task[None]] = set()  # held until done: the loop keeps weak references
 
 
 def create_application() -> QApplication:
@@ -86,17 +93,51 @@ def start_logging(paths: AppPaths) -> None:
     _log.info("Starting %s %s (log: %s)", APP_NAME, __version__, log_file)
 
 
-def after_first_paint(window: MainWindow) -> None:
-    """Start what may be slow once the user sees the window (services connect here)."""
+def after_first_paint(window: MainWindow) -> asyncio.Task[None]:
+    """Start what may be slow once the user sees the window (services connect here).
+
+    Builds the page shown, then imports the app's wiring on a worker thread, so the window
+    keeps answering during the seconds web3 and the services take to import, and starts it
+    once they are in. Call while the asyncio loop runs.
+
+    Returns:
+        The task starting the wiring; done once the window's ``AppController`` exists.
+    """
+    import asyncio  # noqa: PLC0415 - loaded after the first paint
+
     from ogpu_desktop.ui.asyncutils import set_default_error_sink  # noqa: PLC0415
 
     start_logging(window.paths)
     set_default_error_sink(window)
     window.after_first_paint()
     _log.info("Window painted; the page shown is built")
-    # Imported here: the wiring loads web3 and the services, which cost seconds.
-    from ogpu_desktop.ui.controller.app_controller import AppController  # noqa: PLC0415
+    task = asyncio.ensure_future(_start_wiring(window))
+    _starting.add(task)
+    task.add_done_callback(_starting.discard)
+    return task
 
+
+async def _start_wiring(window: MainWindow) -> None:
+    import asyncio  # noqa: PLC0415
+    import contextlib  # noqa: PLC0415
+
+    import shiboken6  # noqa: PLC0415
+
+    from ogpu_desktop.ui.warm_imports import warm_imports  # noqa: PLC0415
+
+    # An import error there comes back from the import below, which reports it.
+    with contextlib.suppress(Exception):
+        await asyncio.wrap_future(warm_imports([CONTROLLER_MODULE]))
+    if not shiboken6.isValid(window) or not window.isVisible():
+        return  # closed meanwhile
+    try:
+        from ogpu_desktop.ui.controller.app_controller import AppController  # noqa: PLC0415
+    except Exception as exc:
+        _log.exception("The app's wiring could not be loaded")
+        window.show_error(f"The app could not start its network part: {exc}")
+        return
+    # The start-up imports are done: later full collections need not walk what they made.
+    _log.info("%d start-up objects kept out of garbage collection", freeze_startup_objects())
     AppController(window).start()
 
 

@@ -30,10 +30,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import qasync
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
 
+from ogpu_desktop.ui.launch import create_application
 from ogpu_desktop.ui.models.task_row import TaskState
 from ogpu_desktop.ui.models.task_table_model import TaskTableModel
+from ogpu_desktop.ui.qt_thread_gc import freeze_startup_objects
 from ogpu_desktop.ui.tasks.tasks_page import TasksPage
 from tests.bench.stall_trace import Stall, StallTracer
 from tests.gui.task_helpers import form_for, open_env, wait_for
@@ -102,6 +103,7 @@ def _done(page: TasksPage, address: str) -> bool:
 async def flow(info: dict[str, object], folder: Path, *, trace: bool) -> dict[str, object]:
     """Run the measured flow; return the figures."""
     env = await open_env(info, folder)  # type: ignore[arg-type]
+    freeze_startup_objects()  # as the app does once its start-up imports are done
     forms = {kind: form_for(kind) for kind in TYPES}  # the pictures are encoded here, unmeasured
     page = TasksPage(TaskTableModel())
     page.set_notifications_source(lambda: True)
@@ -158,7 +160,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--no-trace", action="store_true", help="do not sample the Qt thread")
     args = parser.parse_args()
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    # The app's own QApplication: garbage collected on the Qt thread, by its timer.
+    app = create_application()
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with (

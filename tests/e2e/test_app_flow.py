@@ -375,7 +375,7 @@ def test_a_user_publishes_every_task_type_and_reads_every_result(
     options = LaunchOptions(data_dir=tmp_path / "profile", sandbox_url=sandbox_info["rpc_url"])
 
     async def main() -> None:
-        driver = AppDriver.open(options)
+        driver = await AppDriver.open(options)
         try:
             await asyncio.wait_for(flow(driver, sandbox_info, pictures), FLOW_LIMIT_S)
         finally:

@@ -97,3 +97,60 @@ def test_a_saved_dark_theme_colours_the_window_before_it_paints(
         assert window_colour.lightness() < 80
     finally:
         apply_theme(Theme.SYSTEM)
+
+
+def test_the_wiring_loads_on_a_worker_thread_while_the_window_keeps_answering(
+    tmp_path: Path,
+) -> None:
+    code = '''
+import asyncio, importlib.abc, sys, threading
+
+seen = {}
+
+class Watch(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name in ("web3", "ogpu_desktop.ui.controller.app_controller"):
+            seen.setdefault(name, threading.current_thread().name)
+        return None
+
+sys.meta_path.insert(0, Watch())
+from PySide6.QtCore import QTimer
+from ogpu_desktop.ui.launch import after_first_paint, build_window, create_application
+from ogpu_desktop.ui.launch_options import LaunchOptions
+
+app = create_application()
+window = build_window(LaunchOptions(data_dir=__import__("pathlib").Path(sys.argv[1]),
+                                    network="sandbox", sandbox_url="http://127.0.0.1:9"))
+window.show()
+import qasync
+loop = qasync.QEventLoop(app)
+asyncio.set_event_loop(loop)
+ticks = []
+timer = QTimer()
+timer.timeout.connect(lambda: ticks.append(1))
+
+async def main():
+    timer.start(5)
+    task = after_first_paint(window)
+    assert "web3" not in sys.modules or seen.get("web3") != "MainThread"
+    await task
+    timer.stop()
+    from ogpu_desktop.ui.controller.app_controller import AppController
+    print(seen.get("web3"), seen.get("ogpu_desktop.ui.controller.app_controller"),
+          window.findChild(AppController) is not None, len(ticks) > 0, flush=True)
+    window.hide()
+
+with loop:
+    loop.run_until_complete(main())
+'''
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "profile")],
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+        capture_output=True, text=True, timeout=180, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    web3_thread, wiring_thread, has_controller, ticked = done.stdout.split()
+    # Both imported on the worker thread; the window's loop ran timers meanwhile.
+    assert web3_thread == wiring_thread == "warm-imports"
+    assert has_controller == "True"
+    assert ticked == "True"

@@ -2,12 +2,13 @@
 
 import gc
 import threading
+import weakref
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from ogpu_desktop.ui.qt_thread_gc import QtThreadGarbageCollector
+from ogpu_desktop.ui.qt_thread_gc import QtThreadGarbageCollector, freeze_startup_objects
 
 
 class _Cycle:
@@ -49,3 +50,20 @@ def test_collection_runs_on_the_qt_thread_and_only_there(qtbot: QtBot) -> None:
         qtbot.waitUntil(gc.isenabled, timeout=2000)  # the collector gave collection back
         if not was_enabled:
             gc.disable()
+
+
+def test_frozen_start_up_objects_are_left_out_and_later_garbage_still_collected() -> None:
+    before = _Cycle()
+    try:
+        frozen = freeze_startup_objects()
+        assert frozen >= 1
+        assert not any(obj is before for obj in gc.get_objects())  # out of the collector's sight
+        later = _Cycle()
+        assert any(obj is later for obj in gc.get_objects())
+        gone = weakref.ref(later)
+        del later
+        gc.collect()
+        assert gone() is None  # cyclic garbage made after the freeze is still collected
+    finally:
+        gc.unfreeze()
+    assert gc.get_freeze_count() == 0

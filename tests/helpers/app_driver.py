@@ -7,7 +7,7 @@ a qasync loop: waits poll with ``asyncio.sleep`` so Qt keeps running meanwhile.
 
 Usage::
 
-    driver = AppDriver.open(LaunchOptions(data_dir=folder, sandbox_url=info["rpc_url"]))
+    driver = await AppDriver.open(LaunchOptions(data_dir=folder, sandbox_url=info["rpc_url"]))
     run_on_qt_loop(flow(driver))   # flow awaits driver.connected(), driver.publish(...), …
 """
 
@@ -167,10 +167,11 @@ class AppDriver:
         self._quit_on_last_window = quit_on_last_window
 
     @classmethod
-    def open(cls, options: LaunchOptions) -> AppDriver:
+    async def open(cls, options: LaunchOptions) -> AppDriver:
         """Build and show the window as ``ogpu-desktop`` does, then start its controller.
 
-        Call while the qasync loop runs: the controller's start-up is a task on it.
+        Call while the qasync loop runs: the wiring loads on a worker thread, and the
+        controller's start-up is a task on the loop.
         """
         app = create_application()
         # The window is closed (and the loop kept) by :meth:`close`, not by Qt's last-window rule.
@@ -181,7 +182,7 @@ class AppDriver:
         window = build_window(options)
         window.resize(*WINDOW_SIZE)
         window.show()
-        after_first_paint(window)
+        await after_first_paint(window)
         added = [h for h in app_logger.handlers if h not in before]
         controller = window.findChild(AppController)
         assert controller is not None, "the start-up made no AppController"
@@ -231,6 +232,7 @@ class AppDriver:
             if shiboken6.isValid(window):
                 window.hide()
                 shiboken6.delete(window)
+            gc.unfreeze()  # the start-up froze the test process's objects: collect them again
             gc.collect()
             create_application().setQuitOnLastWindowClosed(self._quit_on_last_window)
 
