@@ -98,14 +98,18 @@ class MainWindow(QMainWindow):
             self.after_first_paint()
 
     def _add_pages(self) -> None:
-        for loading_name, title, factory in (
-            ("composePageLoading", "Compose", self._build_compose_page),
-            ("tasksPageLoading", "Tasks", self._build_tasks_page),
-            ("walletPageLoading", "Wallet", self._build_wallet_page),
-            ("settingsPageLoading", "Settings", self._build_settings_page),
+        for loading_name, title, factory, module in (
+            ("composePageLoading", "Compose", self._build_compose_page,
+             "ogpu_desktop.ui.pages.compose_page"),
+            ("tasksPageLoading", "Tasks", self._build_tasks_page,
+             "ogpu_desktop.ui.tasks.tasks_page"),
+            ("walletPageLoading", "Wallet", self._build_wallet_page,
+             "ogpu_desktop.ui.wallet.wallet_page"),
+            ("settingsPageLoading", "Settings", self._build_settings_page,
+             "ogpu_desktop.ui.settings.settings_page"),
         ):
             self.navigation.addItem(title)
-            self.pages.add_page(loading_name, title, factory)
+            self.pages.add_page(loading_name, title, factory, module)
 
     def _add_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")

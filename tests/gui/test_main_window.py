@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import importlib
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from ogpu_desktop import __version__
@@ -13,6 +20,7 @@ from ogpu_desktop.ui.app_settings import AppSettings
 from ogpu_desktop.ui.connection_status_bar import ConnectionState
 from ogpu_desktop.ui.launch_options import LaunchOptions
 from ogpu_desktop.ui.main_window import MainWindow
+from ogpu_desktop.ui.pages.lazy_page_stack import LazyPageStack
 from ogpu_desktop.ui.settings.settings_page import SettingsPage
 from ogpu_desktop.ui.wallet.wallet_page import WalletPage
 
@@ -131,3 +139,60 @@ def test_reading_a_page_builds_it_without_showing_it(
     assert window.pages.widget(2) is page
     assert window.pages.currentIndex() == 0
     assert not window.has_page(0)  # the page shown waits for the first paint
+
+
+SLOW_PAGE = """
+import threading
+from PySide6.QtWidgets import QLabel
+
+loaded_on = threading.current_thread().name
+
+
+def make():
+    label = QLabel("ready")
+    label.setObjectName("slowPage")
+    return label
+"""
+
+
+async def _until(condition: Callable[[], object], limit_s: float = 30.0) -> None:
+    for _ in range(int(limit_s / 0.02)):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("condition not met")
+
+
+@pytest.mark.asyncio
+async def test_a_page_shown_before_its_module_is_loaded_is_built_once_it_is(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("slow_page", "slow_page_two"):
+        (tmp_path / f"{name}.py").write_text(SLOW_PAGE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    stack = LazyPageStack()
+    qtbot.addWidget(stack)
+    try:
+        stack.add_page("firstLoading", "First", lambda: QLabel("first"))
+        stack.add_page("slowLoading", "Slow",
+                       lambda: importlib.import_module("slow_page").make(), "slow_page")
+        stack.add_page("otherLoading", "Other",
+                       lambda: importlib.import_module("slow_page_two").make(), "slow_page_two")
+        stack.show()
+        stack.open()
+        assert stack.built(0) is not None  # no module to wait for: built at once
+        stack.setCurrentIndex(1)
+        # The placeholder stays while the module loads on the worker thread.
+        assert stack.is_loading(1)
+        assert stack.currentWidget().objectName() == "slowLoading"
+        await _until(lambda: stack.built(1) is not None)
+        assert stack.currentWidget().objectName() == "slowPage"
+        assert sys.modules["slow_page"].loaded_on == "warm-imports"
+        # open() loaded the other page's module ahead: shown now, it is built at once.
+        await _until(lambda: "slow_page_two" in sys.modules)
+        stack.setCurrentIndex(2)
+        assert stack.currentWidget().objectName() == "slowPage"
+        assert stack.built(2) is stack.currentWidget()
+    finally:
+        sys.modules.pop("slow_page", None)
+        sys.modules.pop("slow_page_two", None)

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    import asyncio
+
+_log = logging.getLogger(__name__)
 
 
 class LoadingPage(QWidget):
@@ -25,10 +33,10 @@ class LoadingPage(QWidget):
     def __init__(self, object_name: str, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(object_name)
-        label = QLabel(f"{title}: loading…", self)
-        label.setObjectName(f"{object_name}Description")
+        self.label = QLabel(f"{title}: loading…", self)
+        self.label.setObjectName(f"{object_name}Description")
         layout = QVBoxLayout(self)
-        layout.addWidget(label)
+        layout.addWidget(self.label)
         layout.addStretch(1)
 
 
@@ -39,6 +47,13 @@ class LazyPageStack(QStackedWidget):
     the window paints is what made the window appear late. A page is built when it becomes the
     current one (once :meth:`open` was called, so nothing is built before the first paint) or
     when :meth:`page` asks for it. It then takes its placeholder's place at the same row.
+
+    A page given its module is shown the event loop's way: when it becomes current and the
+    module is not loaded yet, the module is imported on a worker thread (the page with its forms
+    can take a few hundred milliseconds) while the placeholder stays and the window answers;
+    the page is built once the import is done, if it is still the one shown. Without a
+    running asyncio loop, or with the module loaded, it is built at once. :meth:`open` also
+    imports the other pages' modules on that thread, so they are at hand when first shown.
 
     Args:
         parent: Parent widget.
@@ -52,17 +67,32 @@ class LazyPageStack(QStackedWidget):
         self._factories: list[Callable[[], QWidget]] = []
         self._built: list[QWidget | None] = []
         self._placeholders: list[LoadingPage | None] = []
+        self._modules: list[str | None] = []
+        self._loading: dict[int, asyncio.Task[None]] = {}
         self._open = False
         self._replacing = False
         self.currentChanged.connect(self._current_changed)
 
-    def add_page(self, loading_name: str, title: str, factory: Callable[[], QWidget]) -> int:
+    def add_page(
+        self,
+        loading_name: str,
+        title: str,
+        factory: Callable[[], QWidget],
+        module: str | None = None,
+    ) -> int:
         """Add a page built later by ``factory``; until then a placeholder named ``loading_name``.
+
+        Args:
+            loading_name: The placeholder's object name.
+            title: The page's title, shown by the placeholder.
+            factory: Builds the page.
+            module: The module ``factory`` imports (loaded ahead on a worker thread).
 
         Returns:
             The page's row.
         """
         placeholder = LoadingPage(loading_name, title, self)
+        self._modules.append(module)
         self._factories.append(factory)
         self._built.append(None)
         self._placeholders.append(placeholder)
@@ -72,7 +102,13 @@ class LazyPageStack(QStackedWidget):
         """Build pages from now on when they are shown, starting with the one shown now."""
         self._open = True
         if self.currentIndex() >= 0:
-            self.page(self.currentIndex())
+            self._show(self.currentIndex())
+        shown = self._modules[self.currentIndex()] if self.currentIndex() >= 0 else None
+        rest = [m for m in self._modules if m not in (None, shown) and m not in sys.modules]
+        if rest and _running_loop():
+            from ogpu_desktop.ui.warm_imports import warm_imports  # noqa: PLC0415
+
+            warm_imports(rest)
 
     def is_open(self) -> bool:
         """Whether pages are built when shown (:meth:`open` was called)."""
@@ -106,6 +142,57 @@ class LazyPageStack(QStackedWidget):
         self.page_built.emit(row)
         return page
 
+    def is_loading(self, row: int) -> bool:
+        """Whether the page at ``row`` waits for its module, to be built once it is loaded."""
+        return row in self._loading
+
     def _current_changed(self, row: int) -> None:
         if self._open and not self._replacing and row >= 0:
+            self._show(row)
+
+    def _show(self, row: int) -> None:
+        if self._built[row] is not None or row in self._loading:
+            return
+        module = self._modules[row]
+        if module is None or module in sys.modules or not _running_loop():
             self.page(row)
+            return
+        import asyncio  # noqa: PLC0415 - running already (see _running_loop)
+
+        task = asyncio.ensure_future(self._build_when_loaded(row, module))
+        self._loading[row] = task
+
+    async def _build_when_loaded(self, row: int, module: str) -> None:
+        import asyncio  # noqa: PLC0415
+        import contextlib  # noqa: PLC0415
+
+        from ogpu_desktop.ui.warm_imports import warm_imports  # noqa: PLC0415
+
+        try:
+            # An import error comes back from the factory below, which reports it.
+            with contextlib.suppress(Exception):
+                await asyncio.wrap_future(warm_imports([module]))
+        finally:
+            self._loading.pop(row, None)
+        if self._built[row] is not None or self.currentIndex() != row:
+            return  # built meanwhile, or no longer shown: built on its next show
+        try:
+            self.page(row)
+        except Exception as exc:
+            _log.exception("building page %d failed", row)
+            placeholder = self._placeholders[row]
+            if placeholder is not None:
+                placeholder.label.setText(f"This page could not be loaded: {exc}")
+
+
+def _running_loop() -> bool:
+    """Whether an asyncio loop runs (the window's, after the first paint)."""
+    if "asyncio" not in sys.modules:
+        return False  # imported only once the window has painted
+    import asyncio  # noqa: PLC0415
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
