@@ -19,9 +19,10 @@ Entry = tuple[str, str, str]  # PyInstaller's (destination, source, kind)
 # Qt and Pillow parts never used here; the app's spec adds its own to these.
 # Qt's network and D-Bus bindings: the app talks HTTP through httpx and aiohttp (QtGui keeps the
 # D-Bus library it links). Pillow's FreeType and Tk parts: the app draws no text and has no Tk.
-# readline serves only the interactive interpreter.
+# readline serves only the interactive interpreter. multiprocessing: nothing starts a process
+# pool (the executors are threads), and its PyInstaller runtime hook imported it at every start.
 EXCLUDES = (
-    "tkinter", "readline",
+    "tkinter", "readline", "multiprocessing",
     "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtPdf", "PySide6.QtWebEngineCore",
     "PySide6.QtMultimedia", "PySide6.Qt3DCore", "PySide6.QtNetwork", "PySide6.QtDBus",
     "PIL._imagingft", "PIL._imagingtk", "PIL.ImageTk",
