@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -73,6 +74,11 @@ def bare_window(rebuild: bool) -> Path:
     return exe
 
 
+def _median(values: list[float]) -> float | None:
+    """The median, or None when a run did not report the value (a build without it)."""
+    return None if math.isnan(sum(values)) else round(statistics.median(values), 1)
+
+
 def main() -> int:
     """Build what is missing, then print the size and first-paint metrics."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -118,16 +124,17 @@ def main() -> int:
         for _ in range(args.runs):
             wall, line = first_paint_run([str(bare)], env)
             bare_ms.append(wall)
-            bare_cpu.append(float(line["cpu_ms"]))
+            bare_cpu.append(float(line.get("cpu_ms", "nan")))  # older builds: none
             wall, line = first_paint_run(frozen, env)
             app_ms.append(wall)
-            app_cpu.append(float(line["cpu_ms"]))
+            app_cpu.append(float(line.get("cpu_ms", "nan")))  # older builds: none
     context = {"runs": args.runs, "statistic": "median", "platform": env["QT_QPA_PLATFORM"]}
     app, base = statistics.median(app_ms), statistics.median(bare_ms)
     cpu = {
-        "cpu_ms": round(statistics.median(app_cpu), 1),
-        "baseline_cpu_ms": round(statistics.median(bare_cpu), 1),
-        "cpu_ratio": round(statistics.median(app_cpu) / statistics.median(bare_cpu), 2),
+        "cpu_ms": _median(app_cpu),
+        "baseline_cpu_ms": _median(bare_cpu),
+        "cpu_ratio": None if math.isnan(sum(app_cpu + bare_cpu)) else round(
+            statistics.median(app_cpu) / statistics.median(bare_cpu), 2),
         "baseline_bundle_mb": round(folder_size(bare.parent) / MIB, 1),
     }
     for metric, value, unit, extra in (

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import statistics
 import sys
 import tempfile
@@ -23,6 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.bench._common import ROOT, first_paint_env, first_paint_run
 
 BARE_WINDOW = Path(__file__).with_name("bare_window.py")
+
+
+def _median(values: list[float]) -> float | None:
+    """The median, or None when a run did not report the value (a build without it)."""
+    return None if math.isnan(sum(values)) else round(statistics.median(values), 1)
 
 
 def main() -> int:
@@ -49,10 +55,10 @@ def main() -> int:
         for _ in range(args.runs):
             wall, line = first_paint_run(bare_command, env, cwd=ROOT)
             bare_times.append(wall)
-            bare_cpu.append(float(line["cpu_ms"]))
+            bare_cpu.append(float(line.get("cpu_ms", "nan")))  # older builds: none
             wall, line = first_paint_run(app_command, env, cwd=ROOT)
             app_times.append(wall)
-            app_cpu.append(float(line["cpu_ms"]))
+            app_cpu.append(float(line.get("cpu_ms", "nan")))  # older builds: none
     app_ms = statistics.median(app_times)
     bare_ms = statistics.median(bare_times)
     context = {
@@ -61,9 +67,10 @@ def main() -> int:
     }
     # Processor time up to the paint, inside each process: a busy machine shifts it less.
     cpu = {
-        "cpu_ms": round(statistics.median(app_cpu), 1),
-        "baseline_cpu_ms": round(statistics.median(bare_cpu), 1),
-        "cpu_ratio": round(statistics.median(app_cpu) / statistics.median(bare_cpu), 2),
+        "cpu_ms": _median(app_cpu),
+        "baseline_cpu_ms": _median(bare_cpu),
+        "cpu_ratio": None if math.isnan(sum(app_cpu + bare_cpu)) else round(
+            statistics.median(app_cpu) / statistics.median(bare_cpu), 2),
     }
     for metric, value, unit, extra in (
         ("first_paint_ms", round(app_ms, 1), "ms", {}),
