@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from ogpu_desktop.domain.image_decoding import human_size
+from ogpu_desktop.domain.sizes import human_size
 from ogpu_desktop.errors import UserFacingError
 
 MAX_TEXT_FILE_BYTES = 200_000_000
