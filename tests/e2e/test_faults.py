@@ -91,7 +91,7 @@ async def publish(driver: AppDriver, task_type: str, values: dict[str, object],
 def run_window(options: LaunchOptions, flow: Any) -> None:
     """Open the real window with ``options``, run ``flow(driver)`` on it, close it."""
     async def main() -> None:
-        driver = AppDriver.open(options)
+        driver = await AppDriver.open(options)
         try:
             await asyncio.wait_for(flow(driver), FLOW_LIMIT_S)
         finally:
