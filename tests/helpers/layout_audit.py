@@ -8,8 +8,8 @@ platform or a real X display. It walks every visible widget of that window and r
   ones must fit their height, and their longest word their width), buttons, group-box titles,
   tabs, header sections, item-view cells, a combo box's current text, a placeholder, read-only
   text. A text cut on purpose passes only when its tooltip carries the whole text.
-- ``side_scroll``: a visible horizontal scroll bar inside a result viewer (``resultPanel``) or in
-  a scroll area named in ``no_side_scroll``.
+- ``side_scroll``: a visible horizontal scroll bar inside a result viewer (``resultPanel``) or
+  inside a widget named in ``no_side_scroll`` (the scroll area itself or any of its ancestors).
 - ``overlap``: two visible sibling widgets that cover each other. Siblings are enough: every
   widget is clipped to its ancestors, so two widgets of different branches can only cover each
   other where the branches do. Intended stacking is not looked at (a QStackedWidget shows one
@@ -86,6 +86,13 @@ class Finding:
         if self.check == "outside":
             return f"{subject}: {self.needed} px of it past its parent's {self.axis}"
         return f"{subject} gets {self.given} of {self.needed} px ({self.axis})"
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        """What identifies the defect from run to run: not its numbers, nor a text that holds
+        an address, a fee or a time (only the app's own words of tabs and headers count)."""
+        named = self.text if self.what in ("tab", "header") else ""
+        return (self.check, self.path, self.what, self.axis, named)
 
     def as_dict(self) -> dict[str, object]:
         """The finding as JSON-friendly data."""
@@ -188,7 +195,7 @@ def text_findings(widget: QWidget, top: QWidget) -> list[Finding]:
 def side_scroll_findings(
     widgets: Sequence[QWidget], top: QWidget, no_side_scroll: Iterable[str]
 ) -> list[Finding]:
-    """Visible horizontal scroll bars in result viewers and in the listed scroll areas."""
+    """Visible horizontal scroll bars in result viewers and in or under the listed widgets."""
     listed = set(no_side_scroll)
     findings = []
     for widget in widgets:
@@ -202,7 +209,7 @@ def side_scroll_findings(
         while ancestor is not None:
             names.add(ancestor.objectName())
             ancestor = ancestor.parentWidget()
-        if not (names & set(RESULT_VIEWERS)) and widget.objectName() not in listed:
+        if not names & (set(RESULT_VIEWERS) | listed):
             continue
         viewport = widget.viewport().width()
         content = bar.maximum() - bar.minimum() + viewport

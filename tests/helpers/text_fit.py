@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QStyleOptionGroupBox,
     QStyleOptionViewItem,
     QTabBar,
+    QTreeView,
     QWidget,
 )
 
@@ -201,6 +202,13 @@ def _view_option(view: QAbstractItemView) -> QStyleOptionViewItem:
     return option
 
 
+def _columns(view: QAbstractItemView) -> int:
+    """How many columns ``view`` shows (Qt's list models keep ``columnCount`` private)."""
+    header = view.header() if isinstance(view, QTreeView) else getattr(
+        view, "horizontalHeader", lambda: None)()
+    return header.count() if isinstance(header, QHeaderView) else 1
+
+
 def _visible_rows(view: QAbstractItemView) -> Iterator[QModelIndex]:
     """The indexes of the cells on screen, row by row (at most :data:`MAX_ROWS` rows)."""
     model = view.model()
@@ -209,12 +217,10 @@ def _visible_rows(view: QAbstractItemView) -> Iterator[QModelIndex]:
     row = first.row() if first.isValid() else 0
     parent = first.parent() if first.isValid() else QModelIndex()
     for _ in range(MAX_ROWS):
-        if row >= model.rowCount(parent):
-            return
         cell = model.index(row, 0, parent)
-        if view.visualRect(cell).top() > viewport.bottom():
+        if not cell.isValid() or view.visualRect(cell).top() > viewport.bottom():
             return
-        for column in range(model.columnCount(parent)):
+        for column in range(_columns(view)):
             yield model.index(row, column, parent)
         row += 1
 
@@ -244,13 +250,13 @@ def cell_rooms(view: QAbstractItemView, visible: QRect) -> Iterator[TextRoom]:
         tip = str(index.data(Qt.ItemDataRole.ToolTipRole) or "")
         what = f"cell {index.row()},{index.column()}"
         if wrapping:
-            # Wrapped cells get the height they need for the column's width.
+            option.rect = QRect(0, 0, 1, BIG)
+            needed = delegate.sizeHint(option, index)  # one word a line: the longest word
+            yield TextRoom(what, text, needed.width(), _clip_width(rect, shown), tooltip=tip)
+            # Wrapped cells need the height of their lines at the column's width.
             option.rect = QRect(0, 0, rect.width(), BIG)
             needed = delegate.sizeHint(option, index)
             yield TextRoom(what, text, needed.height(), _clip_height(rect, visible), "height", tip)
-            option.rect = QRect(0, 0, 1, BIG)
-            needed = delegate.sizeHint(option, index)  # the longest word
-            yield TextRoom(what, text, needed.width(), _clip_width(rect, shown), tooltip=tip)
         else:
             needed = delegate.sizeHint(option, index)
             yield TextRoom(what, text, needed.width(), _clip_width(rect, shown), tooltip=tip)
