@@ -118,7 +118,7 @@ def child(size: str, folder: Path) -> int:
         window.move(0, 0)
         window.resize(width, height)
         window.show()
-        after_first_paint(window)
+        await after_first_paint(window)
         driver = AppDriver(window, _controller(window), [])
         picture = scratch / "harbour.jpg"
         photo_like(800, 600, seed=5, texture=0.15).save(picture, "JPEG", quality=88)

@@ -128,8 +128,15 @@ def tour_screens(
     with tempfile.TemporaryDirectory(prefix="ogpu-layout-") as folder:
         running = [(screen, start_tour(screen, rpc_url, Path(folder), grab))
                    for screen in screens]
-        for screen, process in running:
-            results[screen.key] = finish_tour(process)
+        try:
+            for screen, process in running:
+                results[screen.key] = finish_tour(process)
+        finally:
+            # One tour failing must not leave the others running past the test.
+            for _screen, process in running:
+                if process.poll() is None:
+                    process.kill()
+                    process.communicate()
     return results
 
 
@@ -165,7 +172,8 @@ def _child(screen_key: str, rpc_url: str, grab: str | None = None) -> int:
                           "notes": notes}, ensure_ascii=False), flush=True)
 
     async def main(folder: Path) -> None:
-        driver = AppDriver.open(LaunchOptions(data_dir=folder / "profile", sandbox_url=rpc_url))
+        driver = await AppDriver.open(
+            LaunchOptions(data_dir=folder / "profile", sandbox_url=rpc_url))
         try:
             driver.window.resize(screen.width, screen.height)
             await asyncio.wait_for(LayoutTour(driver, info, folder, report).run(), 400)
