@@ -39,6 +39,7 @@ from ogpu_desktop.sandbox.rpc_format import (
     transaction_json,
     transaction_request,
 )
+from ogpu_desktop.sandbox.tx_index import IndexedPyEVMBackend
 
 LOG = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ class SandboxNode:
         genesis = PyEVMBackend.generate_genesis_params(
             overrides={"timestamp": int(time.time()) - _SETUP_BACKDATE_S}
         )
-        backend = PyEVMBackend(
+        backend = IndexedPyEVMBackend(
             genesis_parameters=genesis,
             genesis_state=PyEVMBackend.generate_genesis_state(num_accounts=accounts),
         )
@@ -238,6 +239,7 @@ class SandboxNode:
         except Exception:
             return False
         height = self._head_number()
+        self._backend.forget_above(height)
         self._logs.truncate(height)
         return True
 

@@ -6,6 +6,7 @@ import time
 
 import pytest
 from eth_account import Account
+from eth_tester import PyEVMBackend
 from eth_utils import keccak
 
 from ogpu_desktop.sandbox.in_process import in_process_web3
@@ -160,3 +161,65 @@ def test_json_rpc_envelope_errors(node: SandboxNode) -> None:
         "error"
     ]["code"] == -32602
     assert node.handle({"jsonrpc": "2.0", "method": "eth_chainId", "params": []}) is None
+
+
+def _send_value(node: SandboxNode, to: str) -> str:
+    return str(node.request("eth_sendTransaction", {
+        "from": node.accounts[0], "to": to, "value": hex(1),
+    }))
+
+
+def test_a_transaction_deep_in_the_chain_is_found_without_reading_every_block(
+    node: SandboxNode, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _send_value(node, node.accounts[1])
+    for _ in range(40):
+        node.request("evm_mine")
+    node.request("eth_getTransactionReceipt", first)  # notes the blocks mined since
+    reads: list[int] = []
+    chain = node._backend.chain
+    original = chain.get_canonical_block_by_number
+
+    def counted(number: int) -> object:
+        reads.append(number)
+        return original(number)
+
+    monkeypatch.setattr(chain, "get_canonical_block_by_number", counted)
+    receipt = node.request("eth_getTransactionReceipt", first)
+    found = node.request("eth_getTransactionByHash", first)
+    unknown = node.request("eth_getTransactionReceipt", "0x" + "ab" * 32)
+    assert (receipt["transactionHash"], found["hash"]) == (first, first)
+    assert unknown is None
+    assert node.request("eth_getTransactionByHash", "0x" + "ab" * 32) is None
+    block = int(receipt["blockNumber"], 16)
+    assert reads == [block, block]  # one block per look-up, none for the unknown hash
+    # The answers are eth-tester's own.
+    plain = PyEVMBackend.get_transaction_receipt(node._backend, bytes.fromhex(first[2:]))
+    assert plain["block_number"] == block
+    assert plain["transaction_index"] == int(receipt["transactionIndex"], 16)
+
+
+def test_transactions_of_a_reverted_block_are_forgotten_and_found_again_when_mined(
+    node: SandboxNode,
+) -> None:
+    account = Account.create()
+    node.request("eth_sendTransaction", {
+        "from": node.accounts[0], "to": account.address, "value": hex(10**18),
+    })
+    snapshot = node.request("evm_snapshot")
+    tx = {
+        "to": node.accounts[0], "value": 1, "gas": 21000, "nonce": 0, "chainId": 1337,
+        "maxFeePerGas": 10**11, "maxPriorityFeePerGas": 10**9,
+    }
+    raw = "0x" + account.sign_transaction(tx).raw_transaction.hex()
+    tx_hash = node.request("eth_sendRawTransaction", raw)
+    mined_at = node.request("eth_getTransactionReceipt", tx_hash)["blockNumber"]
+    assert node.request("evm_revert", snapshot) is True
+    assert node.request("eth_getTransactionReceipt", tx_hash) is None
+    assert node.request("eth_getTransactionByHash", tx_hash) is None
+    node.request("evm_mine")
+    node.request("evm_mine")
+    assert node.request("eth_sendRawTransaction", raw) == tx_hash
+    again = node.request("eth_getTransactionReceipt", tx_hash)
+    assert again["status"] == "0x1"
+    assert int(again["blockNumber"], 16) == int(mined_at, 16) + 2
