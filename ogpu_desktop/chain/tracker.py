@@ -7,9 +7,11 @@ from collections.abc import Collection, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from web3.types import BlockIdentifier
+import httpx
+from eth_utils.crypto import keccak
+from web3.types import RPCEndpoint
 
-from ogpu_desktop.chain.contracts import Contracts
+from ogpu_desktop.chain.errors import ChainError, RpcUnreachableError
 from ogpu_desktop.chain.nexus_events import (
     EVENT_BY_TOPIC,
     TOPICS,
@@ -19,14 +21,14 @@ from ogpu_desktop.chain.nexus_events import (
     log_data,
     log_topic0,
 )
-from ogpu_desktop.chain.rpc import RpcClient
+from ogpu_desktop.chain.rpc import RpcClient, rpc_errors
 
 log = logging.getLogger(__name__)
 
 CHUNK_BLOCKS = 2_000
 MAX_CHUNKS_PER_POLL = 25  # catching up after a long pause is spread over several polls
 REORG_MARGIN = 6
-STATUS_BATCH = 200
+STATUS_BATCH = 100  # calls per JSON-RPC batch: a common cap of public endpoints
 
 
 @dataclass(frozen=True)
@@ -190,48 +192,125 @@ class LogTracker:
         return list(result or [])
 
 
-@dataclass(frozen=True)
-class TaskState:
-    """A task's status and expiry read directly from its contract."""
-
-    status: int
-    expiry_time: int
+GET_STATUS = "0x" + keccak(text="getStatus()")[:4].hex()
 
 
-async def read_task_states(
-    client: RpcClient,
-    contracts: Contracts,
-    tasks: Sequence[str],
-    *,
-    block: int | None = None,
-    batch: int = STATUS_BATCH,
-) -> dict[str, TaskState]:
-    """Read ``getStatus`` and ``getExpiryTime`` of many tasks with batched JSON-RPC requests.
+class BatchRefusedError(Exception):
+    """The endpoint answered a batch with something other than one answer per call."""
 
-    Each HTTP request carries up to ``batch`` tasks (two calls each). A batch that fails is
-    skipped (logged); its tasks are read again on the next reconciliation.
+
+class StatusReader:
+    """Reads many tasks' ``getStatus()`` with batched JSON-RPC ``eth_call`` requests.
+
+    Public endpoints cap how many calls one batch may hold (often 100, sometimes fewer) and say
+    so in different ways: an HTTP error, one error object instead of a list, an error for every
+    call. Any of those halves the batch size, which is kept for later reads: the same tasks are
+    asked again in smaller batches and the reading goes on. A batch of one is a plain request.
+    A task whose own call fails is left out (read again next time); a connection that cannot be
+    made at all ends the read with :class:`~ogpu_desktop.chain.errors.RpcUnreachableError`.
+
+    Only the status is read: the expiry is in the history already (it is what was signed).
 
     Args:
-        block: Read the state at this block (the latest when ``None``). Naming the block lets
-            the caller know which events have to be read to explain what it saw.
+        client: Connection to the network.
+        batch: Largest number of calls per batch (halved on refusal, never grown back).
     """
-    at: BlockIdentifier = "latest" if block is None else block
-    states: dict[str, TaskState] = {}
-    for start in range(0, len(tasks), batch):
-        part = tasks[start : start + batch]
+
+    def __init__(self, client: RpcClient, *, batch: int = STATUS_BATCH) -> None:
+        self.client = client
+        self.batch = max(1, batch)
+        self.requests = 0
+
+    async def read(self, tasks: Sequence[str], block: int) -> dict[str, int]:
+        """Return task -> status at ``block`` for every task whose call was answered."""
+        statuses: dict[str, int] = {}
+        start = 0
+        while start < len(tasks):
+            part = tasks[start : start + self.batch]
+            try:
+                statuses.update(await self._read_part(part, block))
+            except BatchRefusedError as exc:
+                if len(part) > 1:
+                    self.batch = max(1, len(part) // 2)
+                    log.info("status batch of %d refused (%s); now %d", len(part), exc,
+                             self.batch)
+                    continue
+                log.warning("status read of %s refused: %s", part[0], exc)
+            start += len(part)
+        return statuses
+
+    async def _read_part(self, part: Sequence[str], block: int) -> dict[str, int]:
+        at = hex(block)
+        self.requests += 1
+        if len(part) == 1:
+            try:
+                result = await self.client.request(
+                    "eth_call", [{"to": part[0], "data": GET_STATUS}, at], READING
+                )
+            except RpcUnreachableError as exc:
+                if _http_status(exc) is None:
+                    raise
+                raise BatchRefusedError(exc.reason) from exc
+            except ChainError as exc:
+                raise BatchRefusedError(exc.message) from exc
+            status = _status_word(result)
+            return {} if status is None else {part[0]: status}
+        calls = [(RPCEndpoint("eth_call"), [{"to": task, "data": GET_STATUS}, at])
+                 for task in part]
         try:
-            async with client.w3.batch_requests() as requests:
-                for task in part:
-                    contract = contracts.task(task)
-                    requests.add(contract.functions.getStatus().call(block_identifier=at))
-                    requests.add(
-                        contract.functions.getExpiryTime().call(block_identifier=at)
-                    )
-                answers = await client.run(requests.async_execute(), "Reading task statuses")
-        except Exception as exc:  # one failed batch must not stop the others
-            log.warning("status batch of %d tasks failed: %s", len(part), exc)
+            async with rpc_errors(self.client.url, READING):
+                answers = await self.client.w3.provider.make_batch_request(calls)
+        except RpcUnreachableError as exc:
+            if _http_status(exc) is None:
+                raise
+            raise BatchRefusedError(exc.reason) from exc
+        except ChainError as exc:
+            raise BatchRefusedError(exc.message) from exc
+        if not isinstance(answers, list):
+            raise BatchRefusedError(str(answers.get("error", answers)))
+        return _statuses_of(part, answers)
+
+
+READING = "Reading task statuses"
+
+
+def _statuses_of(part: Sequence[str], answers: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+    # web3 numbers a batch's calls with consecutive ids from its own counter and sorts the
+    # answers by id, so a whole answer lines up with the calls; a partial one cannot be matched.
+    ids = [a.get("id") for a in answers]
+    first = ids[0] if ids and isinstance(ids[0], int) else None
+    if first is None or ids != list(range(first, first + len(part))):
+        raise BatchRefusedError(f"{len(answers)} answers to {len(part)} calls")
+    statuses: dict[str, int] = {}
+    errors: list[str] = []
+    for index, answer in enumerate(answers):
+        if "error" in answer:
+            errors.append(str(answer["error"]))
             continue
-        for index, task in enumerate(part):
-            status, expiry = answers[2 * index], answers[2 * index + 1]
-            states[task] = TaskState(int(status), int(expiry))  # type: ignore[call-overload]
-    return states
+        status = _status_word(answer.get("result"))
+        if status is not None:
+            statuses[part[index]] = status
+    if errors and not statuses:
+        raise BatchRefusedError(errors[0])
+    for message in errors[:1]:
+        log.warning("%d status calls failed, e.g.: %s", len(errors), message)
+    return statuses
+
+
+def _status_word(result: Any) -> int | None:
+    if not isinstance(result, str) or not result.startswith("0x") or len(result) != 66:
+        return None
+    return int(result, 16)
+
+
+def _http_status(exc: RpcUnreachableError) -> int | None:
+    cause = exc.__cause__
+    return cause.response.status_code if isinstance(cause, httpx.HTTPStatusError) else None
+
+
+async def block_timestamp(client: RpcClient, block: int) -> int:
+    """The timestamp of block ``block``."""
+    header = await client.request("eth_getBlockByNumber", [hex(block), False], "Reading a block")
+    if not isinstance(header, Mapping) or "timestamp" not in header:
+        raise ChainError(f"The network did not describe block {block}.")
+    return _int(header["timestamp"])

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ogpu_desktop.chain.errors import ChainError
 from ogpu_desktop.chain.nexus_events import NexusEvent
-from ogpu_desktop.chain.tracker import LogTracker, TaskEvent, read_task_states
+from ogpu_desktop.chain.tracker import LogTracker, StatusReader, TaskEvent, block_timestamp
 from ogpu_desktop.domain.task_status import TaskState, state_at
 from ogpu_desktop.services.progress import EventHub
 from ogpu_desktop.services.session import ChainSession
@@ -91,13 +91,32 @@ class TrackingService:
       the status batch, would add calls per task and a second source for responses; this way
       the events stay the only one.
 
-    Polls and status reads run one at a time (a publish asks for a poll while the loop may be
-    polling): each then sees the cursor and the tasks the previous one left.
+    Polls run one at a time (a publish asks for a poll while the loop may be polling): each
+    then sees the cursor and the tasks the previous one left.
+
+    The direct status read (:meth:`reconcile`) runs beside the polls, never under their lock:
+    with a thousand open tasks it takes ten batched requests, and a poll that waited for it was
+    an answer seen many seconds late. The two only meet in the store, on the event-loop thread,
+    and a read never moves a status back: a status read at block B and the events read up to
+    another block are both true of the chain at their block, and statuses only move forward,
+    so the later one wins (``MAX``). What each emits is read back from the store after its
+    write, so the shown status never goes back either. ``final_seen_block`` still covers a task
+    the read saw final before any poll read its end: a poll already past B read those events,
+    one not there yet keeps following the task until it is.
+
+    **A task past its expiry is read once more, then left to the polls.** Expiry is lazy on
+    chain (an unattempted task stays NEW past its expiry until someone touches it), so such a
+    task would be read at every status check, forever. It is read once at a block dated after
+    its expiry; still open there, that block is noted (``expiry_read_block``) and the checks
+    leave it alone: it shows as expired (:func:`display_status`, the task list) from its expiry
+    time. Polls still follow it, so an event that ends it later (the lazy EXPIRED, the
+    confirmation of a response) is still seen.
 
     Args:
         session: The open network session.
         poll_interval_s: Pause between successful polls.
-        reconcile_every: Polls between two direct status reads (batched JSON-RPC).
+        reconcile_every: Polls between the starts of two direct status reads (batched JSON-RPC);
+            one still running when the next is due is not doubled.
         max_backoff_s: Longest pause after repeated failures.
     """
 
@@ -120,7 +139,10 @@ class TrackingService:
         self.updates: EventHub[TaskUpdate] = EventHub()
         self.health: EventHub[TrackerHealth] = EventHub()
         self.failures = 0
+        self.status_reader = StatusReader(session.client)
         self._busy = asyncio.Lock()
+        self._reconciling = asyncio.Lock()
+        self._reconcile_task: asyncio.Task[int] | None = None
 
     @property
     def _nexus(self) -> str:
@@ -200,22 +222,25 @@ class TrackingService:
             chain_id, statuses=changed_status, attempts=attempts, responses=records,
             cursor=(self._nexus, cursor) if cursor is not None else None, read=read,
         )
-        touched = set(changed_status) | set(new_responses)
-        counts: dict[str, int] = {}
-        for address in set(providers):
-            fresh = store.get_task(chain_id, address)
-            counts[address] = fresh.attempt_count if fresh is not None else 0
-            if counts[address] != tasks[address].attempt_count:
-                touched.add(address)
-        return [
-            TaskUpdate(
-                task=a, status=status[a],
-                display=display_status(status[a], tasks[a].expiry_time),
-                attempt_count=counts.get(a, tasks[a].attempt_count),
-                new_responses=tuple(new_responses.get(a, ())),
-            )
-            for a in sorted(touched)
-        ]
+        # What was stored may be ahead of these events (a status read finished meanwhile):
+        # the updates say what the store holds now, so a shown status never goes back.
+        fresh = {a: store.get_task(chain_id, a)
+                 for a in set(changed_status) | set(new_responses) | set(providers)}
+        updates: list[TaskUpdate] = []
+        for address, record in sorted(fresh.items()):
+            old = tasks[address]
+            if record is None or not (
+                record.status != old.status or record.attempt_count != old.attempt_count
+                or address in new_responses
+            ):
+                continue
+            updates.append(TaskUpdate(
+                task=address, status=record.status,
+                display=display_status(record.status, record.expiry_time),
+                attempt_count=record.attempt_count,
+                new_responses=tuple(new_responses.get(address, ())),
+            ))
+        return updates
 
     def task_rows(self, now: float | None = None) -> list[TaskRow]:
         """Every stored task on this network, newest first, with its display status."""
@@ -224,37 +249,52 @@ class TrackingService:
             for record in self.session.store.tasks.list_tasks(self.session.chain_id)
         ]
 
-    async def reconcile(self, at_block: int | None = None) -> int:
+    async def reconcile(self, at_block: int | None = None, *, now: float | None = None) -> int:
         """Read the status of every open task directly (batched) and fix the store.
 
         Catches what events may not announce (lazy expiry, statuses set without an event).
-        A task seen final stays followed until the poll cursor reaches ``at_block``, so the
-        events that led there (its responses) are still read.
+        Runs beside polls (see the class notes); two reads never run at once. A task seen
+        final stays followed until the poll cursor reaches the block read at, so the events
+        that led there (its responses) are still read. A task still open at a block dated after
+        its expiry is not read directly again.
 
         Args:
-            at_block: The block to read at; the poll loop passes the head its poll just read
+            at_block: The block to read at; the poll loop passes the head its last poll read
                 (no extra request). ``None`` reads the head first.
+            now: The wall-clock time deciding which tasks may be past their expiry (tests).
 
         Returns:
             The number of tasks whose stored status changed.
+
+        Raises:
+            ChainError: When the network cannot be reached; nothing is written.
         """
-        async with self._busy:
+        async with self._reconciling:
             store, chain_id = self.session.store, self.session.history_key
-            open_tasks = {t.address: t for t in store.tasks.open_tasks(chain_id)}
-            if not open_tasks:
+            tasks = {t.address: t for t in store.tasks.tasks_to_read_directly(chain_id)}
+            if not tasks:
                 return 0
             block = at_block if at_block is not None else await self.tracker.head()
-            states = await read_task_states(self.session.client, self.session.contracts,
-                                            list(open_tasks), block=block)
-            changed = {a: s.status for a, s in states.items()
-                       if s.status != open_tasks[a].status}
-            if not changed:
-                return 0
-            store.tasks.apply_tracking(chain_id, statuses=changed, exact=True, seen_at=block)
-        for address, value in changed.items():
-            task = open_tasks[address]
-            self.updates.emit(TaskUpdate(address, value, display_status(value, task.expiry_time),
-                                         task.attempt_count))
+            now = time.time() if now is None else now
+            expiring = [t for t in tasks.values() if t.expiry_time < now]
+            block_time = (await block_timestamp(self.session.client, block)) if expiring else 0
+            statuses = await self.status_reader.read(list(tasks), block)
+            # No await from here on: this merge and write see the store as the polls left it.
+            stored = store.tasks.open_statuses(chain_id)
+            changed = {a: s for a, s in statuses.items() if a in stored and s > stored[a]}
+            checked = [t.address for t in expiring
+                       if t.expiry_time < block_time and t.address in statuses
+                       and statuses[t.address] not in TERMINAL]
+            if changed or checked:
+                store.tasks.apply_tracking(chain_id, statuses=changed, seen_at=block,
+                                           expiry_checked=checked)
+        for address in sorted(changed):
+            record = store.tasks.get_task(chain_id, address)
+            if record is not None:
+                self.updates.emit(TaskUpdate(
+                    address, record.status, display_status(record.status, record.expiry_time),
+                    record.attempt_count,
+                ))
         return len(changed)
 
     def backoff_delay(self) -> float:
@@ -262,11 +302,9 @@ class TrackingService:
         return float(min(self.max_backoff_s, self.base_backoff_s * 2 ** max(0, self.failures - 1)))
 
     async def step(self, poll_number: int) -> float:
-        """One loop step: poll (and reconcile when due); return how long to wait next."""
+        """One loop step: poll (and start a status read when due); return how long to wait."""
         try:
             summary = await self.poll_once()
-            if poll_number % self.reconcile_every == 0:
-                await self.reconcile(at_block=summary.head)
         except (ChainError, RunEndedError) as exc:
             # RunEndedError: the chain was replaced while the poll read; the next one reads
             # the new run.
@@ -274,6 +312,8 @@ class TrackingService:
         if self.failures:
             self.health.emit(TrackerHealth(True))
         self.failures = 0
+        if poll_number % self.reconcile_every == 0:
+            self.start_reconcile(summary.head)
         return self.poll_interval_s
 
     def failed(self, message: str) -> float:
@@ -284,14 +324,47 @@ class TrackingService:
         self.health.emit(TrackerHealth(False, message, delay))
         return delay
 
+    @property
+    def running_reconcile(self) -> asyncio.Task[int] | None:
+        """The direct status read started by the loop, while it runs."""
+        task = self._reconcile_task
+        return task if task is not None and not task.done() else None
+
+    def start_reconcile(self, at_block: int | None) -> asyncio.Task[int] | None:
+        """Start a direct status read beside the polls; ``None`` when one is still running."""
+        if self.running_reconcile is not None:
+            return None
+        self._reconcile_task = asyncio.ensure_future(self._reconcile_logged(at_block))
+        return self._reconcile_task
+
+    async def _reconcile_logged(self, at_block: int | None) -> int:
+        try:
+            return await self.reconcile(at_block)
+        except (ChainError, RunEndedError) as exc:
+            # The polls report the connection's health (and a replaced chain); the next read
+            # tries again.
+            log.warning("status read failed: %s", exc.message)
+            return 0
+
     async def run(self, stop: asyncio.Event) -> None:
-        """Poll until ``stop`` is set; failures back off and never end the loop."""
+        """Poll until ``stop`` is set; failures back off and never end the loop.
+
+        A status read still running when ``stop`` is set is cancelled (it writes nothing
+        until its answers are all in).
+        """
         poll_number = 0
-        while not stop.is_set():
-            delay = await self.step(poll_number)
-            poll_number += 1
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=delay)
+        try:
+            while not stop.is_set():
+                delay = await self.step(poll_number)
+                poll_number += 1
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=delay)
+        finally:
+            task, self._reconcile_task = self._reconcile_task, None
+            if task is not None and not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
 
 def _read_from(

@@ -291,5 +291,12 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE chain_identity;
     DROP TABLE previous_runs;
     """,
+    # 6: ``expiry_read_block`` is the block, dated after the task's expiry, at which a direct
+    # status read saw the task still open. Expiry is lazy on chain (an unattempted task stays NEW
+    # until someone touches it), so such a task would otherwise be read again at every status
+    # check, forever; once it is set the checks leave the task alone (polls still follow it).
+    """
+    ALTER TABLE tasks ADD COLUMN expiry_read_block INTEGER;
+    """,
 )
 

@@ -27,6 +27,8 @@ class TaskRecord:
             block on.
         final_seen_block: The block at which a direct status read saw the task final (the
             tracker follows it until its cursor passes that block), or ``None``.
+        expiry_read_block: The block, dated after the expiry, at which a direct status read saw
+            the task still open: expired, it is not read directly again (polls still follow it).
     """
 
     chain_id: int
@@ -47,6 +49,7 @@ class TaskRecord:
     updated_at: int
     events_read: bool = False
     final_seen_block: int | None = None
+    expiry_read_block: int | None = None
 
 
 @dataclass(frozen=True)
@@ -97,13 +100,13 @@ class TaskRepo:
                     "INSERT INTO tasks (run_key, chain_id, address, source, sender, config_url,"
                     " config_json, payment_wei, expiry_time, delivery_method, pipeline, status,"
                     " attempt_count, tx_hash, block_number, published_at, updated_at,"
-                    " events_read, final_seen_block)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " events_read, final_seen_block, expiry_read_block)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (key, chain, task.address, task.source, task.sender, task.config_url,
                      task.config_json, str(task.payment_wei), task.expiry_time,
                      task.delivery_method, task.pipeline, task.status, task.attempt_count,
                      task.tx_hash, task.block_number, task.published_at, task.updated_at,
-                     int(task.events_read), task.final_seen_block),
+                     int(task.events_read), task.final_seen_block, task.expiry_read_block),
                 )
             except sqlite3.IntegrityError:
                 row = conn.execute(
@@ -152,6 +155,25 @@ class TaskRepo:
             "SELECT * FROM tasks WHERE run_key=? AND status NOT IN (3, 4, 5)", (key,)
         ).fetchall()
         return [_task(r) for r in rows]
+
+    def tasks_to_read_directly(self, chain_id: int) -> Sequence[TaskRecord]:
+        """Open tasks a direct status read still has to look at (not yet read past expiry)."""
+        key = run_key(self._db.conn, chain_id, write=False)
+        rows = self._db.conn.execute(
+            "SELECT * FROM tasks WHERE run_key=? AND status NOT IN (3, 4, 5)"
+            " AND expiry_read_block IS NULL",
+            (key,),
+        ).fetchall()
+        return [_task(r) for r in rows]
+
+    def open_statuses(self, chain_id: int) -> dict[str, int]:
+        """address -> stored status of every open task (a cheap read for merging reads)."""
+        key = run_key(self._db.conn, chain_id, write=False)
+        rows = self._db.conn.execute(
+            "SELECT address, status FROM tasks WHERE run_key=? AND status NOT IN (3, 4, 5)",
+            (key,),
+        ).fetchall()
+        return {r["address"]: int(r["status"]) for r in rows}
 
     def followed_tasks(self, chain_id: int, cursor: int | None) -> Sequence[TaskRecord]:
         """The tasks the tracker must read events for, given its ``cursor``.
@@ -205,6 +227,7 @@ class TaskRepo:
         read: Iterable[str] = (),
         exact: bool = False,
         seen_at: int | None = None,
+        expiry_checked: Iterable[str] = (),
     ) -> None:
         """Apply one tracker poll atomically: statuses, attempts, responses and cursor.
 
@@ -222,6 +245,8 @@ class TaskRepo:
             read: Tasks whose events this poll read from their publish block on.
             seen_at: The block a direct read saw ``statuses`` at: a task seen final there
                 keeps being followed until the cursor passes it.
+            expiry_checked: Tasks the direct read saw still open at ``seen_at``, a block dated
+                after their expiry: their ``expiry_read_block`` is set to it.
         """
         now = now_s()
         set_status = "?" if exact else "MAX(status, ?)"
@@ -242,6 +267,11 @@ class TaskRepo:
             for address in read:
                 conn.execute(
                     "UPDATE tasks SET events_read=1 WHERE run_key=? AND address=?", (key, address)
+                )
+            for address in expiry_checked if seen_at is not None else ():
+                conn.execute(
+                    "UPDATE tasks SET expiry_read_block=? WHERE run_key=? AND address=?",
+                    (seen_at, key, address),
                 )
             touched: set[str] = set()
             for task, provider, block in attempts:

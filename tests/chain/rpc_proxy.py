@@ -31,6 +31,9 @@ class RpcProxy:
         swallow_methods: Methods whose request waits for ``release`` (``holding`` is set
             meanwhile) and is then dropped: never forwarded, never answered. A caller killed
             meanwhile sent a transaction that never reached the node.
+        max_batch: When set, a batch with more calls is refused the way public endpoints do
+            it: one error object, not a list (``refused_batches`` counts them).
+        batch_sizes: The number of calls of every batch that arrived.
     """
 
     def __init__(self, upstream: str) -> None:
@@ -48,6 +51,9 @@ class RpcProxy:
         self.holding = threading.Event()
         self.release = threading.Event()
         self.reverse_batches = False
+        self.max_batch: int | None = None
+        self.refused_batches = 0
+        self.batch_sizes: list[int] = []
         self._lock = threading.Lock()
         proxy = self
 
@@ -64,6 +70,15 @@ class RpcProxy:
                     proxy.http_requests += 1
                     for call in calls:
                         proxy.methods[str(call.get("method"))] += 1
+                    if isinstance(payload, list):
+                        proxy.batch_sizes.append(len(payload))
+                if (isinstance(payload, list) and proxy.max_batch is not None
+                        and len(payload) > proxy.max_batch):
+                    with proxy._lock:
+                        proxy.refused_batches += 1
+                    self._answer(json.dumps({"jsonrpc": "2.0", "id": None, "error": {
+                        "code": -32600, "message": "batch size too large"}}).encode())
+                    return
                 if any(c.get("method") in proxy.fail_methods for c in calls):
                     self.close_connection = True
                     return
@@ -121,6 +136,7 @@ class RpcProxy:
         with self._lock:
             self.http_requests = 0
             self.methods.clear()
+            self.batch_sizes.clear()
 
     def stop(self) -> None:
         self._server.shutdown()

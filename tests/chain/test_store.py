@@ -152,6 +152,20 @@ def test_a_task_is_followed_until_read_from_its_publish_block_and_up_to_its_end(
     assert [t.address for t in store.tasks.followed_tasks(TESTNET_ID, 599)] == [address]
 
 
+def test_a_task_read_past_its_expiry_is_left_to_the_polls(store: Store) -> None:
+    address = "0x" + "ab" * 20
+    store.tasks.add_task(_task())
+    assert [t.address for t in store.tasks.tasks_to_read_directly(TESTNET_ID)] == [address]
+    store.tasks.apply_tracking(TESTNET_ID, statuses={}, seen_at=900, expiry_checked=[address])
+    got = store.tasks.get_task(TESTNET_ID, address)
+    assert got is not None
+    assert (got.expiry_read_block, got.status) == (900, 0)
+    assert store.tasks.tasks_to_read_directly(TESTNET_ID) == []
+    # Still open on chain: the polls follow it, and the cheap status map lists it.
+    assert [t.address for t in store.tasks.followed_tasks(TESTNET_ID, 950)] == [address]
+    assert store.tasks.open_statuses(TESTNET_ID) == {address: 0}
+
+
 def test_migrating_a_version_one_database_keeps_its_rows(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     conn = sqlite3.connect(path)
@@ -164,7 +178,7 @@ def test_migrating_a_version_one_database_keeps_its_rows(tmp_path: Path) -> None
     conn.close()
     store = Store(path)
     try:
-        assert store.db.schema_version == len(MIGRATIONS) == 5
+        assert store.db.schema_version == len(MIGRATIONS) == 6
         assert store.misc.get_cursor(TESTNET_ID, "n") == 42
     finally:
         store.close()
