@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Mapping, Sequence
@@ -46,6 +47,8 @@ log = logging.getLogger(__name__)
 PLACEHOLDER_CONFIG_URL = "https://ipfs.invalid/ipfs/" + "Q" * 170
 FALLBACK_GAS = 1_000_000  # shown only when the dry run fails and no estimate exists
 MAX_BATCH = 100
+PIN_CONCURRENCY = 8  # uploads in flight at once: enough to hide their latency, kind to a gateway
+RECEIPT_CONCURRENCY = 8
 UNSURE_SEND = (
     "The network stopped answering while this task was being sent. It may still be published: "
     "it stays in the list of pending transactions on the Tasks page and is followed until it "
@@ -59,6 +62,29 @@ class _SendUnsureError(Exception):
     def __init__(self, signed: SignedTransaction) -> None:
         super().__init__(signed.tx_hash)
         self.signed = signed
+
+
+class _Pins:
+    """Every configuration of a batch pinned in the background, ``PIN_CONCURRENCY`` at a time."""
+
+    def __init__(self, session: ChainSession, texts: Sequence[str]) -> None:
+        gate = asyncio.Semaphore(PIN_CONCURRENCY)
+
+        async def pin(text: str) -> str:
+            async with gate:
+                return await pin_json(session.http, session.network.pinning_url, text)
+
+        self._tasks = [asyncio.ensure_future(pin(text)) for text in texts]
+
+    async def link(self, index: int) -> str:
+        """The link of configuration ``index`` (raises the pin's ``PinError``)."""
+        return await self._tasks[index]
+
+    async def close(self) -> None:
+        """Stop the pins still running; collect every outcome so none is left unread."""
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
 
 
 class PublishService:
@@ -169,7 +195,8 @@ class PublishService:
         *,
         receipt_timeout: float = 120.0,
     ) -> PublishOutcome:
-        """Publish what ``preview`` shows: per task pin, sign, journal, send; then confirm.
+        """Publish what ``preview`` shows: pin every task, then per task sign, journal and send,
+        then confirm them all (see ``_PublishRun`` for what overlaps).
 
         Tasks get consecutive nonces. When one fails before it is sent, the later ones are
         not sent (they would be stuck behind the gap) and are reported as ``skipped``; the
@@ -202,7 +229,19 @@ class PublishService:
 
 @dataclass
 class _PublishRun:
-    """The state of one execution of a preview."""
+    """The state of one execution of a preview.
+
+    Where a batch's time goes, measured on the Sandbox (``tests/bench/bench_publish_batch.py``):
+    the node executing each ``publishTask`` (py-evm runs the Task contract's creation, some
+    twenty-five milliseconds a task, plus the state-trie writes of its storage) dwarfs the
+    app's own work (signing, journal, HTTP). Sends must reach the node in nonce order (a node
+    refuses a gap), so they go one after another, each journaled right before it is sent: the
+    node's execution time bounds a batch. What can overlap does: every configuration is pinned
+    up front, a few at a time, while the first sends go out (so the pins cost about one pin's
+    time); no send waits for a receipt; the receipts are gathered at the end, a few at a time.
+    A configuration pinned for a task that is then not sent (an earlier one failed) stays
+    pinned: it was public as soon as the batch started, as the preview says of every input.
+    """
 
     session: ChainSession
     preview: PublishPreview
@@ -219,25 +258,42 @@ class _PublishRun:
         started = time.perf_counter()
         total = self.preview.count
         sent: list[tuple[int, SignedTransaction, dict[str, Any]]] = []
-        async with self.session.send_lock:
-            nonce = await next_nonce(self.session.client, self.signer.address)
-            for index in range(total):
-                try:
-                    signed, meta = await self._send_one(index, nonce + len(sent))
-                except _SendUnsureError as unsure:
-                    self._fail_from(index, UNSURE_SEND, state="pending",
-                                    tx_hash=unsure.signed.tx_hash)
-                    break
-                except UserFacingError as exc:
-                    self._fail_from(index, exc.message)
-                    break
-                sent.append((index, signed, meta))
-        for index, signed, meta in sent:
-            wait_start = time.perf_counter()
-            self.outcomes[index] = await self._confirm_one(index, signed, meta)
-            self.timings["receipt_wait"] += (time.perf_counter() - wait_start) * 1000
+        pins = _Pins(self.session, self.preview.config_texts)
+        try:
+            async with self.session.send_lock:
+                nonce = await next_nonce(self.session.client, self.signer.address)
+                for index in range(total):
+                    try:
+                        signed, meta = await self._send_one(index, nonce + len(sent), pins)
+                    except _SendUnsureError as unsure:
+                        self._fail_from(index, UNSURE_SEND, state="pending",
+                                        tx_hash=unsure.signed.tx_hash)
+                        break
+                    except UserFacingError as exc:
+                        self._fail_from(index, exc.message)
+                        break
+                    sent.append((index, signed, meta))
+        finally:
+            await pins.close()
+        wait_start = time.perf_counter()
+        await self._confirm_all(sent)
+        self.timings["receipt_wait"] = (time.perf_counter() - wait_start) * 1000
         self.timings["total"] = (time.perf_counter() - started) * 1000
         return PublishOutcome(tuple(self.outcomes[i] for i in range(total)), self.timings)
+
+    async def _confirm_all(self, sent: Sequence[tuple[int, SignedTransaction, dict[str, Any]]]
+                           ) -> None:
+        """Gather the receipts of every sent task, a few requests at a time."""
+        gate = asyncio.Semaphore(RECEIPT_CONCURRENCY)
+
+        async def confirm(index: int, signed: SignedTransaction, meta: dict[str, Any]) -> None:
+            async with gate:
+                self.outcomes[index] = await self._confirm_one(index, signed, meta)
+
+        results = await asyncio.gather(*(confirm(*one) for one in sent), return_exceptions=True)
+        for result in results:  # each was awaited to its end: nothing is left running
+            if isinstance(result, BaseException):
+                raise result
 
     def _fail_from(
         self, index: int, message: str, *, state: str = "failed", tx_hash: str | None = None
@@ -250,12 +306,14 @@ class _PublishRun:
             self.outcomes[later] = TaskOutcome(later, "skipped", message=note)
             self.emit(PublishProgress(PublishStage.SKIPPED, later, total, note))
 
-    async def _send_one(self, index: int, nonce: int) -> tuple[SignedTransaction, dict[str, Any]]:
+    async def _send_one(
+        self, index: int, nonce: int, pins: _Pins
+    ) -> tuple[SignedTransaction, dict[str, Any]]:
         preview, total = self.preview, self.preview.count
         text = preview.config_texts[index]
         self.emit(PublishProgress(PublishStage.PIN, index, total, "Uploading the task to IPFS"))
         t0 = time.perf_counter()
-        url = await pin_json(self.session.http, self.session.network.pinning_url, text)
+        url = await pins.link(index)
         t1 = time.perf_counter()
         call = self.session.contracts.publish_task(
             source=preview.source.address, config_url=url, expiry_time=self.expiry,

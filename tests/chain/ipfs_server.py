@@ -26,6 +26,11 @@ class IpfsServer:
 
     Attributes:
         pin_faults: What the next pins get, in order: a status code, "malformed", or "ok".
+        pin_faults_for: Content marker -> status code for every pin whose body holds the marker
+            (pins of one batch run in parallel, so their order of arrival is not fixed).
+        pin_gathering: When set, pins are held until this many are in flight together (or for
+            5 s), once: a client that pins one at a time gets no overlap.
+        most_pins_at_once: The largest number of pins that were in flight together.
         broken_gets: CIDs this gateway answers with 502.
         pins: How many pin requests arrived.
         files: CID -> content.
@@ -33,6 +38,11 @@ class IpfsServer:
 
     def __init__(self) -> None:
         self.pin_faults: list[int | str] = []
+        self.pin_faults_for: dict[bytes, int] = {}
+        self.pin_gathering = 0
+        self.most_pins_at_once = 0
+        self._in_flight = 0
+        self._gathered = threading.Condition()
         self.broken_gets: set[str] = set()
         self.pins = 0
         self.gets = 0
@@ -55,6 +65,23 @@ class IpfsServer:
                 with server._lock:
                     server.pins += 1
                     fault = server.pin_faults.pop(0) if server.pin_faults else None
+                    for marker, status in server.pin_faults_for.items():
+                        if marker in body:
+                            fault = status
+                with server._gathered:
+                    server._in_flight += 1
+                    server.most_pins_at_once = max(server.most_pins_at_once, server._in_flight)
+                    server._gathered.notify_all()
+                    server._gathered.wait_for(
+                        lambda: server.most_pins_at_once >= server.pin_gathering, timeout=5
+                    )
+                try:
+                    self._pin(fault, body)
+                finally:
+                    with server._gathered:
+                        server._in_flight -= 1
+
+            def _pin(self, fault: int | str | None, body: bytes) -> None:
                 if fault == "malformed":
                     self._answer(200, b'{"ok": true}')
                     return

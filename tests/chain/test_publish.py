@@ -137,6 +137,31 @@ async def test_batch_of_twenty_uses_consecutive_nonces(
 
 
 @pytest.mark.asyncio
+async def test_a_batch_pins_its_configurations_in_parallel(
+    session: ChainSession, protocol: ProtocolEnv
+) -> None:
+    signer = await funded_signer(session, protocol, 6 * MIN_PAYMENT)
+    service = PublishService(session)
+    configs = [{"function_name": "inference", "data": {"input": f"p{i}"}} for i in range(6)]
+    preview = await preview_manual(service, protocol, signer, configs)
+    protocol.ipfs.most_pins_at_once = 0
+    protocol.ipfs.pin_gathering = 3
+    try:
+        outcome = await service.execute(preview, signer)
+    finally:
+        protocol.ipfs.pin_gathering = 0
+    assert outcome.all_published, [t.message for t in outcome.tasks]
+    assert protocol.ipfs.most_pins_at_once >= 3
+    links = [session.store.tasks.get_task(session.chain_id, t.task or "") for t in outcome.tasks]
+    # Each task carries the link of its own configuration, whatever order the pins finished in.
+    for record, text in zip(links, preview.config_texts, strict=True):
+        assert record is not None
+        assert record.config_json == text
+        cid = record.config_url.rsplit("/", 1)[-1]
+        assert protocol.ipfs.files[cid].decode() == text
+
+
+@pytest.mark.asyncio
 async def test_batch_failing_midway_reports_which_tasks_succeeded(
     session: ChainSession, protocol: ProtocolEnv
 ) -> None:
@@ -144,8 +169,11 @@ async def test_batch_failing_midway_reports_which_tasks_succeeded(
     service = PublishService(session)
     configs = [{"function_name": "inference", "data": {"input": f"t{i}"}} for i in range(5)]
     preview = await preview_manual(service, protocol, signer, configs)
-    protocol.ipfs.pin_faults = ["ok", "ok", 413]
-    outcome = await service.execute(preview, signer)
+    protocol.ipfs.pin_faults_for = {b'"t2"': 413}
+    try:
+        outcome = await service.execute(preview, signer)
+    finally:
+        protocol.ipfs.pin_faults_for = {}
     assert [t.state for t in outcome.tasks] == [
         "published", "published", "failed", "skipped", "skipped",
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -9,6 +10,7 @@ import pytest_asyncio
 
 from ogpu_desktop.chain.nexus_events import task_published_in
 from ogpu_desktop.services.actions import ActionService
+from ogpu_desktop.services.progress import PublishProgress, PublishStage
 from ogpu_desktop.services.publish import PublishService
 from ogpu_desktop.services.recovery import recover
 from ogpu_desktop.services.session import ChainSession
@@ -136,3 +138,44 @@ async def test_send_that_cannot_be_confirmed_is_kept_pending_and_recovered(
     assert len(report.recovered_tasks) == 1
     assert await source_task_count(session, protocol.manual_source) == before + 1
     assert (await ActionService(session).balances(signer.address)).escrowed == MIN_PAYMENT
+
+
+@pytest.mark.asyncio
+async def test_a_batch_killed_midway_keeps_what_was_sent_and_never_signs_again(
+    protocol: ProtocolEnv, store: Store, proxy: RpcProxy, session: ChainSession
+) -> None:
+    signer = await funded_signer(session, protocol, 5 * MIN_PAYMENT)
+    service = PublishService(session)
+    configs = [{"function_name": "inference", "data": {"input": f"kill {i}"}} for i in range(5)]
+    preview = await preview_manual(service, protocol, signer, configs)
+    before = await source_task_count(session, protocol.manual_source)
+    signed_before = signer.signed_count
+
+    def on_progress(event: PublishProgress) -> None:
+        if event.stage is PublishStage.SEND and event.index == 1:
+            proxy.hold_answer_to = {"eth_sendRawTransaction"}  # the third send hangs
+
+    run = asyncio.ensure_future(service.execute(preview, signer, on_progress))
+    try:
+        assert await asyncio.to_thread(proxy.holding.wait, 30)
+        run.cancel()  # the app is killed while the third send waits for its answer
+        with pytest.raises(asyncio.CancelledError):
+            await run
+    finally:
+        proxy.hold_answer_to = set()
+        proxy.release.set()
+    assert signer.signed_count == signed_before + 3  # nothing was signed past the third
+    journaled = [e for e in store.journal.journal_open(session.chain_id) if e.kind == "publish"]
+    assert sorted(e.nonce for e in journaled) == list(range(journaled[0].nonce,
+                                                           journaled[0].nonce + 3))
+    raws = {e.tx_hash: e.raw for e in journaled}
+    report = await recover(session)  # the next start
+    assert sorted(report.mined) == sorted(raws)
+    assert len(report.recovered_tasks) == 3
+    assert signer.signed_count == signed_before + 3  # recovery signs nothing new
+    for tx_hash, raw in raws.items():  # what was mined is the journaled bytes
+        mined = await session.client.w3.eth.get_raw_transaction(tx_hash)  # type: ignore[arg-type]
+        assert bytes(mined) == raw
+    assert await source_task_count(session, protocol.manual_source) == before + 3
+    assert (await ActionService(session).balances(signer.address)).escrowed == 3 * MIN_PAYMENT
+    assert (await recover(session)).mined == ()
