@@ -17,22 +17,27 @@ class InProcessProvider(JSONBaseProvider):
 
     Requests and answers go through the same JSON encoding as over HTTP, so code using it sees
     exactly what an HTTP client sees, without a socket.
+
+    Args:
+        node: The node to ask.
+        background: Ask as the Sandbox's provider does: giving way to the clients' requests.
     """
 
-    def __init__(self, node: SandboxNode) -> None:
+    def __init__(self, node: SandboxNode, *, background: bool = False) -> None:
         super().__init__()
         self._node = node
+        self._background = background
 
     def make_request(self, method: RPCEndpoint, params: Any) -> RPCResponse:
         """Encode the request as JSON, let the node answer it, and return the decoded answer."""
         payload = json.loads(self.encode_rpc_request(method, params))
-        return cast(RPCResponse, self._node.handle(payload))
+        return cast(RPCResponse, self._node.handle(payload, background=self._background))
 
     def is_connected(self, show_traceback: bool = False) -> bool:
         """Always true: the node lives in this process."""
         return True
 
 
-def in_process_web3(node: SandboxNode) -> Web3:
-    """Return a synchronous Web3 connected to ``node`` without HTTP."""
-    return Web3(InProcessProvider(node))
+def in_process_web3(node: SandboxNode, *, background: bool = False) -> Web3:
+    """Return a synchronous Web3 connected to ``node`` without HTTP (see the provider)."""
+    return Web3(InProcessProvider(node, background=background))

@@ -47,6 +47,10 @@ DEFAULT_CHAIN_ID = 1337
 """Chain ID used unless another is given: the usual local-development ID, no public network's."""
 PRIORITY_FEE_WEI = 10**9
 _SETUP_BACKDATE_S = 600
+CLIENT_QUIET_S = 0.03
+"""A background request waits until no client request has run for this long..."""
+BACKGROUND_PATIENCE_S = 1.0
+"""...or until it has waited this long, so the background always moves on."""
 
 Method = Callable[[list[Json]], Json]
 
@@ -58,6 +62,14 @@ class SandboxNode:
     JSON-ready: quantities as ``0x`` hex, keys in camelCase. Every access to the EVM goes through
     one lock, because py-evm is not thread-safe and the HTTP server, the provider and the faucet
     share one chain.
+
+    On a real network a provider's transactions run on other machines than the client's node;
+    here they share one EVM that executes one transaction at a time (tens of milliseconds for a
+    ``publishTask``). So the provider's requests are *background* requests: they wait for a
+    quiet moment among the clients' (:data:`CLIENT_QUIET_S`), at most
+    :data:`BACKGROUND_PATIENCE_S` each. A batch of a hundred publishes then no longer shares the
+    EVM with the attempts and answers it sets off (which doubled its time), and a poll does not
+    wait behind them; the provider catches up as soon as the clients pause.
 
     Args:
         chain_id: The EIP-155 chain ID transactions must be signed for.
@@ -90,27 +102,59 @@ class SandboxNode:
             to_checksum_address(a) for a in self._tester.get_accounts()
         )
         self._methods: dict[str, Method] = self._method_table()
+        self._traffic = threading.Condition()
+        self._clients_in = 0
+        self._last_client = 0.0
 
     # ----- entry points -------------------------------------------------------------------
 
-    def handle(self, payload: Json) -> Json:
-        """Answer one JSON-RPC request object or a batch (list); ``None`` for notifications only."""
+    def handle(self, payload: Json, *, background: bool = False) -> Json:
+        """Answer one JSON-RPC request object or a batch (list); ``None`` for notifications only.
+
+        Args:
+            background: The request comes from the Sandbox's own provider: it gives way to
+                the clients' requests (see the class notes).
+        """
         if isinstance(payload, list):
             if not payload:
                 return error_response(None, RpcError(-32600, "Invalid request: empty batch"))
-            answers = [self._handle_one(item) for item in payload]
+            answers = [self._handle_one(item, background) for item in payload]
             return [a for a in answers if a is not None]
-        return self._handle_one(payload)
+        return self._handle_one(payload, background)
 
-    def request(self, method: str, *params: Json) -> Json:
+    def request(self, method: str, *params: Json, background: bool = False) -> Json:
         """Call ``method`` with JSON-shaped ``params`` and return the JSON result (or raise)."""
         function = self._methods.get(method)
         if function is None:
             raise RpcError(-32601, f"Method not found: {method}")
-        with self._lock:
-            return function(list(params))
+        if background:
+            self._wait_for_quiet()
+            with self._lock:
+                return function(list(params))
+        with self._traffic:
+            self._clients_in += 1
+        try:
+            with self._lock:
+                return function(list(params))
+        finally:
+            with self._traffic:
+                self._clients_in -= 1
+                self._last_client = time.monotonic()
+                self._traffic.notify_all()
 
-    def _handle_one(self, item: Json) -> Json:
+    def _wait_for_quiet(self) -> None:
+        """Wait until no client request has run for a moment, or for the patience at most."""
+        deadline = time.monotonic() + BACKGROUND_PATIENCE_S
+        with self._traffic:
+            while True:
+                now = time.monotonic()
+                quiet_at = self._last_client + CLIENT_QUIET_S
+                if now >= deadline or (self._clients_in == 0 and now >= quiet_at):
+                    return
+                until = quiet_at if self._clients_in == 0 else deadline
+                self._traffic.wait(timeout=max(0.001, min(until, deadline) - now))
+
+    def _handle_one(self, item: Json, background: bool = False) -> Json:
         if not isinstance(item, dict) or not isinstance(item.get("method"), str):
             return error_response(None, RpcError(-32600, "Invalid request"))
         request_id = item.get("id")
@@ -118,15 +162,15 @@ class SandboxNode:
         try:
             if not isinstance(params, list):
                 raise RpcError(-32602, "Params must be a list")
-            result = self._answer(item["method"], params)
+            result = self._answer(item["method"], params, background)
             answer = {"jsonrpc": "2.0", "id": request_id, "result": result}
         except RpcError as exc:
             answer = error_response(request_id, exc)
         return answer if "id" in item else None
 
-    def _answer(self, method: str, params: list[Json]) -> Json:
+    def _answer(self, method: str, params: list[Json], background: bool) -> Json:
         try:
-            return self.request(method, *params)
+            return self.request(method, *params, background=background)
         except RpcError:
             raise
         except (ValidationError, ValueError, TypeError, KeyError, IndexError) as exc:

@@ -90,7 +90,7 @@ class Sandbox:
         if notice:
             self.notices.append(notice)
         self.provider = SandboxProvider(
-            w3,
+            in_process_web3(self.node, background=True),
             deployment,
             published,
             store=self.store,

@@ -172,7 +172,7 @@ def sandbox_side(count: int = BATCH) -> dict[str, float]:
         sandbox.stop()
 
 
-async def measure(info: dict[str, Any], folder: Path, runs: int) -> None:
+async def measure(info: dict[str, Any], folder: Path, runs: int, provider: str) -> None:
     async with bench_session(info, folder, deposit_tasks=BATCH * runs + 1) as bench:
         await publish(bench, 1, "warm-up")
         results = [await publish(bench, BATCH, f"run {run}") for run in range(runs)]
@@ -184,7 +184,7 @@ async def measure(info: dict[str, Any], folder: Path, runs: int) -> None:
         "unit": "s", "runs": runs, "statistic": "median", "min": round(min(seconds), 3),
         "max": round(max(seconds), 3), "tasks": BATCH,
         "stages_ms": {k: round(v, 1) for k, v in median_run.items()},
-        "node": "Sandbox process, provider answering at once",
+        "node": f"Sandbox process, provider {provider}",
         "load_avg_1m": round(os.getloadavg()[0], 2),
     }), flush=True)
     print(json.dumps({
@@ -197,7 +197,13 @@ async def measure(info: dict[str, Any], folder: Path, runs: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3, help="batches of 100 to time")
+    parser.add_argument(
+        "--idle-provider", action="store_true",
+        help="start the Sandbox with --never-answer, to see what the provider's work costs",
+    )
     options = parser.parse_args()
+    args = ("--never-answer",) if options.idle_provider else ()
+    provider = "idle (--never-answer)" if options.idle_provider else "answering at once"
     node = sandbox_side()
     print(json.dumps({
         "metric": "publish_cost_ms", "value": round(node["whole_send"], 3),
@@ -205,8 +211,8 @@ def main() -> int:
         "parts": {k: round(v, 3) for k, v in node.items()},
         "load_avg_1m": round(os.getloadavg()[0], 2),
     }), flush=True)
-    with running_sandbox() as info, tempfile.TemporaryDirectory() as folder:
-        asyncio.run(measure(info, Path(folder), options.runs))
+    with running_sandbox(*args) as info, tempfile.TemporaryDirectory() as folder:
+        asyncio.run(measure(info, Path(folder), options.runs, provider))
     return 0
 
 

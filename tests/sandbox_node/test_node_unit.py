@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable
 
 import pytest
 from eth_account import Account
@@ -223,3 +225,44 @@ def test_transactions_of_a_reverted_block_are_forgotten_and_found_again_when_min
     again = node.request("eth_getTransactionReceipt", tx_hash)
     assert again["status"] == "0x1"
     assert int(again["blockNumber"], 16) == int(mined_at, 16) + 2
+
+
+def test_the_providers_requests_give_way_to_the_clients(node: SandboxNode) -> None:
+    ran: list[str] = []
+    release = threading.Event()
+
+    def blocking(params: list[object]) -> str:
+        release.wait(timeout=30)
+        ran.append("first client")
+        return "0x0"
+
+    def noting(name: str) -> Callable[[list[object]], str]:
+        def method(params: list[object]) -> str:
+            ran.append(name)
+            return "0x0"
+        return method
+
+    node._methods["test_block"] = blocking
+    node._methods["test_client"] = noting("second client")
+    node._methods["test_provider"] = noting("provider")
+    try:
+        first = threading.Thread(target=node.request, args=("test_block",))
+        first.start()
+        while node._clients_in < 1:
+            time.sleep(0.01)
+        provider = threading.Thread(
+            target=node.request, args=("test_provider",), kwargs={"background": True}
+        )
+        provider.start()
+        second = threading.Thread(target=node.request, args=("test_client",))
+        second.start()
+        while node._clients_in < 2:
+            time.sleep(0.01)
+        release.set()  # the EVM is free: the waiting client goes first, the provider after
+        for thread in (first, second, provider):
+            thread.join(timeout=30)
+        assert ran == ["first client", "second client", "provider"]
+    finally:
+        release.set()
+        for name in ("test_block", "test_client", "test_provider"):
+            node._methods.pop(name, None)
