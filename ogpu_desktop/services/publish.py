@@ -20,6 +20,7 @@ from ogpu_desktop.chain.ipfs import pin_json
 from ogpu_desktop.chain.transactions import (
     dry_run,
     estimate_gas,
+    mined_receipts,
     next_nonce,
     require_success,
 )
@@ -283,12 +284,16 @@ class _PublishRun:
 
     async def _confirm_all(self, sent: Sequence[tuple[int, SignedTransaction, dict[str, Any]]]
                            ) -> None:
-        """Gather the receipts of every sent task, a few requests at a time."""
+        """Gather the receipts of every sent task: those mined already in one batched request,
+        the others each waited for, a few at a time."""
+        mined = await mined_receipts(self.session.client, [signed.tx_hash for _, signed, _ in sent])
         gate = asyncio.Semaphore(RECEIPT_CONCURRENCY)
 
         async def confirm(index: int, signed: SignedTransaction, meta: dict[str, Any]) -> None:
             async with gate:
-                self.outcomes[index] = await self._confirm_one(index, signed, meta)
+                self.outcomes[index] = await self._confirm_one(
+                    index, signed, meta, mined.get(signed.tx_hash)
+                )
 
         results = await asyncio.gather(*(confirm(*one) for one in sent), return_exceptions=True)
         for result in results:  # each was awaited to its end: nothing is left running
@@ -344,13 +349,17 @@ class _PublishRun:
         return signed, meta
 
     async def _confirm_one(
-        self, index: int, signed: SignedTransaction, meta: dict[str, Any]
+        self, index: int, signed: SignedTransaction, meta: dict[str, Any],
+        receipt: Mapping[str, Any] | None = None,
     ) -> TaskOutcome:
         total = self.preview.count
         try:
-            receipt = await self.session.journal.settle(
-                signed.tx_hash, timeout=self.receipt_timeout
-            )
+            if receipt is None:
+                receipt = await self.session.journal.settle(
+                    signed.tx_hash, timeout=self.receipt_timeout
+                )
+            else:
+                self.session.journal.mark_mined(signed.tx_hash, receipt)
             require_success(receipt, "Publishing the task")
             task = record_published_task(self.session, signed.tx_hash, signed.sender, receipt, meta)
         except ReceiptTimeoutError as exc:

@@ -179,3 +179,21 @@ async def test_a_batch_killed_midway_keeps_what_was_sent_and_never_signs_again(
     assert await source_task_count(session, protocol.manual_source) == before + 3
     assert (await ActionService(session).balances(signer.address)).escrowed == 3 * MIN_PAYMENT
     assert (await recover(session)).mined == ()
+
+
+@pytest.mark.asyncio
+async def test_the_receipts_of_a_batch_are_read_together(
+    protocol: ProtocolEnv, proxy: RpcProxy, session: ChainSession
+) -> None:
+    signer = await funded_signer(session, protocol, 5 * MIN_PAYMENT)
+    service = PublishService(session)
+    configs = [{"function_name": "inference", "data": {"input": f"r{i}"}} for i in range(5)]
+    preview = await preview_manual(service, protocol, signer, configs)
+    proxy.reset_counts()
+    outcome = await service.execute(preview, signer)
+    assert outcome.all_published, [t.message for t in outcome.tasks]
+    assert proxy.methods["eth_getTransactionReceipt"] == 5  # one each, none polled for
+    assert proxy.batch_sizes == [5]  # all in one request
+    states = {session.store.journal.journal_get(t.tx_hash or "").state  # type: ignore[union-attr]
+              for t in outcome.tasks}
+    assert states == {"mined"}
