@@ -346,6 +346,7 @@ class Connection:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._tracker
             self._tracker = None
+        await self.services.tracking.stop()  # the status read the loop started
         try:
             await self.session.close()
         finally:

@@ -94,23 +94,20 @@ class TrackingService:
     Polls run one at a time (a publish asks for a poll while the loop may be polling): each
     then sees the cursor and the tasks the previous one left.
 
-    The direct status read (:meth:`reconcile`) runs beside the polls, never under their lock:
-    with a thousand open tasks it takes ten batched requests, and a poll that waited for it was
-    an answer seen many seconds late. The two only meet in the store, on the event-loop thread,
-    and a read never moves a status back: a status read at block B and the events read up to
-    another block are both true of the chain at their block, and statuses only move forward,
-    so the later one wins (``MAX``). What each emits is read back from the store after its
-    write, so the shown status never goes back either. ``final_seen_block`` still covers a task
-    the read saw final before any poll read its end: a poll already past B read those events,
-    one not there yet keeps following the task until it is.
+    The direct status read (:meth:`reconcile`) runs beside the polls, never under their lock
+    (with a thousand open tasks it takes ten batched requests; polls that waited for it saw
+    answers many seconds late). The two meet only in the store, on the event-loop thread: a
+    status read at one block and events read up to another are both true of the chain, and
+    statuses only move forward, so the further one is kept (``MAX``); what each emits is read
+    back from the store, so a shown status never goes back. ``final_seen_block`` covers a task
+    the read saw final first: a poll already past that block read its end, a later one will.
 
     **A task past its expiry is read once more, then left to the polls.** Expiry is lazy on
-    chain (an unattempted task stays NEW past its expiry until someone touches it), so such a
-    task would be read at every status check, forever. It is read once at a block dated after
-    its expiry; still open there, that block is noted (``expiry_read_block``) and the checks
-    leave it alone: it shows as expired (:func:`display_status`, the task list) from its expiry
-    time. Polls still follow it, so an event that ends it later (the lazy EXPIRED, the
-    confirmation of a response) is still seen.
+    chain (an unattempted task stays NEW until someone touches it), so such a task would be
+    read at every check, forever. Read once at a block dated after its expiry and still open,
+    that block is noted (``expiry_read_block``) and the checks leave it; it shows as expired
+    from its expiry time (:func:`display_status`, the task list). Polls still follow it, so an
+    event that ends it later (the lazy EXPIRED, a confirmed response) is still seen.
 
     Args:
         session: The open network session.
@@ -222,8 +219,7 @@ class TrackingService:
             chain_id, statuses=changed_status, attempts=attempts, responses=records,
             cursor=(self._nexus, cursor) if cursor is not None else None, read=read,
         )
-        # What was stored may be ahead of these events (a status read finished meanwhile):
-        # the updates say what the store holds now, so a shown status never goes back.
+        # The store may be ahead of these events (a status read landed): say what it holds.
         fresh = {a: store.get_task(chain_id, a)
                  for a in set(changed_status) | set(new_responses) | set(providers)}
         updates: list[TaskUpdate] = []
@@ -279,7 +275,7 @@ class TrackingService:
             expiring = [t for t in tasks.values() if t.expiry_time < now]
             block_time = (await block_timestamp(self.session.client, block)) if expiring else 0
             statuses = await self.status_reader.read(list(tasks), block)
-            # No await from here on: this merge and write see the store as the polls left it.
+            # No await from here: the merge sees the store as the polls left it.
             stored = store.tasks.open_statuses(chain_id)
             changed = {a: s for a, s in statuses.items() if a in stored and s > stored[a]}
             checked = [t.address for t in expiring
@@ -328,7 +324,7 @@ class TrackingService:
     def running_reconcile(self) -> asyncio.Task[int] | None:
         """The direct status read started by the loop, while it runs."""
         task = self._reconcile_task
-        return task if task is not None and not task.done() else None
+        return None if task is None or task.done() else task
 
     def start_reconcile(self, at_block: int | None) -> asyncio.Task[int] | None:
         """Start a direct status read beside the polls; ``None`` when one is still running."""
@@ -340,17 +336,14 @@ class TrackingService:
     async def _reconcile_logged(self, at_block: int | None) -> int:
         try:
             return await self.reconcile(at_block)
-        except (ChainError, RunEndedError) as exc:
-            # The polls report the connection's health (and a replaced chain); the next read
-            # tries again.
-            log.warning("status read failed: %s", exc.message)
+        except (ChainError, RunEndedError) as exc:  # the polls report these too
+            log.warning("status read failed (the next one tries again): %s", exc.message)
             return 0
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until ``stop`` is set; failures back off and never end the loop.
 
-        A status read still running when ``stop`` is set is cancelled (it writes nothing
-        until its answers are all in).
+        A status read still running when ``stop`` is set is cancelled (see :meth:`stop`).
         """
         poll_number = 0
         try:
@@ -360,11 +353,19 @@ class TrackingService:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=delay)
         finally:
-            task, self._reconcile_task = self._reconcile_task, None
-            if task is not None and not task.done():
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            await self.stop()
+
+    async def stop(self) -> None:
+        """Cancel the status read the loop started, if it still runs, and wait for its end.
+
+        Whoever runs :meth:`step` calls this before closing the session: a read writes nothing
+        until its answers are all in, so cancelling it loses nothing.
+        """
+        task, self._reconcile_task = self._reconcile_task, None
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
 
 def _read_from(

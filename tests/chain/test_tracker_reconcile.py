@@ -99,3 +99,31 @@ async def test_status_reads_halve_their_batches_when_the_endpoint_refuses_them(
     finally:
         await session.close()
         proxy.stop()
+
+
+@pytest.mark.asyncio
+async def test_stopping_the_tracker_ends_a_status_read_in_flight(
+    protocol: ProtocolEnv, store: Store
+) -> None:
+    proxy = RpcProxy(protocol.anvil.url).start()
+    session = await ChainSession.open(protocol.network(proxy.url), store)
+    try:
+        _, (task,) = await publish(session, protocol, protocol.manual_source)
+        tracking = TrackingService(session)
+        proxy.hold_answer_to = {"eth_call"}
+        await asyncio.wait_for(tracking.step(0), 30)
+        assert await asyncio.to_thread(proxy.holding.wait, 30)
+        reading = tracking.running_reconcile
+        assert reading is not None
+        protocol.attempt(task)
+        await tracking.stop()  # as the app does before it closes the session
+        assert reading.cancelled()
+        assert tracking.running_reconcile is None
+        record = store.tasks.get_task(session.chain_id, task)
+        assert record is not None
+        assert record.status == 0  # nothing written by the cancelled read
+    finally:
+        proxy.hold_answer_to = set()
+        proxy.release.set()
+        await session.close()
+        proxy.stop()
