@@ -32,7 +32,9 @@ class RpcProxy:
             meanwhile) and is then dropped: never forwarded, never answered. A caller killed
             meanwhile sent a transaction that never reached the node.
         max_batch: When set, a batch with more calls is refused the way public endpoints do
-            it: one error object, not a list (``refused_batches`` counts them).
+            it (``refused_batches`` counts them), as ``batch_refusal`` says: "error-object" (one
+            JSON-RPC error instead of a list), "http-413", or "truncated" (answers to the first
+            ``max_batch`` calls only).
         batch_sizes: The number of calls of every batch that arrived.
     """
 
@@ -52,6 +54,7 @@ class RpcProxy:
         self.release = threading.Event()
         self.reverse_batches = False
         self.max_batch: int | None = None
+        self.batch_refusal = "error-object"
         self.refused_batches = 0
         self.batch_sizes: list[int] = []
         self._lock = threading.Lock()
@@ -76,9 +79,15 @@ class RpcProxy:
                         and len(payload) > proxy.max_batch):
                     with proxy._lock:
                         proxy.refused_batches += 1
-                    self._answer(json.dumps({"jsonrpc": "2.0", "id": None, "error": {
-                        "code": -32600, "message": "batch size too large"}}).encode())
-                    return
+                    if proxy.batch_refusal == "truncated":
+                        body = json.dumps(payload[: proxy.max_batch]).encode()
+                    elif proxy.batch_refusal == "http-413":
+                        self._answer(b"batch too large", status=413, ctype="text/plain")
+                        return
+                    else:
+                        self._answer(json.dumps({"jsonrpc": "2.0", "id": None, "error": {
+                            "code": -32600, "message": "batch size too large"}}).encode())
+                        return
                 if any(c.get("method") in proxy.fail_methods for c in calls):
                     self.close_connection = True
                     return
@@ -113,9 +122,11 @@ class RpcProxy:
                     answer = json.dumps(json.loads(answer)[::-1]).encode()
                 self._answer(answer)
 
-            def _answer(self, answer: bytes) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
+            def _answer(
+                self, answer: bytes, status: int = 200, ctype: str = "application/json"
+            ) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()
                 self.wfile.write(answer)

@@ -62,8 +62,9 @@ async def test_a_status_read_held_by_the_network_does_not_hold_up_polls(
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("refusal", ["error-object", "http-413", "truncated"])
 async def test_status_reads_halve_their_batches_when_the_endpoint_refuses_them(
-    protocol: ProtocolEnv, store: Store
+    protocol: ProtocolEnv, store: Store, refusal: str
 ) -> None:
     proxy = RpcProxy(protocol.anvil.url).start()
     session = await ChainSession.open(protocol.network(proxy.url), store)
@@ -84,6 +85,7 @@ async def test_status_reads_halve_their_batches_when_the_endpoint_refuses_them(
         tracking = TrackingService(session)
         tracking.status_reader.batch = 8
         proxy.max_batch = 6
+        proxy.batch_refusal = refusal
         proxy.reset_counts()
         assert await tracking.reconcile() == 5
         # Eight calls refused; the same tasks again in fours, and the rest in fours too.
