@@ -7,7 +7,7 @@ import logging
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from ogpu_desktop.chain.errors import (
     ChainError,
@@ -18,6 +18,7 @@ from ogpu_desktop.chain.errors import (
 from ogpu_desktop.chain.fees import quote_fees
 from ogpu_desktop.chain.ipfs import pin_json
 from ogpu_desktop.chain.transactions import (
+    build_tx,
     dry_run,
     estimate_gas,
     mined_receipts,
@@ -40,9 +41,9 @@ from ogpu_desktop.services.publish_models import (
 from ogpu_desktop.services.session import ChainSession
 from ogpu_desktop.services.sources import SourceService, checked_address
 from ogpu_desktop.services.task_records import record_published_task
-from ogpu_desktop.services.tx_runner import CallQuote, sign_and_record
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 # Longer than any real pin link, so the gas estimated with it covers the real call.
 PLACEHOLDER_CONFIG_URL = "https://ipfs.invalid/ipfs/" + "Q" * 170
@@ -63,6 +64,12 @@ class _SendUnsureError(Exception):
     def __init__(self, signed: SignedTransaction) -> None:
         super().__init__(signed.tx_hash)
         self.signed = signed
+
+
+def _pending(future: asyncio.Future[_T] | None) -> asyncio.Future[_T]:
+    if future is None:  # the loop schedules one per task before it needs it
+        raise RuntimeError("no signed transaction was prepared")
+    return future
 
 
 class _Pins:
@@ -239,7 +246,9 @@ class _PublishRun:
     refuses a gap), so they go one after another, each journaled right before it is sent: the
     node's execution time bounds a batch. What can overlap does: every configuration is pinned
     up front, a few at a time, while the first sends go out (so the pins cost about one pin's
-    time); no send waits for a receipt; the receipts are gathered at the end, a few at a time.
+    time); the next task is signed while a send is answered (it is journaled, and so can ever
+    be sent, only after that send succeeded); no send waits for a receipt; the receipts are
+    read at the end in one batched request.
     A configuration pinned for a task that is then not sent (an earlier one failed) stays
     pinned: it was public as soon as the batch started, as the preview says of every input.
     """
@@ -260,12 +269,22 @@ class _PublishRun:
         total = self.preview.count
         sent: list[tuple[int, SignedTransaction, dict[str, Any]]] = []
         pins = _Pins(self.session, self.preview.config_texts)
+        ahead: asyncio.Future[tuple[SignedTransaction, dict[str, Any]]] | None = None
         try:
             async with self.session.send_lock:
                 nonce = await next_nonce(self.session.client, self.signer.address)
+                ahead = asyncio.ensure_future(self._sign(0, nonce, pins))
                 for index in range(total):
                     try:
-                        signed, meta = await self._send_one(index, nonce + len(sent), pins)
+                        waited = time.perf_counter()
+                        signed, meta = await _pending(ahead)
+                        self.timings["pin"] += (time.perf_counter() - waited) * 1000
+                        # The next task is signed while this one is sent (nothing else: it is
+                        # journaled only once this send has succeeded, and dropped otherwise).
+                        ahead = None if index + 1 == total else asyncio.ensure_future(
+                            self._sign(index + 1, nonce + index + 1, pins)
+                        )
+                        await self._send(index, signed, meta)
                     except _SendUnsureError as unsure:
                         self._fail_from(index, UNSURE_SEND, state="pending",
                                         tx_hash=unsure.signed.tx_hash)
@@ -275,6 +294,9 @@ class _PublishRun:
                         break
                     sent.append((index, signed, meta))
         finally:
+            if ahead is not None:
+                ahead.cancel()
+                await asyncio.gather(ahead, return_exceptions=True)
             await pins.close()
         wait_start = time.perf_counter()
         await self._confirm_all(sent)
@@ -311,15 +333,13 @@ class _PublishRun:
             self.outcomes[later] = TaskOutcome(later, "skipped", message=note)
             self.emit(PublishProgress(PublishStage.SKIPPED, later, total, note))
 
-    async def _send_one(
+    async def _sign(
         self, index: int, nonce: int, pins: _Pins
     ) -> tuple[SignedTransaction, dict[str, Any]]:
+        """Wait for task ``index``'s pin and sign its publish with ``nonce`` (not journaled)."""
         preview, total = self.preview, self.preview.count
-        text = preview.config_texts[index]
         self.emit(PublishProgress(PublishStage.PIN, index, total, "Uploading the task to IPFS"))
-        t0 = time.perf_counter()
         url = await pins.link(index)
-        t1 = time.perf_counter()
         call = self.session.contracts.publish_task(
             source=preview.source.address, config_url=url, expiry_time=self.expiry,
             payment=preview.payment_wei,
@@ -327,7 +347,7 @@ class _PublishRun:
         meta: dict[str, Any] = {
             "source": preview.source.address,
             "config_url": url,
-            "config_json": text,
+            "config_json": preview.config_texts[index],
             "payment_wei": str(preview.payment_wei),
             "expiry_time": self.expiry,
             "delivery_method": preview.source.delivery_method,
@@ -335,18 +355,21 @@ class _PublishRun:
             "batch_index": index,
         }
         self.emit(PublishProgress(PublishStage.SIGN, index, total, "Signing"))
-        quote = CallQuote(call, preview.gas_per_task, preview.fees)
-        signed = await sign_and_record(
-            self.session, self.signer, quote, kind="publish", meta=meta, nonce=nonce
-        )
+        tx = build_tx(call, sender=self.signer.address, nonce=nonce, gas=preview.gas_per_task,
+                      fees=preview.fees, chain_id=self.session.chain_id)
+        return await self.signer.sign_transaction(tx), meta
+
+    async def _send(self, index: int, signed: SignedTransaction, meta: dict[str, Any]) -> None:
+        """Journal task ``index``'s signed publish, then broadcast it."""
+        started = time.perf_counter()
+        self.session.journal.record(signed, "publish", meta)
         try:
             await self.session.journal.broadcast(signed)
         except RpcUnreachableError as exc:
             raise _SendUnsureError(signed) from exc
-        self.timings["pin"] += (t1 - t0) * 1000
-        self.timings["sign_send"] += (time.perf_counter() - t1) * 1000
-        self.emit(PublishProgress(PublishStage.SEND, index, total, "Sent", signed.tx_hash))
-        return signed, meta
+        self.timings["sign_send"] += (time.perf_counter() - started) * 1000
+        self.emit(PublishProgress(PublishStage.SEND, index, self.preview.count, "Sent",
+                                  signed.tx_hash))
 
     async def _confirm_one(
         self, index: int, signed: SignedTransaction, meta: dict[str, Any],

@@ -100,8 +100,9 @@ class PublishOutcome:
     """The account of a publish: one outcome per task, in order.
 
     Attributes:
-        timings_ms: Time spent per stage across the batch (``pin``, ``sign``, ``send``,
-            ``receipt_wait``, ``total``), for diagnostics and benchmarks.
+        timings_ms: Wall time per stage across the batch, for diagnostics and benchmarks:
+            ``pin`` (waiting for a task's pin and signature that the sends did not hide),
+            ``sign_send`` (journaling and sending), ``receipt_wait`` and ``total``.
     """
 
     tasks: tuple[TaskOutcome, ...]
