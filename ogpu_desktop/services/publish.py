@@ -240,16 +240,16 @@ class _PublishRun:
     """The state of one execution of a preview.
 
     Where a batch's time goes, measured on the Sandbox (``tests/bench/bench_publish_batch.py``):
-    the node executing each ``publishTask`` (py-evm runs the Task contract's creation, some
-    twenty-five milliseconds a task, plus the state-trie writes of its storage) dwarfs the
-    app's own work (signing, journal, HTTP). Sends must reach the node in nonce order (a node
-    refuses a gap), so they go one after another, each journaled right before it is sent: the
-    node's execution time bounds a batch. What can overlap does: every configuration is pinned
-    up front, a few at a time, while the first sends go out (so the pins cost about one pin's
-    time); the next task is signed while a send is answered (it is journaled, and so can ever
-    be sent, only after that send succeeded); no send waits for a receipt; the receipts are
-    read at the end in one batched request.
-    A configuration pinned for a task that is then not sent (an earlier one failed) stays
+    the node executing each ``publishTask`` (py-evm running the Task contract's creation and
+    writing its storage to the state trie: 30 to 100 ms a task, with the machine's load)
+    dwarfs the app's own work (signing, journal, HTTP: a few milliseconds). Sends must reach
+    the node in nonce order (a node refuses a gap), so they go one after another, each
+    journaled right before it is sent: the node's execution time bounds a batch. What can
+    overlap does: every configuration is pinned up front, a few at a time, while the first
+    sends go out (so the pins cost about one pin's time); the next task is signed while a send
+    is answered (it is journaled, and so can ever be sent, only after that send succeeded); no
+    send waits for a receipt; the receipts are read at the end in one batched request. A
+    configuration pinned for a task that is then not sent (an earlier one failed) stays
     pinned: it was public as soon as the batch started, as the preview says of every input.
     """
 
