@@ -350,8 +350,11 @@ class TrackingService:
             while not stop.is_set():
                 delay = await self.step(poll_number)
                 poll_number += 1
+                # asyncio.timeout checks for a running loop before the wait is created, so a
+                # loop stopped under this task leaves no un-awaited coroutine behind.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=delay)
+                    async with asyncio.timeout(delay):
+                        await stop.wait()
         finally:
             await self.stop()
 
