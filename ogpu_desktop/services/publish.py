@@ -336,7 +336,12 @@ class _PublishRun:
     async def _sign(
         self, index: int, nonce: int, pins: _Pins
     ) -> tuple[SignedTransaction, dict[str, Any]]:
-        """Wait for task ``index``'s pin and sign its publish with ``nonce`` (not journaled)."""
+        """Wait for task ``index``'s pin and sign its publish with ``nonce`` (not journaled).
+
+        Raises:
+            ChainReplacedError: The chain was replaced since the review (a restarted Sandbox):
+                nothing is signed for a chain the user did not review.
+        """
         preview, total = self.preview, self.preview.count
         self.emit(PublishProgress(PublishStage.PIN, index, total, "Uploading the task to IPFS"))
         url = await pins.link(index)
@@ -355,6 +360,7 @@ class _PublishRun:
             "batch_index": index,
         }
         self.emit(PublishProgress(PublishStage.SIGN, index, total, "Signing"))
+        await self.session.check_run()
         tx = build_tx(call, sender=self.signer.address, nonce=nonce, gas=preview.gas_per_task,
                       fees=preview.fees, chain_id=self.session.chain_id)
         return await self.signer.sign_transaction(tx), meta
