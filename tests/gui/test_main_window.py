@@ -145,7 +145,10 @@ SLOW_PAGE = """
 import threading
 from PySide6.QtWidgets import QLabel
 
+import slow_page_gate
+
 loaded_on = threading.current_thread().name
+slow_page_gate.release.wait(30)
 
 
 def make():
@@ -169,7 +172,11 @@ async def test_a_page_shown_before_its_module_is_loaded_is_built_once_it_is(
 ) -> None:
     for name in ("slow_page", "slow_page_two"):
         (tmp_path / f"{name}.py").write_text(SLOW_PAGE)
+    # The pages' modules stay mid-import until the test lets them finish, however fast the
+    # worker thread runs: a module another thread is importing counts as not loaded yet.
+    (tmp_path / "slow_page_gate.py").write_text("import threading\nrelease = threading.Event()\n")
     monkeypatch.syspath_prepend(str(tmp_path))
+    gate = importlib.import_module("slow_page_gate")
     stack = LazyPageStack()
     qtbot.addWidget(stack)
     try:
@@ -185,6 +192,7 @@ async def test_a_page_shown_before_its_module_is_loaded_is_built_once_it_is(
         # The placeholder stays while the module loads on the worker thread.
         assert stack.is_loading(1)
         assert stack.currentWidget().objectName() == "slowLoading"
+        gate.release.set()
         await _until(lambda: stack.built(1) is not None)
         assert stack.currentWidget().objectName() == "slowPage"
         assert sys.modules["slow_page"].loaded_on == "warm-imports"
@@ -194,5 +202,6 @@ async def test_a_page_shown_before_its_module_is_loaded_is_built_once_it_is(
         assert stack.currentWidget().objectName() == "slowPage"
         assert stack.built(2) is stack.currentWidget()
     finally:
-        sys.modules.pop("slow_page", None)
-        sys.modules.pop("slow_page_two", None)
+        gate.release.set()
+        for name in ("slow_page", "slow_page_two", "slow_page_gate"):
+            sys.modules.pop(name, None)

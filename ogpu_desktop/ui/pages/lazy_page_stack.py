@@ -104,7 +104,7 @@ class LazyPageStack(QStackedWidget):
         if self.currentIndex() >= 0:
             self._show(self.currentIndex())
         shown = self._modules[self.currentIndex()] if self.currentIndex() >= 0 else None
-        rest = [m for m in self._modules if m not in (None, shown) and m not in sys.modules]
+        rest = [m for m in self._modules if m not in (None, shown) and not _loaded(m)]
         if rest and _running_loop():
             from ogpu_desktop.ui.warm_imports import warm_imports  # noqa: PLC0415
 
@@ -154,7 +154,7 @@ class LazyPageStack(QStackedWidget):
         if self._built[row] is not None or row in self._loading:
             return
         module = self._modules[row]
-        if module is None or module in sys.modules or not _running_loop():
+        if module is None or _loaded(module) or not _running_loop():
             self.page(row)
             return
         import asyncio  # noqa: PLC0415 - running already (see _running_loop)
@@ -183,6 +183,19 @@ class LazyPageStack(QStackedWidget):
             placeholder = self._placeholders[row]
             if placeholder is not None:
                 placeholder.label.setText(f"This page could not be loaded: {exc}")
+
+
+def _loaded(module: str) -> bool:
+    """Whether ``module`` is imported completely.
+
+    A module another thread is still importing is in ``sys.modules`` already; building its page
+    then would hold the window's thread on the import lock until that import ends.
+    """
+    found = sys.modules.get(module)
+    if found is None:
+        return False
+    spec = getattr(found, "__spec__", None)
+    return not getattr(spec, "_initializing", False)
 
 
 def _running_loop() -> bool:
