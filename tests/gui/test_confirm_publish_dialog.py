@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.domain.payload import build_task_configs
@@ -137,6 +137,15 @@ async def test_every_fact_is_in_plain_words_with_the_exact_json(
         assert not dialog.json_view.isHidden()
         assert dialog.json_view.toPlainText() == preview.config_texts[0]
         assert json.loads(dialog.json_view.toPlainText())["data"]["input"] == "I love it"
+        # A short screen (200 % on a laptop): the facts scroll up and down, none is squeezed.
+        dialog.resize(dialog.width(), 320)
+        QApplication.processEvents()
+        squeezed = [name for name, label in dialog.fields.items()
+                    if label.height() < label.heightForWidth(label.width())]
+        assert squeezed == []
+        assert dialog.scroll.verticalScrollBar().maximum() > 0
+        assert dialog.scroll.horizontalScrollBar().maximum() == 0
+        assert dialog.sign_button.isVisible()
         dialog.cancel_button.click()
         assert dialog.decision() is None
 

@@ -6,14 +6,16 @@ import time
 from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -132,6 +134,8 @@ class ConfirmPublishDialog(QDialog):
         self.json_view.setReadOnly(True)
         self.json_view.setAccessibleName("Exact task config")
         self.json_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        # A height of its own, so opening it adds room below instead of taking the facts' room.
+        self.json_view.setMinimumHeight(self.json_view.fontMetrics().lineSpacing() * 12)
         self.json_view.setVisible(False)
         self.json_toggle.toggled.connect(self._toggle_json)
         self.cancel_button = QPushButton("Cancel", self)
@@ -152,7 +156,12 @@ class ConfirmPublishDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.sign_button)
-        column = QVBoxLayout(self)
+        # The facts scroll (up and down only) when the screen is too short for them, as at
+        # 200 % on a laptop screen: squeezed, every wrapped line would lose its last pixels.
+        self.body = QWidget(self)
+        self.body.setObjectName("confirm.body")
+        column = QVBoxLayout(self.body)
+        column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.headline)
         column.addLayout(self.facts)
         column.addLayout(shortfall_row)
@@ -161,7 +170,32 @@ class ConfirmPublishDialog(QDialog):
         column.addWidget(self.ipfs_notice)
         column.addWidget(self.json_toggle)
         column.addWidget(self.json_view, 1)
-        column.addLayout(buttons)
+        column.addStretch(0)
+        self.scroll = QScrollArea(self)
+        self.scroll.setObjectName("confirm.scroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(self.body)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.scroll, 1)
+        outer.addLayout(buttons)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        """Open tall enough for every fact, within the screen."""
+        super().showEvent(event)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        width = self.scroll.viewport().width()
+        body = self.body.heightForWidth(width) if self.body.hasHeightForWidth() else -1
+        wanted = max(body, self.body.sizeHint().height())
+        chrome = self.height() - self.scroll.viewport().height()
+        screen = self.screen()
+        room = screen.availableGeometry().height() - 80 if screen is not None else wanted + chrome
+        target = min(wanted + chrome, room)
+        if target > self.height():
+            self.resize(self.width(), target)
 
     def show_preview(self, preview: PublishPreview) -> None:
         """Show ``preview`` (the first one, or a fresher one after a deposit)."""
@@ -262,6 +296,8 @@ class ConfirmPublishDialog(QDialog):
 
     def _toggle_json(self, shown: bool) -> None:
         self.json_view.setVisible(shown)
+        if shown:
+            self._fit_height()
         self.json_toggle.setArrowType(
             Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
         )
