@@ -143,8 +143,8 @@ async def test_every_fact_is_in_plain_words_with_the_exact_json(
         squeezed = [name for name, label in dialog.fields.items()
                     if label.height() < label.heightForWidth(label.width())]
         assert squeezed == []
-        assert dialog.scroll.verticalScrollBar().maximum() > 0
-        assert dialog.scroll.horizontalScrollBar().maximum() == 0
+        assert dialog.facts_scroll.verticalScrollBar().maximum() > 0
+        assert dialog.facts_scroll.horizontalScrollBar().maximum() == 0
         assert dialog.sign_button.isVisible()
         dialog.cancel_button.click()
         assert dialog.decision() is None

@@ -171,14 +171,14 @@ class ConfirmPublishDialog(QDialog):
         column.addWidget(self.json_toggle)
         column.addWidget(self.json_view, 1)
         column.addStretch(0)
-        self.scroll = QScrollArea(self)
-        self.scroll.setObjectName("confirm.scroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setWidget(self.body)
+        self.facts_scroll = QScrollArea(self)
+        self.facts_scroll.setObjectName("confirm.scroll")
+        self.facts_scroll.setWidgetResizable(True)
+        self.facts_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.facts_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.facts_scroll.setWidget(self.body)
         outer = QVBoxLayout(self)
-        outer.addWidget(self.scroll, 1)
+        outer.addWidget(self.facts_scroll, 1)
         outer.addLayout(buttons)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
@@ -187,10 +187,10 @@ class ConfirmPublishDialog(QDialog):
         self._fit_height()
 
     def _fit_height(self) -> None:
-        width = self.scroll.viewport().width()
+        width = self.facts_scroll.viewport().width()
         body = self.body.heightForWidth(width) if self.body.hasHeightForWidth() else -1
         wanted = max(body, self.body.sizeHint().height())
-        chrome = self.height() - self.scroll.viewport().height()
+        chrome = self.height() - self.facts_scroll.viewport().height()
         screen = self.screen()
         room = screen.availableGeometry().height() - 80 if screen is not None else wanted + chrome
         target = min(wanted + chrome, room)
