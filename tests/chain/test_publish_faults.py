@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -187,17 +188,22 @@ async def test_a_batch_killed_midway_keeps_what_was_sent_and_never_signs_again(
 
 @pytest.mark.asyncio
 async def test_the_receipts_of_a_batch_are_read_together(
-    protocol: ProtocolEnv, proxy: RpcProxy, session: ChainSession
+    protocol: ProtocolEnv, proxy: RpcProxy, session: ChainSession,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     signer = await funded_signer(session, protocol, 5 * MIN_PAYMENT)
     service = PublishService(session)
     configs = [{"function_name": "inference", "data": {"input": f"r{i}"}} for i in range(5)]
     preview = await preview_manual(service, protocol, signer, configs)
     proxy.reset_counts()
-    outcome = await service.execute(preview, signer)
+    with caplog.at_level(logging.INFO, logger="ogpu_desktop.chain.transactions"):
+        outcome = await service.execute(preview, signer)
     assert outcome.all_published, [t.message for t in outcome.tasks]
-    assert proxy.methods["eth_getTransactionReceipt"] == 5  # one each, none polled for
     assert proxy.batch_sizes == [5]  # all in one request
+    # On a loaded machine the batched read can time out (the session allows 5 s); each
+    # receipt is then read once more on its own, and said in the log. Never polled for.
+    fell_back = any("left to single reads" in r.getMessage() for r in caplog.records)
+    assert proxy.methods["eth_getTransactionReceipt"] == (10 if fell_back else 5)
     states = {session.store.journal.journal_get(t.tx_hash or "").state  # type: ignore[union-attr]
               for t in outcome.tasks}
     assert states == {"mined"}
