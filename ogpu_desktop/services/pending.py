@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from ogpu_desktop.chain.transactions import TxState, check_transaction
 from ogpu_desktop.domain.amounts import format_amount
+from ogpu_desktop.domain.task_draft import TaskDraft, draft_of
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.actions import ActionService
 from ogpu_desktop.services.progress import EventHub
@@ -61,6 +62,9 @@ class PendingTransaction:
         detail: Its stage in plain words, with what is safe to do.
         task: The task a mined publish created, once recorded.
         config_json: The task config of a publish (to tell a publish of the same task).
+        source: The source of a publish ("" for other sends).
+        payment_wei: The payment per task of a publish.
+        expiry_time: The expiry a publish gave its task (unix seconds).
     """
 
     tx_hash: str
@@ -75,6 +79,9 @@ class PendingTransaction:
     task: str | None = None
     config_json: str | None = None
     pipeline: str | None = None
+    source: str = ""
+    payment_wei: int | None = None
+    expiry_time: int | None = None
 
     @property
     def can_resend(self) -> bool:
@@ -85,6 +92,14 @@ class PendingTransaction:
     def can_publish_again(self) -> bool:
         """A publish that can no longer happen may be published anew (a new signature)."""
         return self.kind == "publish" and self.stage in (TxStage.DROPPED, TxStage.FAILED)
+
+    def draft(self) -> TaskDraft:
+        """The publish as the Compose page opens it to publish it again."""
+        return draft_of(
+            pipeline=self.pipeline, config_json=self.config_json, source=self.source,
+            payment_wei=self.payment_wei, expiry_time=self.expiry_time,
+            published_at=self.created_at,
+        )
 
 
 class PendingService:
@@ -190,6 +205,9 @@ class PendingService:
             created_at=entry.created_at, block_number=entry.block_number, task=task,
             config_json=str(config) if config is not None else None,
             pipeline=str(pipeline) if pipeline else None,
+            source=str(entry.meta.get("source") or ""),
+            payment_wei=_wei(entry.meta.get("payment_wei")),
+            expiry_time=_wei(entry.meta.get("expiry_time")),
         )
 
     def _what(self, entry: JournalEntry) -> str:
@@ -235,6 +253,8 @@ def _stage(
 
 
 def _wei(value: object) -> int | None:
+    if value is None:
+        return None
     try:
         return int(str(value))
     except ValueError:

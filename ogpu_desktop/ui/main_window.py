@@ -27,6 +27,7 @@ from ogpu_desktop.ui.pages.lazy_page_stack import LazyPageStack
 # window's first paint: their modules and widgets are most of the window's start-up cost.
 if TYPE_CHECKING:
     from ogpu_desktop.domain.payload import TaskPayloads
+    from ogpu_desktop.domain.task_draft import TaskDraft
     from ogpu_desktop.ui.models.task_table_model import TaskTableModel
     from ogpu_desktop.ui.pages.compose_page import ComposePage
     from ogpu_desktop.ui.settings.settings_page import SettingsPage
@@ -209,7 +210,9 @@ class MainWindow(QMainWindow):
     def _build_tasks_page(self) -> TasksPage:
         from ogpu_desktop.ui.tasks.tasks_page import TasksPage  # noqa: PLC0415
 
-        return TasksPage(self.task_model, self)
+        page = TasksPage(self.task_model, self)
+        page.clone_requested.connect(self.compose_again)
+        return page
 
     def _build_wallet_page(self) -> WalletPage:
         from ogpu_desktop.ui.wallet.wallet_page import WalletPage  # noqa: PLC0415
@@ -229,6 +232,11 @@ class MainWindow(QMainWindow):
             f"The task config is ready ({payloads.count} task{'s' if payloads.count != 1 else ''}),"
             " but publishing needs a wallet and a network, which are not connected yet."
         )
+
+    def compose_again(self, draft: TaskDraft) -> None:
+        """Publish again: open ``draft`` on the Compose page, filled in, and show the page."""
+        self.compose_page.compose_again(draft)
+        self.show_page(COMPOSE_ROW)
 
     def show_error(self, message: str) -> None:
         """Show an error in the banner (the window is the handlers' :class:`ErrorSink`)."""

@@ -175,3 +175,56 @@ async def test_saved_settings_reconnect_and_a_wrong_chain_id_is_explained(
         assert controller.connection is None
         assert window.compose_page.source_picker.terms_label.text().startswith("Connect to")
     assert controller.store is None
+
+
+@pytest.mark.asyncio
+async def test_publish_again_opens_the_compose_page_with_the_task_filled_in(
+    qtbot: QtBot, profile: AppPaths, sandbox_info: dict[str, Any], tmp_path: Path,
+    keeper: QWidget,
+) -> None:
+    async with controlled_window(profile, tmp_path, sandbox_info["rpc_url"]) as (
+        window, controller
+    ):
+        controller.start()
+        await wait_for(lambda: window.status_bar.connection_label.text() == "Connected",
+                       "the connection")
+        page = window.compose_page
+        picker = page.source_picker
+        page.set_task_type("translation")
+        page.form.editors["text"].set_value("Publish me twice")
+        page.form.editors["tgt_lang"].set_value("fr")
+        await wait_for(lambda: picker.info is not None, "the demo source")
+        source = picker.current_address()
+        picker.payment_edit.setText("0.0025")
+        picker.expiry_combo.setCurrentIndex(picker.expiry_combo.findData(1800))
+        page.publish_button.click()
+        review = await visible_dialog(window, ConfirmPublishDialog)
+        review.deposit_button.click()
+        await answer_transaction(review, sign=True)
+        await wait_for(review.sign_button.isEnabled, "the deposit")
+        review.sign_button.click()
+        progress = await visible_dialog(window, PublishProgressDialog)
+        await wait_for(lambda: progress.finished_publishing, "the publish")
+        outcome = controller.publish_flow.last_outcome
+        assert outcome is not None
+        task = outcome.tasks[0].task
+        assert task is not None
+        progress.close_button.click()
+        tasks_page = window.tasks_page
+        await wait_for(lambda: tasks_page.select_task(task), "the task in the list")
+
+        # Another type and other terms on the Compose page, then Publish again.
+        page.set_task_type("summarization")
+        await wait_for(lambda: picker.current_address().lower() != source.lower(),
+                       "the summarization source")
+        assert tasks_page.clone_action.isEnabled()
+        tasks_page.clone_action.trigger()
+        assert window.navigation.currentRow() == COMPOSE_ROW
+        assert page.current_type() == "translation"
+        assert page.form.editors["text"].value() == "Publish me twice"
+        assert page.form.editors["tgt_lang"].value() == "fr"
+        await wait_for(lambda: picker.info is not None
+                       and picker.info.address.lower() == source.lower(), "the task's source")
+        assert picker.payment_edit.text() == "0.0025"
+        assert picker.expiry_combo.currentData() == 1800
+        await wait_for(page.publish_button.isEnabled, "Publish to be ready")

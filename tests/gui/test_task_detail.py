@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.domain.result_views import ViewKind
+from ogpu_desktop.domain.task_draft import TaskDraft
 from ogpu_desktop.store.chain_runs import ChainIdentity
 from ogpu_desktop.ui.models.task_row import TaskState
 from ogpu_desktop.ui.models.task_table_model import Column
@@ -202,7 +203,7 @@ async def test_tasks_of_an_earlier_sandbox_run_are_listed_marked_with_their_kept
     assert detail.note.text() == PREVIOUS_RUN_NOTE
     assert not page.cancel_action.isEnabled()
     assert detail.result_panel.view == shown  # the result downloaded while that chain ran
-    clones: list[tuple[str, dict[str, Any]]] = []
-    page.clone_requested.connect(lambda kind, config: clones.append((kind, config)))
+    clones: list[TaskDraft] = []
+    page.clone_requested.connect(clones.append)
     page.clone_action.trigger()
-    assert [kind for kind, _ in clones] == ["text-classification"]
+    assert [draft.task_type for draft in clones] == ["text-classification"]

@@ -7,12 +7,12 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from ogpu_desktop.domain.task_draft import TaskDraft
 from ogpu_desktop.ui.main_window import MainWindow
 from ogpu_desktop.ui.models.task_row import TaskRow, TaskState
 from ogpu_desktop.ui.models.task_table_model import ROW_ROLE, Column
@@ -145,10 +145,11 @@ async def test_tasks_follow_live_then_sort_filter_clone_and_export(
     assert not page.cancel_action.isEnabled()  # finalized
     assert not page.explorer_action.isEnabled()  # the Sandbox has no explorer
     assert page.explorer_url(translation) is None
-    clones: list[tuple[str, dict[str, Any]]] = []
-    page.clone_requested.connect(lambda kind, config: clones.append((kind, config)))
+    clones: list[TaskDraft] = []
+    page.clone_requested.connect(clones.append)
     page.clone_action.trigger()
-    assert clones == [("translation", configs_for("translation")[0])]
+    assert [(d.task_type, configs_for(d.task_type, d.values)) for d in clones] == [
+        ("translation", configs_for("translation"))]
 
     page.table.selectAll()
     await _settle(page)

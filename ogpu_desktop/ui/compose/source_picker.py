@@ -81,6 +81,8 @@ class SourcePicker(QGroupBox):
         self._read_failed = False
         self.default_payment_wei: int | None = None
         self.default_expiry_s = 600
+        # Publish again: the payment and lifetime to show once this source is read.
+        self._wanted: tuple[str, int | None, int | None] | None = None
 
         self.combo = self._source_combo()
         self.browse_button = QPushButton("Browse network", self)
@@ -224,6 +226,20 @@ class SourcePicker(QGroupBox):
 
     # --- choosing ------------------------------------------------------------------------
 
+    def use_terms(self, address: str, payment_wei: int | None, duration_s: int | None) -> None:
+        """Choose ``address`` and, once it is read, show this payment and lifetime.
+
+        Used to publish a task again: the source's own terms still bound both (a payment below
+        its minimum becomes the minimum; a lifetime it no longer allows, the longest it does).
+        """
+        if not address:
+            return
+        self._wanted = (address.lower(), payment_wei, duration_s)
+        index = self.combo.findData(address)
+        if index >= 0:
+            self.combo.setCurrentIndex(index)
+        self.load_source(address)
+
     def _picked(self, index: int) -> None:
         address = self.combo.itemData(index)
         if isinstance(address, str):
@@ -348,11 +364,18 @@ class SourcePicker(QGroupBox):
         warnings += [e.message for e in check.errors]
         self.warning_label.setText("\n".join(f"⚠ {w}" for w in warnings))
         self.warning_label.setVisible(bool(warnings))
-        payment = self.default_payment_wei
+        payment, expiry_s = self.default_payment_wei, self.default_expiry_s
+        wanted = self._wanted
+        if wanted is not None and wanted[0] == info.address.lower():
+            self._wanted = None
+            payment = wanted[1] if wanted[1] is not None else payment
+            if wanted[2] is not None:
+                expiry_s = wanted[2]
+                self.expiry_combo.setCurrentIndex(-1)  # so the lifetime wanted is the one kept
         if payment is None or payment < info.min_payment_wei:
             payment = info.min_payment_wei
         self.payment_edit.setText(format_amount(payment, None))
-        self.expiry_combo.fill(info.terms().longest_duration, self.default_expiry_s)
+        self.expiry_combo.fill(info.terms().longest_duration, expiry_s)
 
     def _check_payment(self) -> None:
         try:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ogpu_desktop.domain.catalogue import CATALOGUE
+from ogpu_desktop.domain.task_draft import TaskDraft
 from ogpu_desktop.ui.compose.source_picker import SourcePicker
 from ogpu_desktop.ui.forms.config_preview import preview_text
 from ogpu_desktop.ui.forms.task_forms import FormCheck, TaskForm, create_task_form
@@ -194,6 +195,13 @@ class ComposePage(QWidget):
         if result.payloads is not None and self.source_picker.wait_reason(
             self.current_type()) is None:
             self.publish_requested.emit(result.payloads)
+
+    def compose_again(self, draft: TaskDraft) -> None:
+        """Open ``draft``: its task type, its inputs, its source, payment and lifetime."""
+        self.set_task_type(draft.task_type)
+        self.form.set_values(draft.values)
+        self.source_picker.use_terms(draft.source, draft.payment_wei, draft.duration_s)
+        self._show_check(self.form.check())
 
     def paste_image(self) -> None:
         """Ctrl+V outside a text box: paste into the image field, when the form has one."""

@@ -50,8 +50,8 @@ class PendingList(QGroupBox):
         parent: Parent widget.
     """
 
-    publish_again_requested = Signal(str, str)
-    """A dropped or failed publish to compose again: its pipeline and task config (JSON)."""
+    publish_again_requested = Signal(object)
+    """A dropped or failed publish to compose again, as a :class:`TaskDraft`."""
     changed = Signal()
     """The list was read again (sends may have settled)."""
 
@@ -213,4 +213,4 @@ class PendingList(QGroupBox):
     def _publish_again(self) -> None:
         chosen = self.selected()
         if chosen is not None and chosen.can_publish_again and chosen.config_json:
-            self.publish_again_requested.emit(chosen.pipeline or "", chosen.config_json)
+            self.publish_again_requested.emit(chosen.draft())

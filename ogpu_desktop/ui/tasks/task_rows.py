@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ogpu_desktop.domain.bounded_json import loads_bounded
-from ogpu_desktop.domain.catalogue import CATALOGUE, CUSTOM
+from ogpu_desktop.domain.task_draft import task_type_for
 from ogpu_desktop.domain.task_status import state_of
 from ogpu_desktop.store import TaskRecord
 from ogpu_desktop.ui.models.task_row import TaskRow
@@ -17,12 +17,6 @@ from ogpu_desktop.ui.models.task_row import TaskRow
 def task_type_of(record: TaskRecord) -> str:
     """The catalogue task type of a stored task: its source's pipeline, or custom JSON."""
     return task_type_for(record.pipeline)
-
-
-def task_type_for(pipeline: str | None) -> str:
-    """The catalogue task type of a source's ``pipeline`` (custom JSON when not in it)."""
-    pipeline = pipeline or ""
-    return pipeline if pipeline in CATALOGUE and pipeline != CUSTOM else CUSTOM
 
 
 def task_config(record: TaskRecord) -> dict[str, Any]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ogpu_desktop.domain.catalogue import CATALOGUE
+from ogpu_desktop.domain.task_draft import draft_of
 from ogpu_desktop.ui.models.task_filter_proxy import TaskFilterProxy
 from ogpu_desktop.ui.models.task_row import TaskRow
 from ogpu_desktop.ui.models.task_table_model import ROW_ROLE, TaskTableModel, short_address
@@ -26,7 +26,6 @@ from ogpu_desktop.ui.notice_banner import NoticeBanner
 from ogpu_desktop.ui.notifications import TaskNotifier
 from ogpu_desktop.ui.settings.preferences import PreferencesStore
 from ogpu_desktop.ui.tasks.task_filters import TaskFilterBar
-from ogpu_desktop.ui.tasks.task_rows import task_config, task_type_for, task_type_of
 from ogpu_desktop.ui.tasks.task_table_view import make_task_table
 from ogpu_desktop.ui.tasks.task_toolbar import TaskToolbar
 from ogpu_desktop.ui.warm_imports import warm_imports
@@ -65,8 +64,8 @@ class TasksPage(QWidget):
         parent: Parent widget.
     """
 
-    clone_requested = Signal(str, dict)
-    """Publish again: the task type key and the task's original config."""
+    clone_requested = Signal(object)
+    """Publish again: the task as the Compose page opens it (a :class:`TaskDraft`)."""
 
     def __init__(self, model: TaskTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -184,7 +183,7 @@ class TasksPage(QWidget):
 
             pending = PendingList(self)
             pending.changed.connect(self.update_actions)
-            pending.publish_again_requested.connect(self._publish_pending_again)
+            pending.publish_again_requested.connect(self.clone_requested)
             self.pending_slot.addWidget(pending)
             self._pending = pending
         return self._pending
@@ -378,7 +377,7 @@ class TasksPage(QWidget):
         return record is not None and record.config_json in configs
 
     def publish_again(self) -> None:
-        """Emit :attr:`clone_requested` with the chosen task's type and original config.
+        """Emit :attr:`clone_requested` with the chosen task: type, inputs, source and terms.
 
         Nothing happens while a publish of the same task is pending (the action is disabled).
         """
@@ -387,15 +386,11 @@ class TasksPage(QWidget):
             return
         record = self.bridge.record(row)
         if record is not None:
-            self.clone_requested.emit(task_type_of(record), task_config(record))
-
-    def _publish_pending_again(self, pipeline: str, config_json: str) -> None:
-        try:
-            config = json.loads(config_json)
-        except ValueError:
-            return
-        if isinstance(config, dict):
-            self.clone_requested.emit(task_type_for(pipeline), config)
+            self.clone_requested.emit(draft_of(
+                pipeline=record.pipeline, config_json=record.config_json, source=record.source,
+                payment_wei=record.payment_wei, expiry_time=record.expiry_time,
+                published_at=record.published_at,
+            ))
 
     def cancel_selected(self) -> asyncio.Task[None]:
         """Ask, then cancel the chosen task (see :class:`TaskPageActions`)."""
