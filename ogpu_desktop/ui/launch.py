@@ -5,17 +5,15 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from ogpu_desktop import APP_ID, APP_NAME, __version__
+from ogpu_desktop import APP_NAME, __version__
 from ogpu_desktop.config import AppPaths
 from ogpu_desktop.ui.app_settings import AppSettings
+from ogpu_desktop.ui.application import create_application
 from ogpu_desktop.ui.first_paint import (
     FirstPaintWatcher,
     exit_after_first_paint_requested,
@@ -23,33 +21,16 @@ from ogpu_desktop.ui.first_paint import (
 )
 from ogpu_desktop.ui.launch_options import LaunchOptions
 from ogpu_desktop.ui.main_window import MainWindow
-from ogpu_desktop.ui.qt_thread_gc import QtThreadGarbageCollector, freeze_startup_objects
+from ogpu_desktop.ui.qt_thread_gc import freeze_startup_objects
 
 if TYPE_CHECKING:
     import asyncio
 
 _log = logging.getLogger(__name__)
-APP_ICON = Path(__file__).resolve().parent.parent / "resources" / "ogpu-desktop.svg"
 #: The app's wiring: importing it loads web3, eth-account and the services (seconds).
 CONTROLLER_MODULE = "ogpu_desktop.ui.controller.app_controller"
+__all__ = ["after_first_paint", "build_window", "create_application", "run"]
 _starting: set[asyncio.Task[None]] = set()  # held until done: the loop keeps weak references
-
-
-def create_application() -> QApplication:
-    """Return the process's QApplication, creating it with the app's names if needed."""
-    existing = QApplication.instance()
-    if isinstance(existing, QApplication):
-        app = existing
-    else:
-        app = QApplication(sys.argv[:1])
-        app.setApplicationName(APP_NAME)
-        app.setApplicationVersion(__version__)
-        app.setDesktopFileName(APP_ID)
-        QtThreadGarbageCollector(app)
-    if app.windowIcon().isNull():
-        # An SVG, so the window and tray icons stay sharp at every scale factor.
-        app.setWindowIcon(QIcon(str(APP_ICON)))
-    return app
 
 
 def build_window(options: LaunchOptions) -> MainWindow:

@@ -12,8 +12,9 @@ from typing import Any
 from PySide6.QtGui import QGuiApplication, QPalette
 from pytestqt.qtbot import QtBot
 
+from ogpu_desktop.ui.application import APP_ICON
 from ogpu_desktop.ui.first_paint import EXIT_AFTER_FIRST_PAINT_ENV
-from ogpu_desktop.ui.launch import APP_ICON, build_window, create_application
+from ogpu_desktop.ui.launch import build_window, create_application
 from ogpu_desktop.ui.launch_options import LaunchOptions
 from ogpu_desktop.ui.settings.preferences import Theme
 from ogpu_desktop.ui.settings.theme import apply_theme
@@ -22,6 +23,7 @@ from ogpu_desktop.ui.settings.theme import apply_theme
 # the network libraries load after it. A module added here must be one the skeleton paints with.
 SKELETON_MODULES = {
     "ogpu_desktop", "ogpu_desktop.app", "ogpu_desktop.config", "ogpu_desktop.ui",
+    "ogpu_desktop.ui.application",
     "ogpu_desktop.ui.app_settings", "ogpu_desktop.ui.connection_status_bar",
     "ogpu_desktop.ui.first_paint", "ogpu_desktop.ui.help_menu", "ogpu_desktop.ui.launch",
     "ogpu_desktop.ui.launch_options", "ogpu_desktop.ui.main_window",

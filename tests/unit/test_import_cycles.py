@@ -2,9 +2,9 @@
 
 Every module of ``ogpu_desktop`` is read with :mod:`ast` (nothing is imported). Two graphs are
 checked: the runtime one (imports anywhere, also inside functions, except under
-``if TYPE_CHECKING:``) and the full one (those too). The cycles ``ui`` still has are listed by
-name below; the restructuring of ``ui`` removes them, and the list can only shrink: a new cycle
-fails, and so does a listed one that no longer exists.
+``if TYPE_CHECKING:``) and the full one (those too). Neither may hold a cycle: a module that
+needs a type of a module importing it takes a :class:`typing.Protocol` of what it uses, or the
+shared part moves into a module of its own.
 """
 
 from __future__ import annotations
@@ -19,16 +19,8 @@ ROOT = Path(ogpu_desktop.__file__).parent
 
 Cycle = frozenset[str]
 
-#: The cycles left in ``ui``, each with whether it exists at run time or only for type checking.
-KNOWN_UI_CYCLES: dict[Cycle, str] = {
-    frozenset({"ogpu_desktop.ui.controller.self_test_launch", "ogpu_desktop.ui.launch"}): (
-        "runtime"
-    ),
-    frozenset({"ogpu_desktop.ui.controller.app_controller",
-               "ogpu_desktop.ui.controller.publish_flow"}): "type checking",
-    frozenset({"ogpu_desktop.ui.tasks.task_page_actions",
-               "ogpu_desktop.ui.tasks.tasks_page"}): "type checking",
-}
+#: Cycles allowed, each with whether it exists at run time or only for type checking: none.
+KNOWN_UI_CYCLES: dict[Cycle, str] = {}
 
 
 def modules(root: Path) -> dict[str, tuple[Path, bool]]:

@@ -59,7 +59,7 @@ class AppController(QObject):
         self._shutdown: asyncio.Future[None] | None = None
         self._connect_lock = asyncio.Lock()
         self._wallet_link: WalletChainLink | None = None
-        self.publish_flow = PublishFlow(self)
+        self.publish_flow = PublishFlow(window, lambda: self.connection)
         window.publish_handler = self.publish_flow.publish
         window.status_bar.restart_button.clicked.connect(lambda _checked=False: self.restart())
         # Pages are built on first show: each is brought up to date when it is built.

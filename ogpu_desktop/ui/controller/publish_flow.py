@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
@@ -24,7 +25,7 @@ from ogpu_desktop.ui.dialogs.publish_progress_dialog import PublishProgressDialo
 from ogpu_desktop.ui.main_window import WALLET_ROW
 
 if TYPE_CHECKING:
-    from ogpu_desktop.ui.controller.app_controller import AppController
+    from ogpu_desktop.ui.main_window import MainWindow
 
 _log = logging.getLogger(__name__)
 
@@ -40,12 +41,14 @@ class PublishFlow(QObject):
     """Runs one publish at a time for the window; the key stays inside the signer.
 
     Args:
-        controller: The app controller (parent), which holds the connection.
+        window: The main window (also the parent).
+        connection: Returns the open connection (``None`` while not connected).
     """
 
-    def __init__(self, controller: AppController) -> None:
-        super().__init__(controller)
-        self.controller = controller
+    def __init__(self, window: MainWindow, connection: Callable[[], Connection | None]) -> None:
+        super().__init__(window)
+        self.window = window
+        self._connection = connection
         self.busy = False
         self.last_outcome: PublishOutcome | None = None
 
@@ -54,7 +57,7 @@ class PublishFlow(QObject):
         """Preview ``payloads``, ask for a decision, then publish with progress shown."""
         if not isinstance(payloads, TaskPayloads):
             return
-        connection = self.controller.connection
+        connection = self._connection()
         if connection is None:
             raise UserFacingError(NOT_CONNECTED)
         if self.busy:
@@ -66,7 +69,7 @@ class PublishFlow(QObject):
             self.busy = False
 
     async def _publish(self, connection: Connection, payloads: TaskPayloads) -> None:
-        window = self.controller.window
+        window = self.window
         # Read before anything is awaited: the source shown now, checked for this task's type.
         selection = window.compose_page.source_picker.selection(payloads.task_type)
         sender = await self._sender(connection)
@@ -106,7 +109,7 @@ class PublishFlow(QObject):
             return chosen
         # On the Sandbox nothing is at stake: make its account when none is chosen, and top
         # the wallet up from the faucet when it runs low.
-        window = self.controller.window
+        window = self.window
         if chosen is None:
             window.status_bar.showMessage("Creating the Sandbox account and funding it…", 5000)
         sender = await ready_sandbox_account(connection.services, faucet)
@@ -120,7 +123,7 @@ class PublishFlow(QObject):
         return sender
 
     async def _execute(self, connection: Connection, preview: PublishPreview, sender: str) -> None:
-        window = self.controller.window
+        window = self.window
         services = connection.services
         signer = services.wallet.signer_for(sender, connection.session.chain_id)
         progress = PublishProgressDialog(preview.count, window)

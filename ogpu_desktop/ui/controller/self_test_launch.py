@@ -21,7 +21,7 @@ def run_self_test(options: LaunchOptions) -> int:
     import qasync  # noqa: PLC0415
 
     from ogpu_desktop.services.self_test import run_self_test as run  # noqa: PLC0415
-    from ogpu_desktop.ui.launch import create_application  # noqa: PLC0415
+    from ogpu_desktop.ui.application import create_application  # noqa: PLC0415
 
     def out(line: str) -> None:
         print(line, flush=True)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QWidget
 
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.ui.asyncutils import async_action
@@ -21,7 +22,11 @@ from ogpu_desktop.ui.tasks.task_export import (
 )
 
 if TYPE_CHECKING:
-    from ogpu_desktop.ui.tasks.tasks_page import TasksPage
+    from ogpu_desktop.services.app_services import AppServices
+    from ogpu_desktop.ui.models.task_row import TaskRow
+    from ogpu_desktop.ui.models.task_table_model import TaskTableModel
+    from ogpu_desktop.ui.notice_banner import NoticeBanner
+    from ogpu_desktop.ui.tasks.task_list_bridge import TaskListBridge
 
 NOT_CONNECTED = "Connect to a network first (the status bar shows the connection)."
 RENDERERS: dict[str, Callable[[Sequence[ExportedTask]], str]] = {"json": to_json, "csv": to_csv}
@@ -33,15 +38,46 @@ def _write_export(
     path.write_text(render(tasks), encoding="utf-8", newline="")
 
 
+class ActionPage(Protocol):
+    """What the actions read and tell of the page they act for (the Tasks page)."""
+
+    services: AppServices | None
+    model: TaskTableModel
+    banner: NoticeBanner
+
+    @property
+    def bridge(self) -> TaskListBridge:
+        """The page's link to the tracker and the history."""
+        ...
+
+    def current_row(self) -> TaskRow | None:
+        """The first chosen task."""
+        ...
+
+    def selected_rows(self) -> list[TaskRow]:
+        """The chosen tasks."""
+        ...
+
+    def describe(self, address: str) -> str:
+        """A task named for messages."""
+        ...
+
+    def update_actions(self) -> None:
+        """Enable the actions that apply now."""
+        ...
+
+
 class TaskPageActions(QObject):
     """Runs the page's asynchronous actions; their errors show in the page's banner.
 
     Args:
-        page: The Tasks page (also the parent, so errors find its banner).
+        page: The page acted for.
+        parent: The page as a widget, so errors find its banner.
     """
 
-    def __init__(self, page: TasksPage) -> None:
-        super().__init__(page)
+    def __init__(self, page: ActionPage, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._widget = parent
         self.page = page
         self.cancelling = False
 
@@ -63,7 +99,7 @@ class TaskPageActions(QObject):
             signer = services.active_signer()
             plan = await services.actions.plan_cancel(
                 signer.address, row.address, name=page.describe(row.address))
-            if not await review_transaction(plan, page):
+            if not await review_transaction(plan, self._widget):
                 return
             await services.actions.execute(plan, signer)
             page.bridge.refresh_task(row.address)

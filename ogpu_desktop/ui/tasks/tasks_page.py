@@ -194,7 +194,7 @@ class TasksPage(QWidget):
         if self._actions is None:
             from ogpu_desktop.ui.tasks.task_page_actions import TaskPageActions  # noqa: PLC0415
 
-            self._actions = TaskPageActions(self)
+            self._actions = TaskPageActions(self, self)
         return self._actions
 
     # Connection --------------------------------------------------------------------------
