@@ -10,8 +10,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ogpu_desktop import APP_NAME, __version__
+
+if TYPE_CHECKING:
+    from ogpu_desktop.config import AppPaths
+    from ogpu_desktop.services.app_parts import AppParts
 
 NETWORK_CHOICES = ("sandbox", "testnet", "mainnet", "custom")
 
@@ -50,6 +55,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def build_parts(paths: AppPaths) -> AppParts:
+    """Build the window's long-lived services over the profile ``paths``.
+
+    The history database and the wallet are made here, once; each connection then builds the
+    services of its network (tracking, publishing, results, actions) from them. Called after
+    the window's first paint: these imports take seconds.
+    """
+    from ogpu_desktop.services.app_parts import AppParts  # noqa: PLC0415
+    from ogpu_desktop.store import Store  # noqa: PLC0415
+    from ogpu_desktop.wallet.accounts import Wallet  # noqa: PLC0415
+
+    return AppParts.build(Store.in_folder(paths.data_dir), Wallet.for_config_dir(paths.config_dir))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the app (or ``ogpu-desktop sandbox ...``) and return the process exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -60,4 +79,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(args_list)
     from ogpu_desktop.ui.launch import run  # noqa: PLC0415 - Qt loads only for the window
 
-    return run(args)
+    return run(args, build_parts)

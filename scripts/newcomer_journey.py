@@ -92,8 +92,9 @@ def child(size: str, folder: Path) -> int:
 
     from PySide6.QtCore import QtMsgType, qInstallMessageHandler  # noqa: PLC0415
 
+    from ogpu_desktop.app import build_parts  # noqa: PLC0415
+    from ogpu_desktop.launch_options import LaunchOptions  # noqa: PLC0415
     from ogpu_desktop.ui.launch import after_first_paint, build_window  # noqa: PLC0415
-    from ogpu_desktop.ui.launch_options import LaunchOptions  # noqa: PLC0415
     from tests.helpers.app_driver import (  # noqa: PLC0415
         AppDriver,
         collect_on_this_thread,
@@ -118,7 +119,7 @@ def child(size: str, folder: Path) -> int:
         window.move(0, 0)
         window.resize(width, height)
         window.show()
-        await after_first_paint(window)
+        await after_first_paint(window, build_parts)
         driver = AppDriver(window, _controller(window), [])
         picture = scratch / "harbour.jpg"
         photo_like(800, 600, seed=5, texture=0.15).save(picture, "JPEG", quality=88)

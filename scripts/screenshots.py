@@ -33,8 +33,8 @@ from PySide6.QtCore import QBuffer, QIODevice, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QToolButton, QWidget  # noqa: E402
 
 from ogpu_desktop.domain.results import normalise  # noqa: E402
-from ogpu_desktop.ui.launch_options import LaunchOptions  # noqa: E402
-from ogpu_desktop.ui.models.task_row import TaskState  # noqa: E402
+from ogpu_desktop.domain.task_row import TaskState  # noqa: E402
+from ogpu_desktop.launch_options import LaunchOptions  # noqa: E402
 from ogpu_desktop.ui.results.result_panel import ResultPanel  # noqa: E402
 from tests.helpers.app_driver import (  # noqa: E402
     SETTINGS,

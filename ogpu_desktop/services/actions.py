@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ogpu_desktop.domain.money_words import amount_words, vault_shortfall
+from ogpu_desktop.domain.records import JournalEntry, ResponseRecord
 from ogpu_desktop.domain.signing import SignedTransaction, TransactionSigner
 from ogpu_desktop.domain.task_status import state_of
 from ogpu_desktop.errors import ValidationError
 from ogpu_desktop.services.session import ChainSession
 from ogpu_desktop.services.sources import checked_address
 from ogpu_desktop.services.tx_plans import NotEnoughFundsError, TxPlan, execute_plan, plan_call
-from ogpu_desktop.store import JournalEntry
 
 TASK_NEW = 0
 TASK_STATUS_NAMES = {
@@ -174,6 +174,22 @@ class ActionService:
     async def confirm(self, signer: TransactionSigner, response: str) -> Mapping[str, Any]:
         """Plan and sign a confirmation (see :meth:`plan_confirm`)."""
         return await self.execute(await self.plan_confirm(signer.address, response), signer)
+
+    async def record_confirmation(
+        self, task: str, response: str, receipt: Mapping[str, Any]
+    ) -> None:
+        """Record in the history that ``response`` of ``task`` was confirmed in ``receipt``.
+
+        The task's status is read again; ``seen_at`` keeps the task followed until the
+        tracker has read up to the confirmation, so a response submitted just before it is
+        still recorded.
+        """
+        status = await self.task_status(task)
+        chain_id = self.session.chain_id
+        self.session.store.tasks.apply_tracking(
+            chain_id, statuses={task: status}, seen_at=int(receipt["blockNumber"]),
+            responses=[ResponseRecord(chain_id, response, task, None, None, 1, None, None)],
+        )
 
     async def deposit(self, signer: TransactionSigner, amount_wei: int) -> Mapping[str, Any]:
         """Plan and sign a deposit (see :meth:`plan_deposit`)."""

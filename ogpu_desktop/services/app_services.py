@@ -12,6 +12,7 @@ from ogpu_desktop.services.publish import PublishService
 from ogpu_desktop.services.results import ResultsService
 from ogpu_desktop.services.session import ChainSession
 from ogpu_desktop.services.sources import SourceService
+from ogpu_desktop.services.task_history import TaskHistory
 from ogpu_desktop.services.tracking import TrackingService
 from ogpu_desktop.wallet.accounts import Wallet
 from ogpu_desktop.wallet.signer import KeychainSigner
@@ -37,6 +38,7 @@ class AppServices:
     actions: ActionService
     sources: SourceService
     pending: PendingService
+    history: TaskHistory
 
     @classmethod
     def for_session(cls, session: ChainSession, wallet: Wallet) -> AppServices:
@@ -55,6 +57,7 @@ class AppServices:
             actions=actions,
             sources=SourceService(session),
             pending=PendingService(session, actions),
+            history=TaskHistory(session.store),
         )
 
     def active_signer(self) -> KeychainSigner:

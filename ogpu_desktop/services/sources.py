@@ -87,6 +87,15 @@ class SourceService:
     def __init__(self, session: ChainSession) -> None:
         self.session = session
 
+    def address_book(self) -> list[tuple[str, str]]:
+        """The saved sources of this network as (address, label), oldest first."""
+        chain_id = self.session.chain_id
+        return [(s.address, s.label) for s in self.session.store.misc.saved_sources(chain_id)]
+
+    def save(self, address: str, label: str) -> None:
+        """Keep ``address`` in this network's address book under ``label``."""
+        self.session.store.misc.save_source(self.session.chain_id, address, label)
+
     async def read_onchain(self, addresses: Sequence[str]) -> list[SourceInfo]:
         """Status and parameters of several sources, in one batched JSON-RPC request per 50."""
         infos: list[SourceInfo] = []

@@ -15,6 +15,7 @@ from ogpu_desktop.chain.tracker import LogTracker, StatusReader, TaskEvent, bloc
 from ogpu_desktop.domain.task_status import TaskState, state_at
 from ogpu_desktop.services.progress import EventHub
 from ogpu_desktop.services.session import ChainSession
+from ogpu_desktop.services.task_timeline import ChainHistory, chain_timeline
 from ogpu_desktop.store import ResponseRecord, RunEndedError, TaskRecord
 
 log = logging.getLogger(__name__)
@@ -244,6 +245,14 @@ class TrackingService:
             TaskRow(record, display_status(record.status, record.expiry_time, now))
             for record in self.session.store.tasks.list_tasks(self.session.chain_id)
         ]
+
+    async def chain_history(self, record: TaskRecord) -> ChainHistory:
+        """The task's events read from the Nexus, with block times and transaction hashes.
+
+        Raises:
+            ChainError: The network could not be read.
+        """
+        return await chain_timeline(self.tracker, self.session.client, record)
 
     async def reconcile(self, at_block: int | None = None, *, now: float | None = None) -> int:
         """Read the status of every open task directly (batched) and fix the store.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ogpu_desktop.domain.records import JournalEntry, ResponseRecord, TaskRecord
 from ogpu_desktop.store.chain_runs import ChainIdentity, ChainRunRepo, PreviousRun
 from ogpu_desktop.store.database import (
     DB_FILE_NAME,
@@ -12,9 +13,9 @@ from ogpu_desktop.store.database import (
     RunEndedError,
     StoreError,
 )
-from ogpu_desktop.store.journal import JournalEntry, JournalRepo
+from ogpu_desktop.store.journal import JournalRepo
 from ogpu_desktop.store.misc import MiscRepo, SavedSource, StoredResult
-from ogpu_desktop.store.tasks import ResponseRecord, TaskRecord, TaskRepo
+from ogpu_desktop.store.tasks import TaskRepo
 
 
 class Store:

@@ -6,9 +6,9 @@ import json
 import logging
 import sqlite3
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from ogpu_desktop.domain.records import JournalEntry
 from ogpu_desktop.store.database import (
     Database,
     HistoryCollisionError,
@@ -21,29 +21,6 @@ log = logging.getLogger(__name__)
 
 #: States in which a transaction may still be mined and must be checked on the next start.
 OPEN_STATES = ("signed", "sent")
-
-
-@dataclass(frozen=True)
-class JournalEntry:
-    """One journaled transaction.
-
-    Attributes:
-        state: ``signed`` (written, maybe not sent), ``sent``, ``mined``, ``failed`` (mined but
-            reverted), or ``dropped`` (its nonce was used by another transaction).
-        meta: What the transaction was for (e.g. the task's source, config URL, payment).
-    """
-
-    tx_hash: str
-    chain_id: int
-    sender: str
-    nonce: int
-    raw: bytes
-    kind: str
-    meta: Mapping[str, Any]
-    state: str
-    note: str | None
-    block_number: int | None
-    created_at: int
 
 
 class JournalRepo:

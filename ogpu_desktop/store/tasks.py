@@ -5,65 +5,14 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from ogpu_desktop.domain.records import ResponseRecord, TaskRecord
 from ogpu_desktop.store.database import Database, HistoryCollisionError, now_s, run_key
 
 log = logging.getLogger(__name__)
 
 FINAL_STATUSES = frozenset({3, 4, 5})  # CANCELED, EXPIRED, FINALIZED: nothing changes after
-
-
-@dataclass(frozen=True)
-class TaskRecord:
-    """A task this app published.
-
-    Attributes:
-        status: On-chain TaskStatus value (NEW=0 ... FINALIZED=5).
-        payment_wei: Payment escrowed for the task, in wei.
-        expiry_time: Absolute unix seconds.
-        events_read: Whether a completed tracker poll read the task's events from its publish
-            block on.
-        final_seen_block: The block at which a direct status read saw the task final (the
-            tracker follows it until its cursor passes that block), or ``None``.
-        expiry_read_block: The block, dated after the expiry, at which a direct status read saw
-            the task still open: expired, it is not read directly again (polls still follow it).
-    """
-
-    chain_id: int
-    address: str
-    source: str
-    sender: str
-    config_url: str
-    config_json: str
-    payment_wei: int
-    expiry_time: int
-    delivery_method: int | None
-    pipeline: str | None
-    status: int
-    attempt_count: int
-    tx_hash: str
-    block_number: int | None
-    published_at: int
-    updated_at: int
-    events_read: bool = False
-    final_seen_block: int | None = None
-    expiry_read_block: int | None = None
-
-
-@dataclass(frozen=True)
-class ResponseRecord:
-    """A provider's response to one of our tasks (status: SUBMITTED=0, CONFIRMED=1)."""
-
-    chain_id: int
-    address: str
-    task: str
-    provider: str | None
-    data: str | None
-    status: int
-    payment_wei: int | None
-    block_number: int | None
 
 
 class TaskRepo:

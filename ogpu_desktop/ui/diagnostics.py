@@ -10,7 +10,7 @@ from PySide6.QtCore import qVersion
 
 from ogpu_desktop import APP_NAME, __version__
 from ogpu_desktop.config import AppPaths
-from ogpu_desktop.ui.launch_options import LaunchOptions
+from ogpu_desktop.launch_options import LaunchOptions
 
 
 def diagnostics_text(paths: AppPaths, options: LaunchOptions, connection: str) -> str:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from ogpu_desktop import APP_NAME, __version__
 from ogpu_desktop.config import AppPaths
+from ogpu_desktop.launch_options import LaunchOptions
 from ogpu_desktop.ui.app_settings import AppSettings
 from ogpu_desktop.ui.application import create_application
 from ogpu_desktop.ui.first_paint import (
@@ -19,12 +20,16 @@ from ogpu_desktop.ui.first_paint import (
     exit_after_first_paint_requested,
     report_first_paint,
 )
-from ogpu_desktop.ui.launch_options import LaunchOptions
 from ogpu_desktop.ui.main_window import MainWindow
 from ogpu_desktop.ui.qt_thread_gc import freeze_startup_objects
 
 if TYPE_CHECKING:
     import asyncio
+    from collections.abc import Callable
+
+    from ogpu_desktop.services.app_parts import AppParts
+
+    PartsBuilder = Callable[[AppPaths], AppParts]
 
 _log = logging.getLogger(__name__)
 #: The app's wiring: importing it loads web3, eth-account and the services (seconds).
@@ -74,12 +79,13 @@ def start_logging(paths: AppPaths) -> None:
     _log.info("Starting %s %s (log: %s)", APP_NAME, __version__, log_file)
 
 
-def after_first_paint(window: MainWindow) -> asyncio.Task[None]:
+def after_first_paint(window: MainWindow, build_parts: PartsBuilder) -> asyncio.Task[None]:
     """Start what may be slow once the user sees the window (services connect here).
 
     Builds the page shown, then imports the app's wiring on a worker thread, so the window
     keeps answering during the seconds web3 and the services take to import, and starts it
-    once they are in. Call while the asyncio loop runs.
+    once they are in, over the services ``build_parts`` makes (the composition root's).
+    Call while the asyncio loop runs.
 
     Returns:
         The task starting the wiring; done once the window's ``AppController`` exists.
@@ -92,19 +98,19 @@ def after_first_paint(window: MainWindow) -> asyncio.Task[None]:
     set_default_error_sink(window)
     window.after_first_paint()
     _log.info("Window painted; the page shown is built")
-    task = asyncio.ensure_future(_start_wiring(window))
+    task = asyncio.ensure_future(_start_wiring(window, build_parts))
     _starting.add(task)
     task.add_done_callback(_starting.discard)
     return task
 
 
-async def _start_wiring(window: MainWindow) -> None:
+async def _start_wiring(window: MainWindow, build_parts: PartsBuilder) -> None:
     import asyncio  # noqa: PLC0415
     import contextlib  # noqa: PLC0415
 
     import shiboken6  # noqa: PLC0415
 
-    from ogpu_desktop.ui.warm_imports import warm_imports  # noqa: PLC0415
+    from ogpu_desktop.warm_imports import warm_imports  # noqa: PLC0415
 
     # An import error there comes back from the import below, which reports it.
     with contextlib.suppress(Exception):
@@ -119,7 +125,13 @@ async def _start_wiring(window: MainWindow) -> None:
         return
     # The start-up imports are done: later full collections need not walk what they made.
     _log.info("%d start-up objects kept out of garbage collection", freeze_startup_objects())
-    AppController(window).start()
+    try:
+        parts = build_parts(window.paths)
+    except Exception as exc:
+        _log.exception("The history or the wallet could not be opened")
+        window.show_error(f"The app could not open its history or wallet: {exc}")
+        return
+    AppController(window, parts).start()
 
 
 def close_on_signals(window: MainWindow) -> None:
@@ -132,8 +144,13 @@ def close_on_signals(window: MainWindow) -> None:
     heartbeat.start(300)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Create the QApplication, show the window and run asyncio on the Qt loop until it closes."""
+def run(args: argparse.Namespace, build_parts: PartsBuilder) -> int:
+    """Create the QApplication, show the window and run asyncio on the Qt loop until it closes.
+
+    Args:
+        args: The parsed command line.
+        build_parts: Builds the window's services once it has painted (from ``app.py``).
+    """
     options = LaunchOptions.from_args(args)
     if options.self_test:
         from ogpu_desktop.ui.controller.self_test_launch import run_self_test  # noqa: PLC0415
@@ -153,7 +170,7 @@ def run(args: argparse.Namespace) -> int:
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    QTimer.singleShot(0, lambda: after_first_paint(window))
+    QTimer.singleShot(0, lambda: after_first_paint(window, build_parts))
     close_on_signals(window)
     with loop:
         code = loop.run_forever()

@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (
 
 from ogpu_desktop import APP_NAME
 from ogpu_desktop.config import AppPaths
+from ogpu_desktop.launch_options import LaunchOptions
 from ogpu_desktop.ui.app_settings import AppSettings
 from ogpu_desktop.ui.connection_status_bar import ConnectionStatusBar
 from ogpu_desktop.ui.help_menu import HelpMenu
-from ogpu_desktop.ui.launch_options import LaunchOptions
 from ogpu_desktop.ui.notice_banner import NoticeBanner
 from ogpu_desktop.ui.pages.lazy_page_stack import LazyPageStack
 

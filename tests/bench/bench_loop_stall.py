@@ -31,8 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import qasync
 from PySide6.QtCore import QTimer
 
+from ogpu_desktop.domain.task_row import TaskState
 from ogpu_desktop.ui.launch import create_application
-from ogpu_desktop.ui.models.task_row import TaskState
 from ogpu_desktop.ui.models.task_table_model import TaskTableModel
 from ogpu_desktop.ui.qt_thread_gc import freeze_startup_objects
 from ogpu_desktop.ui.tasks.tasks_page import TasksPage

@@ -25,10 +25,10 @@ from pytestqt.qtbot import QtBot
 from ogpu_desktop.domain.amounts import format_amount
 from ogpu_desktop.domain.catalogue import CATALOGUE
 from ogpu_desktop.domain.result_views import ViewKind
+from ogpu_desktop.domain.task_row import TaskState
+from ogpu_desktop.launch_options import LaunchOptions
 from ogpu_desktop.sandbox.engines import IMAGE_LABELS, SANDBOX_MARK, VQA_ANSWERS
 from ogpu_desktop.ui.dialogs.confirm_publish_dialog import IPFS_NOTICE
-from ogpu_desktop.ui.launch_options import LaunchOptions
-from ogpu_desktop.ui.models.task_row import TaskState
 from ogpu_desktop.ui.tasks.task_detail_panel import TaskDetailPanel
 from ogpu_desktop.wallet.keyring_store import ITEM_USERNAME, SERVICE_NAME
 from tests.helpers.app_driver import (

@@ -23,12 +23,12 @@ from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.chain.nexus_events import TOPICS, NexusEvent
 from ogpu_desktop.config import AppPaths
+from ogpu_desktop.domain.task_row import TaskState
+from ogpu_desktop.launch_options import LaunchOptions
 from ogpu_desktop.services.pending import TxStage
 from ogpu_desktop.services.sandbox_keeper import SandboxNote
 from ogpu_desktop.services.tracking import TrackerHealth
 from ogpu_desktop.store import Store
-from ogpu_desktop.ui.launch_options import LaunchOptions
-from ogpu_desktop.ui.models.task_row import TaskState
 from tests.chain.rpc_proxy import RpcProxy
 from tests.helpers.app_driver import AppDriver, collect_on_this_thread, run_on_qt_loop, wait_until
 from tests.helpers.sandbox import (
@@ -135,8 +135,8 @@ def test_a_sandbox_restarted_under_the_window_never_mixes_its_runs(
             failures = [h for h in health if not h.ok]
             assert all((h.retry_in_s or 0) <= SANDBOX_BACKOFF_CAP_S for h in failures), failures
 
-            store = controller.store
-            assert store is not None
+            assert controller.parts is not None
+            store = controller.parts.store
             (earlier,) = store.runs.previous_runs(SANDBOX_CHAIN_ID)
             model = window.task_model
             kept = model.position_of_key(f"{old.lower()}@{earlier.archive_key}")

@@ -23,13 +23,13 @@ from ogpu_desktop.domain.result_views import LabelScoresView
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.log import LOG_FILE_NAME, configure_logging
 from ogpu_desktop.services.actions import ActionService
+from ogpu_desktop.services.faucet_client import faucet_request
 from ogpu_desktop.services.publish import PublishService
 from ogpu_desktop.services.results import ResultsService
 from ogpu_desktop.services.session import ChainSession
 from ogpu_desktop.services.sources import SourceService
 from ogpu_desktop.services.tracking import FINALIZED, TrackingService
 from ogpu_desktop.store import Store
-from ogpu_desktop.ui.wallet.faucet_client import faucet_request
 from ogpu_desktop.wallet import KeyringKeyStore, Wallet, WalletError, WrongChainError
 from ogpu_desktop.wallet.account_list import SETTINGS_FILE_NAME
 from ogpu_desktop.wallet.private_keys import decrypt_keystore

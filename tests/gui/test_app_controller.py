@@ -12,12 +12,13 @@ import pytest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from ogpu_desktop.app import build_parts
 from ogpu_desktop.config import AppPaths
+from ogpu_desktop.launch_options import LaunchOptions
 from ogpu_desktop.ui.app_settings import AppSettings
 from ogpu_desktop.ui.controller.app_controller import AppController
 from ogpu_desktop.ui.dialogs.confirm_publish_dialog import ConfirmPublishDialog
 from ogpu_desktop.ui.dialogs.publish_progress_dialog import PublishProgressDialog
-from ogpu_desktop.ui.launch_options import LaunchOptions
 from ogpu_desktop.ui.main_window import COMPOSE_ROW, TASKS_ROW, WALLET_ROW, MainWindow
 from ogpu_desktop.ui.settings.preferences import CustomNetwork, Preferences
 from tests.gui.publish_helpers import (
@@ -41,7 +42,7 @@ async def controlled_window(
     options = LaunchOptions(data_dir=data_dir, sandbox_url=sandbox_url)
     window = MainWindow(profile, options, AppSettings(profile.config_dir))
     window.show()
-    controller = AppController(window)
+    controller = AppController(window, build_parts(profile))
     try:
         yield window, controller
     finally:
@@ -119,7 +120,7 @@ async def test_first_publish_on_the_sandbox_goes_from_compose_to_the_task_list(
         # The Tasks page is shown once the publish's own poll is done (the list may be first).
         await wait_for(lambda: window.navigation.currentRow() == 1, "the Tasks page")
     assert controller.connection is None
-    assert controller.store is None
+    assert controller.parts is None
 
 
 @pytest.mark.asyncio
@@ -174,7 +175,7 @@ async def test_saved_settings_reconnect_and_a_wrong_chain_id_is_explained(
         assert status.connection_label.text().startswith("Not connected: Wrong network")
         assert controller.connection is None
         assert window.compose_page.source_picker.terms_label.text().startswith("Connect to")
-    assert controller.store is None
+    assert controller.parts is None
 
 
 @pytest.mark.asyncio

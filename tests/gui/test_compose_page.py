@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 from ogpu_desktop.config import AppPaths
 from ogpu_desktop.domain.catalogue import CATALOGUE
 from ogpu_desktop.domain.payload import TaskPayloads
+from ogpu_desktop.launch_options import LaunchOptions
 from ogpu_desktop.ui.app_settings import AppSettings
-from ogpu_desktop.ui.launch_options import LaunchOptions
 from ogpu_desktop.ui.main_window import MainWindow
 from ogpu_desktop.ui.pages.compose_page import INVALID_PREVIEW, ComposePage
 

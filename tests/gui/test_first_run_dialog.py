@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.config import AppPaths
+from ogpu_desktop.launch_options import LaunchOptions
 from ogpu_desktop.ui.app_settings import AppSettings
 from ogpu_desktop.ui.controller.network_pick import choice_for, network_was_chosen, pick_network
 from ogpu_desktop.ui.dialogs.first_run_dialog import FirstRunDialog
-from ogpu_desktop.ui.launch_options import LaunchOptions
 from ogpu_desktop.ui.settings.preferences import Preferences, PreferencesStore
 from tests.gui.publish_helpers import shown, visible_dialog
 

@@ -9,9 +9,9 @@ import threading
 import pytest
 from pytestqt.qtbot import QtBot
 
+from ogpu_desktop.domain.task_inputs import InputImage
 from ogpu_desktop.ui.tasks import input_image_box
 from ogpu_desktop.ui.tasks.input_image_box import IMAGE_SIDE, InputImageBox, thumbnail_of
-from ogpu_desktop.ui.tasks.task_inputs import InputImage
 from tests.helpers.images import photo_like, to_bytes
 
 

@@ -12,10 +12,10 @@ from typing import Any
 from PySide6.QtGui import QGuiApplication, QPalette
 from pytestqt.qtbot import QtBot
 
+from ogpu_desktop.launch_options import LaunchOptions
 from ogpu_desktop.ui.application import APP_ICON
 from ogpu_desktop.ui.first_paint import EXIT_AFTER_FIRST_PAINT_ENV
 from ogpu_desktop.ui.launch import build_window, create_application
-from ogpu_desktop.ui.launch_options import LaunchOptions
 from ogpu_desktop.ui.settings.preferences import Theme
 from ogpu_desktop.ui.settings.theme import apply_theme
 
@@ -26,7 +26,7 @@ SKELETON_MODULES = {
     "ogpu_desktop.ui.application",
     "ogpu_desktop.ui.app_settings", "ogpu_desktop.ui.connection_status_bar",
     "ogpu_desktop.ui.first_paint", "ogpu_desktop.ui.help_menu", "ogpu_desktop.ui.launch",
-    "ogpu_desktop.ui.launch_options", "ogpu_desktop.ui.main_window",
+    "ogpu_desktop.launch_options", "ogpu_desktop.ui.main_window",
     "ogpu_desktop.ui.notice_banner", "ogpu_desktop.ui.pages",
     "ogpu_desktop.ui.pages.lazy_page_stack", "ogpu_desktop.ui.qt_thread_gc",
 }
@@ -118,7 +118,8 @@ class Watch(importlib.abc.MetaPathFinder):
 sys.meta_path.insert(0, Watch())
 from PySide6.QtCore import QTimer
 from ogpu_desktop.ui.launch import after_first_paint, build_window, create_application
-from ogpu_desktop.ui.launch_options import LaunchOptions
+from ogpu_desktop.launch_options import LaunchOptions
+from ogpu_desktop.app import build_parts
 
 app = create_application()
 window = build_window(LaunchOptions(data_dir=__import__("pathlib").Path(sys.argv[1]),
@@ -133,7 +134,7 @@ timer.timeout.connect(lambda: ticks.append(1))
 
 async def main():
     timer.start(5)
-    task = after_first_paint(window)
+    task = after_first_paint(window, build_parts)
     assert "web3" not in sys.modules or seen.get("web3") != "MainThread"
     await task
     timer.stop()

@@ -16,9 +16,9 @@ from pytestqt.qtbot import QtBot
 
 from ogpu_desktop import __version__
 from ogpu_desktop.config import AppPaths
+from ogpu_desktop.launch_options import LaunchOptions
 from ogpu_desktop.ui.app_settings import AppSettings
 from ogpu_desktop.ui.connection_status_bar import ConnectionState
-from ogpu_desktop.ui.launch_options import LaunchOptions
 from ogpu_desktop.ui.main_window import MainWindow
 from ogpu_desktop.ui.pages.lazy_page_stack import LazyPageStack
 from ogpu_desktop.ui.settings.settings_page import SettingsPage

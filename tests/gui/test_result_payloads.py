@@ -9,8 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.domain.result_views import ViewKind
 from ogpu_desktop.domain.results import normalise
-from ogpu_desktop.ui.results.result_panel import MARKUP_NOTE, ResultPanel
-from ogpu_desktop.ui.results.view_registry import RESULT_WIDGETS
+from ogpu_desktop.ui.results.result_panel import MARKUP_NOTE, RESULT_WIDGETS, ResultPanel
 
 SCORES = [
     {"label": "Egyptian cat", "score": 0.9421},

@@ -41,8 +41,12 @@ from ogpu_desktop.ui.results.other_widgets import (
     NO_ANSWER_BEFORE_EXPIRY_TEXT,
     NO_ANSWER_YET_TEXT,
 )
-from ogpu_desktop.ui.results.result_panel import MARKUP_NOTE, ResultPanel
-from ogpu_desktop.ui.results.view_registry import RESULT_WIDGETS, create_result_widget
+from ogpu_desktop.ui.results.result_panel import (
+    MARKUP_NOTE,
+    RESULT_WIDGETS,
+    ResultPanel,
+    create_result_widget,
+)
 
 LABELS = LabelScoresView(
     raw_json='{"output": [...]}',

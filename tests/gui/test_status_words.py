@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from ogpu_desktop.services.task_export import gather, to_csv, to_json
+from ogpu_desktop.services.task_history import TaskHistory
 from ogpu_desktop.store import Store, TaskRecord
 from ogpu_desktop.ui.models.task_table_model import Column, TaskTableModel
-from ogpu_desktop.ui.tasks.task_export import gather, to_csv, to_json
 from ogpu_desktop.ui.tasks.tasks_page import TasksPage
 from tests.gui.publish_helpers import dispose
 
@@ -64,8 +65,8 @@ def _page(store: Store, now: float) -> TasksPage:
     model = TaskTableModel(lambda: datetime.fromtimestamp(now, UTC))
     page = TasksPage(model)
     page.set_notifications_source(lambda: True)
-    page.bridge.load(store, CHAIN_ID)
-    page.detail.use_store(store, CHAIN_ID)
+    page.bridge.load(TaskHistory(store), CHAIN_ID)
+    page.detail.use_history(TaskHistory(store), CHAIN_ID)
     page.detail.clock = lambda: now
     return page
 
@@ -78,9 +79,10 @@ def test_list_detail_and_export_show_the_same_words_for_each_state(
         store.tasks.add_task(_record(status))
     page = _page(store, now)
     try:
-        exported_json = {item["task"]: item for item in json.loads(to_json(
-            gather(store, [(CHAIN_ID, _address(s)) for s in range(6)], now=now)))}
-        csv_rows = to_csv(gather(store, [(CHAIN_ID, _address(s)) for s in range(6)], now=now))
+        gathered = gather(TaskHistory(store), [(CHAIN_ID, _address(s)) for s in range(6)],
+                          now=now)
+        exported_json = {item["task"]: item for item in json.loads(to_json(gathered))}
+        csv_rows = to_csv(gathered)
         csv_status = {line.split(",")[0]: line.split(",")[2]
                       for line in csv_rows.splitlines()[1:]}
         for status in range(6):

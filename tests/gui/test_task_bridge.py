@@ -14,8 +14,8 @@ from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 
+from ogpu_desktop.domain.task_row import TaskState
 from ogpu_desktop.services.tracking import FINALIZED, TaskUpdate
-from ogpu_desktop.ui.models.task_row import TaskState
 from ogpu_desktop.ui.models.task_table_model import TaskTableModel
 from ogpu_desktop.ui.tasks.task_list_bridge import TaskListBridge
 from tests.gui.task_helpers import TaskEnv, dispose, open_env, wait_for

@@ -14,8 +14,8 @@ from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.domain.result_views import ViewKind
 from ogpu_desktop.domain.task_draft import TaskDraft
+from ogpu_desktop.domain.task_row import TaskState
 from ogpu_desktop.store.chain_runs import ChainIdentity
-from ogpu_desktop.ui.models.task_row import TaskState
 from ogpu_desktop.ui.models.task_table_model import Column
 from ogpu_desktop.ui.tasks.task_detail_panel import PREVIOUS_RUN_NOTE
 from ogpu_desktop.ui.tasks.tasks_page import TasksPage

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.domain.result_views import ViewKind
-from ogpu_desktop.ui.models.task_row import TaskState
-from ogpu_desktop.ui.tasks import task_export
+from ogpu_desktop.domain.task_row import TaskState
+from ogpu_desktop.services import task_export
 from ogpu_desktop.ui.tasks.tasks_page import TasksPage
 from tests.gui.task_helpers import TaskEnv, env, shown_tasks_page, wait_for
 from tests.helpers.sandbox import sandbox_info

@@ -11,8 +11,9 @@ from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.domain.catalogue import CATALOGUE, FieldKind, FieldRole
 from ogpu_desktop.domain.payload import build_task_configs
+from ogpu_desktop.ui.forms import bespoke_forms  # noqa: F401 - registers the hand-laid forms
 from ogpu_desktop.ui.forms.field_widgets import NOT_SET_TEXT
-from ogpu_desktop.ui.forms.task_forms import TaskForm, create_task_form
+from ogpu_desktop.ui.forms.form_builder import TaskForm, create_task_form
 
 # What a user enters, by task type: (typed text for text boxes and numbers, or other values).
 SAMPLES: dict[str, dict[str, object]] = {

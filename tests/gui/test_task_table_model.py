@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QStyleOptionViewItem, QTableView
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from ogpu_desktop.domain.task_row import TaskRow, TaskState
 from ogpu_desktop.ui.models.status_badge_delegate import StatusBadgeDelegate
 from ogpu_desktop.ui.models.task_filter_proxy import TaskFilterProxy
-from ogpu_desktop.ui.models.task_row import TaskRow, TaskState
 from ogpu_desktop.ui.models.task_table_model import (
     HEADERS,
     ROW_ROLE,

@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 
-from ogpu_desktop.ui.tasks import task_timeline
-from ogpu_desktop.ui.tasks.task_timeline import chain_timeline
+from ogpu_desktop.services import task_timeline
 from tests.gui.task_helpers import TaskEnv, env, wait_for
 from tests.helpers.sandbox import sandbox_info
 
@@ -41,7 +40,7 @@ async def test_a_timeline_decodes_only_the_events_of_its_task(
         return values
 
     monkeypatch.setattr(task_timeline, "decode_event", counting)
-    history = await chain_timeline(env.services, record)
+    history = await env.services.tracking.chain_history(record)
     events = [entry.event for entry in history.entries]
     assert {"Published", "Attempted", "Response submitted", "Finalized"} <= set(events)
     responses = {address.lower() for address, _block, _status in history.responses}

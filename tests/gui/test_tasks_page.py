@@ -13,10 +13,10 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.domain.task_draft import TaskDraft
+from ogpu_desktop.domain.task_row import TaskRow, TaskState
+from ogpu_desktop.services.task_export import CSV_HEADER
 from ogpu_desktop.ui.main_window import MainWindow
-from ogpu_desktop.ui.models.task_row import TaskRow, TaskState
 from ogpu_desktop.ui.models.task_table_model import ROW_ROLE, Column
-from ogpu_desktop.ui.tasks.task_export import CSV_HEADER
 from ogpu_desktop.ui.tasks.tasks_page import NO_MATCH_TEXT, NO_TASKS_TEXT, TasksPage
 from tests.gui.publish_helpers import answer_transaction
 from tests.gui.task_helpers import (

@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.services.actions import Balances
+from ogpu_desktop.services.faucet_client import FaucetError, faucet_request
 from ogpu_desktop.services.tx_plans import TxPlan
-from ogpu_desktop.ui.wallet.chain_link import WalletChainLink
+from ogpu_desktop.services.wallet_link import WalletChainLink
 from ogpu_desktop.ui.wallet.export_keystore_dialog import ExportKeystoreDialog
-from ogpu_desktop.ui.wallet.faucet_client import FaucetError, faucet_request
 from ogpu_desktop.ui.wallet.import_account_dialog import KEYSTORE_TAB, ImportAccountDialog
 from ogpu_desktop.ui.wallet.new_account_dialog import CONFIRM_FIRST, NewAccountDialog
 from ogpu_desktop.ui.wallet.remove_account_dialog import RemoveAccountDialog

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ogpu_desktop.ui.warm_imports import warm_imports
+from ogpu_desktop.warm_imports import warm_imports
 
 
 def test_modules_are_imported_in_order_on_another_thread(

@@ -29,6 +29,9 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
+from ogpu_desktop.app import build_parts
+from ogpu_desktop.domain.task_row import TaskState
+from ogpu_desktop.launch_options import LaunchOptions
 from ogpu_desktop.ui.asyncutils import set_default_error_sink
 from ogpu_desktop.ui.controller.app_controller import AppController
 from ogpu_desktop.ui.dialogs.confirm_publish_dialog import ConfirmPublishDialog
@@ -36,9 +39,7 @@ from ogpu_desktop.ui.dialogs.confirm_transaction_dialog import ConfirmTransactio
 from ogpu_desktop.ui.dialogs.publish_progress_dialog import PublishProgressDialog
 from ogpu_desktop.ui.forms.image_drop_zone import ImageDropZone
 from ogpu_desktop.ui.launch import after_first_paint, build_window, create_application
-from ogpu_desktop.ui.launch_options import LaunchOptions
 from ogpu_desktop.ui.main_window import MainWindow
-from ogpu_desktop.ui.models.task_row import TaskState
 from ogpu_desktop.ui.models.task_table_model import STATE_ROLE, Column
 from ogpu_desktop.ui.pages.compose_page import ComposePage
 from ogpu_desktop.ui.tasks.task_detail_panel import TaskDetailPanel
@@ -182,7 +183,7 @@ class AppDriver:
         window = build_window(options)
         window.resize(*WINDOW_SIZE)
         window.show()
-        await after_first_paint(window)
+        await after_first_paint(window, build_parts)
         added = [h for h in app_logger.handlers if h not in before]
         controller = window.findChild(AppController)
         assert controller is not None, "the start-up made no AppController"
@@ -222,7 +223,7 @@ class AppDriver:
             if shiboken6.isValid(window) and window.isVisible():
                 window.close()
                 await wait_until(lambda: is_closed(window), "the window to close", 30)
-                await wait_until(lambda: controller.store is None, "the history to close", 30)
+                await wait_until(lambda: controller.parts is None, "the history to close", 30)
         finally:
             app_logger = logging.getLogger("ogpu_desktop")
             for handler in self._log_handlers:

@@ -148,7 +148,7 @@ def _child(screen_key: str, rpc_url: str, grab: str | None = None) -> int:
     from PySide6.QtCore import QtMsgType, qInstallMessageHandler  # noqa: PLC0415
     from PySide6.QtWidgets import QWidget  # noqa: PLC0415
 
-    from ogpu_desktop.ui.launch_options import LaunchOptions  # noqa: PLC0415
+    from ogpu_desktop.launch_options import LaunchOptions  # noqa: PLC0415
     from tests.helpers.app_driver import (  # noqa: PLC0415
         AppDriver,
         collect_on_this_thread,

@@ -26,10 +26,10 @@ from typing import Any, TypeVar
 from PySide6.QtWidgets import QComboBox, QDialog, QWidget
 
 from ogpu_desktop.domain.results import normalise
+from ogpu_desktop.domain.task_row import TaskState
 from ogpu_desktop.ui.dialogs.confirm_transaction_dialog import ConfirmTransactionDialog
 from ogpu_desktop.ui.dialogs.first_run_dialog import FirstRunDialog
 from ogpu_desktop.ui.dialogs.publish_progress_dialog import PublishProgressDialog
-from ogpu_desktop.ui.models.task_row import TaskState
 from ogpu_desktop.ui.wallet.export_keystore_dialog import ExportKeystoreDialog
 from ogpu_desktop.ui.wallet.import_account_dialog import ImportAccountDialog
 from ogpu_desktop.ui.wallet.new_account_dialog import NewAccountDialog

@@ -37,13 +37,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ogpu_desktop.domain.task_row import TaskState
 from ogpu_desktop.sandbox.engines import IMAGE_LABELS, SANDBOX_MARK
 from ogpu_desktop.ui.dialogs.confirm_publish_dialog import ConfirmPublishDialog
 from ogpu_desktop.ui.dialogs.confirm_transaction_dialog import ConfirmTransactionDialog
 from ogpu_desktop.ui.dialogs.first_run_dialog import FirstRunDialog
 from ogpu_desktop.ui.dialogs.publish_progress_dialog import PublishProgressDialog
 from ogpu_desktop.ui.main_window import MainWindow
-from ogpu_desktop.ui.models.task_row import TaskState
 from ogpu_desktop.ui.wallet.new_account_dialog import NewAccountDialog
 from tests.helpers.app_driver import is_closed, visible_child, wait_until
 

@@ -16,7 +16,7 @@ import json, sys
 import web3  # noqa: F401 - raises sys.getrecursionlimit() as the app's own import does
 from ogpu_desktop.domain.task_status import TaskState
 from ogpu_desktop.store import ResponseRecord, TaskRecord
-from ogpu_desktop.ui.tasks.task_export import ExportedTask, to_csv, to_json
+from ogpu_desktop.services.task_export import ExportedTask, to_csv, to_json
 
 deep = "[" * 200_000 + "]" * 200_000
 task = "0x" + "11" * 20

@@ -179,9 +179,8 @@ class SourcePicker(QGroupBox):
             return
         self.symbol_label.setText(services.session.network.symbol)
         self.terms_label.setText("Choose a source.")
-        chain_id = services.session.chain_id
-        for saved in services.session.store.misc.saved_sources(chain_id):
-            self._add_entry(f"★ {saved.label or 'Saved source'} — {saved.address}", saved.address)
+        for address, label in services.sources.address_book():
+            self._add_entry(f"★ {label or 'Saved source'} — {address}", address)
         for pipeline, address in self._demo.items():
             self._add_entry(f"Sandbox · {pipeline} — {address}", address)
         self._preselect()
@@ -344,8 +343,7 @@ class SourcePicker(QGroupBox):
         """Keep the shown source in the address book under its name."""
         if self._services is None or self.info is None:
             return
-        session = self._services.session
-        session.store.misc.save_source(session.chain_id, self.info.address, self.info.name)
+        self._services.sources.save(self.info.address, self.info.name)
         self.terms_label.setText(self.terms_label.text() + "\nSaved in the address book.")
 
     # --- showing terms -------------------------------------------------------------------

@@ -10,14 +10,17 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QTimer
 
 from ogpu_desktop.errors import UserFacingError
+from ogpu_desktop.services.accounts import Wallet
+from ogpu_desktop.services.app_parts import AppParts
 from ogpu_desktop.services.app_services import AppServices
 from ogpu_desktop.services.chain_run_watch import RunChange
 from ogpu_desktop.services.connection import Connection, NetworkChoice, plain_reason
+from ogpu_desktop.services.faucet_client import faucet_request
 from ogpu_desktop.services.sandbox_keeper import SandboxNote
 from ogpu_desktop.services.sandbox_process import SandboxProcess
 from ogpu_desktop.services.tracking import TrackerHealth
 from ogpu_desktop.services.tx_plans import TxPlan
-from ogpu_desktop.store import Store
+from ogpu_desktop.services.wallet_link import WalletChainLink
 from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.connection_status_bar import ConnectionState
 from ogpu_desktop.ui.controller.network_pick import (
@@ -29,9 +32,6 @@ from ogpu_desktop.ui.controller.network_pick import (
 from ogpu_desktop.ui.controller.publish_flow import PublishFlow
 from ogpu_desktop.ui.main_window import COMPOSE_ROW, SETTINGS_ROW, TASKS_ROW, WALLET_ROW
 from ogpu_desktop.ui.settings.preferences import Preferences
-from ogpu_desktop.ui.wallet.chain_link import WalletChainLink
-from ogpu_desktop.ui.wallet.faucet_client import faucet_request
-from ogpu_desktop.wallet.accounts import Wallet
 
 if TYPE_CHECKING:
     from ogpu_desktop.ui.main_window import MainWindow
@@ -40,16 +40,18 @@ _log = logging.getLogger(__name__)
 
 
 class AppController(QObject):
-    """Owns the wallet, the history store and the open connection of one window.
+    """Wires one window to the services the composition root built, and to a network.
 
     Args:
         window: The main window (also this object's parent).
+        parts: The window's long-lived services (history, wallet, connector), built by
+            ``ogpu_desktop.app``; the controller closes them with the window.
     """
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: MainWindow, parts: AppParts) -> None:
         super().__init__(window)
         self.window = window
-        self.store: Store | None = None
+        self.parts: AppParts | None = parts
         self.wallet: Wallet | None = None
         self.connection: Connection | None = None
         self.choice: NetworkChoice | None = None
@@ -88,10 +90,11 @@ class AppController(QObject):
         # A Settings page built later reads the saved preferences, this choice included.
         if window.has_page(SETTINGS_ROW) and window.settings_page.preferences.network != kind:
             window.settings_page.show_preferences(preferences)
-        self.wallet = Wallet.for_config_dir(window.paths.config_dir)
+        if self.parts is None:
+            return  # the window closed during the choice
+        self.wallet = self.parts.wallet
         if window.has_page(WALLET_ROW):
             window.wallet_page.set_wallet(self.wallet)
-        self.store = Store.in_folder(window.paths.data_dir)
         self.apply_preferences(preferences)
         await self.connect_to(choice_for(kind, window.options, preferences), started)
 
@@ -113,18 +116,12 @@ class AppController(QObject):
         """
         async with self._connect_lock:
             await self._disconnect()
-            assert self.store is not None
-            assert self.wallet is not None
+            assert self.parts is not None
             self.choice = choice
             self._status(ConnectionState(detail=f"Connecting to {choice.title}…"))
             try:
-                connection = await Connection.open(
-                    choice,
-                    self.store,
-                    self.wallet,
-                    on_progress=self._progress,
-                    started_sandbox=started_sandbox,
-                )
+                connection = await self.parts.open_connection(
+                    choice, on_progress=self._progress, started_sandbox=started_sandbox)
             except Exception as exc:
                 self._status(ConnectionState(detail=f"Not connected: {plain_reason(exc)}"))
                 raise
@@ -257,7 +254,7 @@ class AppController(QObject):
     @async_action()
     async def settings_changed(self, preferences: object) -> None:
         """Reconnect when the network part of the saved settings changed."""
-        if not isinstance(preferences, Preferences) or self.store is None:
+        if not isinstance(preferences, Preferences) or self.parts is None or self.wallet is None:
             return
         self.preferences = preferences
         self.apply_preferences(preferences)
@@ -301,9 +298,9 @@ class AppController(QObject):
         QTimer.singleShot(0, self.window, self.window.close)
 
     def _close_store(self) -> None:
-        if self.store is not None:
-            self.store.close()
-            self.store = None
+        if self.parts is not None:
+            self.parts.close()
+            self.parts = None
 
 
 def wallet_chain_link(services: AppServices, faucet_url: str | None) -> WalletChainLink:

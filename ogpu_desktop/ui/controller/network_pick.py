@@ -8,10 +8,10 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QWidget
 
+from ogpu_desktop.launch_options import LaunchOptions
 from ogpu_desktop.services.connection import CustomNetworkSpec, NetworkChoice
 from ogpu_desktop.ui.dialogs.dialog_await import answer_of
 from ogpu_desktop.ui.dialogs.first_run_dialog import FirstRunDialog
-from ogpu_desktop.ui.launch_options import LaunchOptions
 from ogpu_desktop.ui.settings.preferences import Preferences, PreferencesStore
 
 SAVED_NETWORK_KEY = "preferences/network"

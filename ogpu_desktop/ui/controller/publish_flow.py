@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
-from ogpu_desktop.chain.errors import ChainError
 from ogpu_desktop.domain.payload import TaskPayloads
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.connection import Connection
@@ -147,7 +146,7 @@ class PublishFlow(QObject):
             raise
         self.last_outcome = outcome
         progress.finish(outcome)
-        with contextlib.suppress(ChainError):
+        with contextlib.suppress(UserFacingError):  # the tracker's next poll reads it then
             await connection.poll_now()
         if outcome.published:
             window.show_page(TASKS_PAGE_ROW)

@@ -9,8 +9,8 @@ import sys
 
 from ogpu_desktop.config import AppPaths
 from ogpu_desktop.errors import UserFacingError
+from ogpu_desktop.launch_options import LaunchOptions
 from ogpu_desktop.log import configure_logging
-from ogpu_desktop.ui.launch_options import LaunchOptions
 
 _log = logging.getLogger(__name__)
 

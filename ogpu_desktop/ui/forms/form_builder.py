@@ -26,9 +26,9 @@ from ogpu_desktop.domain.payload import (
     build_task_configs,
 )
 from ogpu_desktop.errors import UserFacingError, ValidationError
+from ogpu_desktop.services.text_import import read_texts_file
 from ogpu_desktop.ui.forms import image_field_editor
 from ogpu_desktop.ui.forms.field_widgets import FieldEditor, create_field_editor
-from ogpu_desktop.ui.forms.text_import import read_texts_file
 
 # The image editor registers itself on import; naming the module keeps the import explicit.
 IMAGE_EDITOR = image_field_editor.ImageFieldEditor

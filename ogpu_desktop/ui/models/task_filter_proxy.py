@@ -12,8 +12,8 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from ogpu_desktop.domain.task_row import TaskRow
 from ogpu_desktop.domain.task_status import TaskState
-from ogpu_desktop.ui.models.task_row import TaskRow
 from ogpu_desktop.ui.models.task_table_model import (
     ROW_ROLE,
     SORT_ROLE,

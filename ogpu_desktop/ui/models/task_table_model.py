@@ -19,8 +19,8 @@ from PySide6.QtGui import QFont
 
 from ogpu_desktop.domain.amounts import format_amount
 from ogpu_desktop.domain.catalogue import CATALOGUE
+from ogpu_desktop.domain.task_row import TaskRow
 from ogpu_desktop.domain.task_status import TaskState
-from ogpu_desktop.ui.models.task_row import TaskRow
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 """Role giving a column's raw value for sorting (numbers and times, not their text)."""

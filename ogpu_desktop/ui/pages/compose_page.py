@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from ogpu_desktop.domain.catalogue import CATALOGUE
+from ogpu_desktop.domain.config_preview import preview_text
 from ogpu_desktop.domain.task_draft import TaskDraft
 from ogpu_desktop.ui.compose.source_picker import SourcePicker
-from ogpu_desktop.ui.forms.config_preview import preview_text
-from ogpu_desktop.ui.forms.task_forms import FormCheck, TaskForm, create_task_form
+from ogpu_desktop.ui.forms import bespoke_forms
+from ogpu_desktop.ui.forms.form_builder import FormCheck, TaskForm, create_task_form
 
 IPFS_NOTICE = (
     "Public: everything in a task (texts, images, links and arguments) is published on IPFS "
@@ -29,6 +30,8 @@ IPFS_NOTICE = (
 )
 INVALID_PREVIEW = "The form has problems; the task config appears here once they are fixed."
 PUBLISH_TIP = "Review and publish the task (Ctrl+Enter)"
+#: The forms laid out by hand, imported here so the form registry is complete.
+BESPOKE_MODULES = (bespoke_forms,)
 
 
 def _plain_label(name: str, text: str, parent: QWidget) -> QLabel:

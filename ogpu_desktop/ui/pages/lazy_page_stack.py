@@ -106,7 +106,7 @@ class LazyPageStack(QStackedWidget):
         shown = self._modules[self.currentIndex()] if self.currentIndex() >= 0 else None
         rest = [m for m in self._modules if m not in (None, shown) and not _loaded(m)]
         if rest and _running_loop():
-            from ogpu_desktop.ui.warm_imports import warm_imports  # noqa: PLC0415
+            from ogpu_desktop.warm_imports import warm_imports  # noqa: PLC0415
 
             warm_imports(rest)
 
@@ -166,7 +166,7 @@ class LazyPageStack(QStackedWidget):
         import asyncio  # noqa: PLC0415
         import contextlib  # noqa: PLC0415
 
-        from ogpu_desktop.ui.warm_imports import warm_imports  # noqa: PLC0415
+        from ogpu_desktop.warm_imports import warm_imports  # noqa: PLC0415
 
         try:
             # An import error comes back from the factory below, which reports it.

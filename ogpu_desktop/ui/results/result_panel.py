@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ogpu_desktop.domain.result_export import csv_text, plain_text
 from ogpu_desktop.domain.result_views import (
     AnswersView,
     BatchView,
@@ -25,16 +26,20 @@ from ogpu_desktop.domain.result_views import (
     ResultView,
     ScoreMark,
 )
+from ogpu_desktop.ui.results import other_widgets, score_widgets, text_widgets
 from ogpu_desktop.ui.results.other_widgets import no_result_widget, read_failed_widget
 from ogpu_desktop.ui.results.plain_widgets import plain_label, plain_text_box
-from ogpu_desktop.ui.results.result_export import csv_text, plain_text
-from ogpu_desktop.ui.results.view_registry import create_result_widget
+from ogpu_desktop.ui.results.result_widget import RESULT_WIDGETS, create_result_widget
 
 MARKUP_NOTE = "This result contains markup; it is shown as plain text, exactly as received."
 TRUNCATED_NOTE = "Some parts were shortened for display; export JSON to keep what is shown."
 MARKED_SCORES_NOTE = (
     "Some scores are not plain numbers; they are shown as the provider sent them, marked."
 )
+
+#: The viewer modules, imported here so the ``{view kind: widget class}`` registry is complete.
+VIEWER_MODULES = (score_widgets, text_widgets, other_widgets)
+__all__ = ["RESULT_WIDGETS", "VIEWER_MODULES", "ResultPanel", "create_result_widget"]
 
 
 class ResultPanel(QWidget):

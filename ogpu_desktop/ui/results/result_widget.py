@@ -63,6 +63,6 @@ def create_result_widget(
     """Return the registered viewer of ``view``.
 
     Raises:
-        KeyError: No viewer is registered for the view's kind (import ``view_registry`` first).
+        KeyError: No viewer is registered for the view's kind (import ``result_panel`` first).
     """
     return RESULT_WIDGETS[view.kind](view, inputs, parent)

@@ -15,12 +15,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ogpu_desktop.errors import ValidationError
-from ogpu_desktop.ui.settings.input_checks import (
+from ogpu_desktop.domain.input_checks import (
     check_chain_id,
     check_contract_address,
     check_http_url,
 )
+from ogpu_desktop.errors import ValidationError
 from ogpu_desktop.ui.settings.preferences import CustomNetwork
 from ogpu_desktop.ui.wallet.field_error import ERROR_COLOUR, FieldError
 

@@ -13,7 +13,7 @@ from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.settings.preferences import CustomNetwork, Preferences
 
 if TYPE_CHECKING:
-    from ogpu_desktop.ui.settings.rpc_check import NetworkChecker
+    from ogpu_desktop.services.network_check import NetworkChecker
 
 
 class NetworkCheckRunner(QObject):

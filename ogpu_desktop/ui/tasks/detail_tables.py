@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ogpu_desktop.store import ResponseRecord
+from ogpu_desktop.domain.records import ResponseRecord
+from ogpu_desktop.services.task_timeline import TimelineEntry
 from ogpu_desktop.ui.models.task_table_model import short_address
-from ogpu_desktop.ui.tasks.task_timeline import TimelineEntry
 
 RESPONSE_STATES = {0: "Submitted", 1: "Confirmed"}
 ADDRESS_ROLE = Qt.ItemDataRole.UserRole + 1

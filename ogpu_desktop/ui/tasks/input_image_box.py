@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from ogpu_desktop.domain.task_inputs import InputImage
 from ogpu_desktop.ui.results.plain_widgets import plain_label
-from ogpu_desktop.ui.tasks.task_inputs import InputImage
 
 IMAGE_SIDE = 220
 

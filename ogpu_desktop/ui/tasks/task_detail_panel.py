@@ -18,26 +18,21 @@ from PySide6.QtWidgets import (
 )
 
 from ogpu_desktop.domain.catalogue import CATALOGUE
+from ogpu_desktop.domain.records import ResponseRecord, TaskRecord
+from ogpu_desktop.domain.task_inputs import config_display_text, input_image, input_texts
+from ogpu_desktop.domain.task_rows import task_config, task_type_of
 from ogpu_desktop.domain.task_status import RESPONDED, TaskState, state_at, state_note
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.app_services import AppServices
 from ogpu_desktop.services.results import normalise_off_thread, read_failure
-from ogpu_desktop.store import ResponseRecord, Store, TaskRecord
+from ogpu_desktop.services.task_history import TaskHistory
 from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.dialogs.confirm_transaction_dialog import review_transaction
 from ogpu_desktop.ui.models.task_table_model import short_address
-from ogpu_desktop.ui.results import view_registry  # noqa: F401 - registers every viewer
 from ogpu_desktop.ui.results.plain_widgets import plain_label, plain_text_box
 from ogpu_desktop.ui.results.result_panel import ResultPanel
 from ogpu_desktop.ui.tasks.detail_tables import ResponsesTable, TimelineTable
 from ogpu_desktop.ui.tasks.input_image_box import InputImageBox
-from ogpu_desktop.ui.tasks.task_inputs import config_display_text, input_image, input_texts
-from ogpu_desktop.ui.tasks.task_rows import task_config, task_type_of
-from ogpu_desktop.ui.tasks.task_timeline import (
-    chain_timeline,
-    record_missing_responses,
-    store_timeline,
-)
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +66,7 @@ class TaskDetailPanel(QWidget):
         self.setObjectName("taskDetail")
         self.clock = clock
         self.services: AppServices | None = None
-        self.store: Store | None = None
+        self.history: TaskHistory | None = None
         self.chain_id: int | None = None
         self.record: TaskRecord | None = None
         self.previous_run = False
@@ -137,12 +132,12 @@ class TaskDetailPanel(QWidget):
         if services is None:
             self._cancel_loads()
         else:
-            self.store, self.chain_id = services.session.store, services.session.chain_id
+            self.history, self.chain_id = services.history, services.session.chain_id
         self._update_confirm()
 
-    def use_store(self, store: Store, chain_id: int) -> None:
-        """Read tasks from ``store`` on ``chain_id`` (set by :meth:`attach` when connected)."""
-        self.store, self.chain_id = store, chain_id
+    def use_history(self, history: TaskHistory, key: int) -> None:
+        """Read tasks from ``history`` under ``key`` (set by :meth:`attach` when connected)."""
+        self.history, self.chain_id = history, key
 
     # Showing -----------------------------------------------------------------------------
 
@@ -164,9 +159,9 @@ class TaskDetailPanel(QWidget):
 
     def show_task(self, address: str, *, previous_run: bool = False) -> None:
         """Show the task ``address``: stored facts now, chain facts and the result as they come."""
-        if self.store is None or self.chain_id is None:
+        if self.history is None or self.chain_id is None:
             return
-        record = self.store.tasks.get_task(self.chain_id, address)
+        record = self.history.task(self.chain_id, address)
         if record is None:
             self.clear()
             return
@@ -186,10 +181,9 @@ class TaskDetailPanel(QWidget):
         if not same:
             self.config_box.setPlainText(config_display_text(record.config_json))
             self._show_input(record)
-        responses = self.store.tasks.responses_of(self.chain_id, record.address)
+        responses = self.history.responses(self.chain_id, record.address)
         self.responses.show_responses(responses, self.block_times)
-        self.timeline.show_entries(store_timeline(
-            record, responses, self.store.journal.journal_all(self.chain_id)))
+        self.timeline.show_entries(self.history.timeline(self.chain_id, record))
         self._show_result_state(responses)
         self._update_confirm()
         if self.services is not None and not previous_run:
@@ -281,19 +275,19 @@ class TaskDetailPanel(QWidget):
         if self.services is None:
             return
         try:
-            history = await chain_timeline(self.services, record)
+            found = await self.services.tracking.chain_history(record)
         except UserFacingError as exc:
             log.info("timeline read failed: %s", exc.message)
             return
         if self.record is None or self.record.address != record.address:
             return
-        entries = history.entries
+        entries = found.entries
         self.block_times.update({e.block: e.when for e in entries if e.block and e.when})
         self.timeline.show_entries(entries)
-        if self.store is not None and self.chain_id is not None:
-            added = record_missing_responses(self.store, self.chain_id, record.address,
-                                             history.responses)
-            responses = self.store.tasks.responses_of(self.chain_id, record.address)
+        if self.history is not None and self.chain_id is not None:
+            added = self.history.record_missing_responses(self.chain_id, record.address,
+                                                          found.responses)
+            responses = self.history.responses(self.chain_id, record.address)
             self.responses.show_responses(responses, self.block_times)
             if added:
                 self.responses_recovered.emit(record.address)
@@ -313,18 +307,18 @@ class TaskDetailPanel(QWidget):
 
     async def _show_kept_result(self, response: str) -> None:
         """An earlier run's chain is gone: show the result as it was downloaded then, if it was."""
-        if self.store is None or self.chain_id is None or self.record is None:
+        if self.history is None or self.chain_id is None or self.record is None:
             return
         task = self.record
-        kept = self.store.misc.get_result(self.chain_id, response)
+        kept = self.history.kept_result(self.chain_id, response)
         if kept is None:
             self.result_error.setText("This result was never downloaded while its chain ran.")
             self.result_error.setVisible(True)
             return
-        view = await normalise_off_thread(kept.raw, task.pipeline)
+        view = await normalise_off_thread(kept, task.pipeline)
         if self.record is None or self.record.address != task.address:
             return
-        self.result_panel.show_result(view, input_texts(task_config(task)), kept.raw)
+        self.result_panel.show_result(view, input_texts(task_config(task)), kept)
 
     def _retry_result(self) -> None:
         chosen = self.responses.selected_response()
@@ -348,10 +342,10 @@ class TaskDetailPanel(QWidget):
             return
         self.result_error.setVisible(False)
         self.result_panel.show_result(fetched.view, input_texts(task_config(task)), fetched.raw)
-        if self.store is not None and self.chain_id is not None:
+        if self.history is not None and self.chain_id is not None:
             # The fetch recorded the provider: show it.
             self.responses.show_responses(
-                self.store.tasks.responses_of(self.chain_id, task.address), self.block_times)
+                self.history.responses(self.chain_id, task.address), self.block_times)
 
     def _still_showing(self, task: TaskRecord, response: str) -> bool:
         """Whether ``response`` of ``task`` is still the one chosen (reads may end late)."""
@@ -373,15 +367,7 @@ class TaskDetailPanel(QWidget):
         if not await review_transaction(plan, self):
             return
         receipt = await services.actions.execute(plan, signer)
-        status = await services.actions.task_status(record.address)
-        # seen_at keeps the task followed until the tracker has read up to the confirmation,
-        # so a response submitted just before it is still recorded.
-        services.session.store.tasks.apply_tracking(
-            services.session.chain_id, statuses={record.address: status},
-            seen_at=int(receipt["blockNumber"]),
-            responses=[ResponseRecord(services.session.chain_id, chosen.address, record.address,
-                                      None, None, 1, None, None)],
-        )
+        await services.actions.record_confirmation(record.address, chosen.address, receipt)
         self.confirmed.emit(record.address)
         self.refresh()
 

@@ -8,15 +8,15 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
+from ogpu_desktop.domain.records import TaskRecord
+from ogpu_desktop.domain.task_row import TaskRow
+from ogpu_desktop.domain.task_rows import task_row, task_rows
 from ogpu_desktop.domain.task_status import TaskState
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.app_services import AppServices
+from ogpu_desktop.services.task_history import TaskHistory
 from ogpu_desktop.services.tracking import TaskUpdate, TrackerHealth
-from ogpu_desktop.store import Store, TaskRecord
-from ogpu_desktop.ui.models.task_row import TaskRow
 from ogpu_desktop.ui.models.task_table_model import TaskTableModel
-from ogpu_desktop.ui.tasks.task_rows import response_counts, task_row, task_rows
-from ogpu_desktop.ui.tasks.task_timeline import chain_timeline, record_missing_responses
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class TaskListBridge(QObject):
         super().__init__(parent)
         self.model = model
         self.services: AppServices | None = None
-        self.store: Store | None = None
+        self.history: TaskHistory | None = None
         self.chain_id: int | None = None
         self._known_count = 0
         self._recovering: dict[str, asyncio.Task[None]] = {}
@@ -82,7 +82,7 @@ class TaskListBridge(QObject):
         self.services = services
         if services is None:
             return
-        self.load(services.session.store, services.session.chain_id)
+        self.load(services.history, services.session.chain_id)
         tracking = services.tracking
         self._unsubscribe = [
             tracking.updates.subscribe(self.receive),
@@ -94,16 +94,14 @@ class TaskListBridge(QObject):
         """Take a tracker update from any thread; it is applied later on the Qt thread."""
         self._update_received.emit(update)
 
-    def load(self, store: Store, chain_id: int) -> None:
+    def load(self, history: TaskHistory, chain_id: int) -> None:
         """Show every stored task of ``chain_id`` (the one full reset, on connecting)."""
-        self.store, self.chain_id = store, chain_id
-        records = store.tasks.list_tasks(chain_id)
-        counts = response_counts(store.tasks.response_map(chain_id))
-        rows = task_rows(records, counts)
-        for run in store.runs.previous_runs(chain_id):
-            old = store.tasks.list_tasks(run.archive_key)
-            old_counts = response_counts(store.tasks.response_map(run.archive_key))
-            rows += task_rows(old, old_counts, previous_run=True, history_key=run.archive_key)
+        self.history, self.chain_id = history, chain_id
+        records = history.tasks(chain_id)
+        rows = task_rows(records, history.response_counts(chain_id))
+        for key in history.earlier_runs(chain_id):
+            rows += task_rows(history.tasks(key), history.response_counts(key),
+                              previous_run=True, history_key=key)
         self.model.reset_rows(rows)
         self._known_count = len(records)
 
@@ -114,21 +112,21 @@ class TaskListBridge(QObject):
     def record(self, row: TaskRow) -> TaskRecord | None:
         """The stored task of ``row`` (from its earlier run when it is listed as one)."""
         key = self.key_of(row)
-        if self.store is None or key is None:
+        if self.history is None or key is None:
             return None
-        return self.store.tasks.get_task(key, row.address)
+        return self.history.task(key, row.address)
 
     def refresh_task(self, address: str) -> TaskRow | None:
         """Re-read the current run's task ``address`` and update its row; return the row.
 
         An earlier run's chain is gone: its rows never change.
         """
-        if self.store is None or self.chain_id is None:
+        if self.history is None or self.chain_id is None:
             return None
-        record = self.store.tasks.get_task(self.chain_id, address)
+        record = self.history.task(self.chain_id, address)
         if record is None:
             return None
-        count = len(self.store.tasks.responses_of(self.chain_id, record.address))
+        count = len(self.history.responses(self.chain_id, record.address))
         row = task_row(record, count)
         position = self.model.position_of(address)
         before = self.model.row(position) if position is not None else None
@@ -148,44 +146,45 @@ class TaskListBridge(QObject):
         self._recovering[address.lower()] = asyncio.ensure_future(self._recover(address))
 
     async def _recover(self, address: str) -> None:
-        services, store, chain_id = self.services, self.store, self.chain_id
-        if services is None or store is None or chain_id is None:
+        services, chain_id = self.services, self.chain_id
+        if services is None or chain_id is None:
             return
-        record = store.tasks.get_task(chain_id, address)
+        record = services.history.task(chain_id, address)
         if record is None:
             return
         try:
-            history = await chain_timeline(services, record)
+            found = await services.tracking.chain_history(record)
         except UserFacingError as exc:
             log.info("could not look for the responses of %s: %s", address, exc.message)
             return
-        added = record_missing_responses(store, chain_id, record.address, history.responses)
+        added = services.history.record_missing_responses(chain_id, record.address,
+                                                          found.responses)
         if added and self.services is services:
             self.refresh_task(record.address)
             self.responses_arrived.emit(record.address, added)
 
     def check_new_tasks(self) -> int:
         """Add tasks recorded since the last look; return how many were added."""
-        if self.store is None or self.chain_id is None:
+        if self.history is None or self.chain_id is None:
             return 0
-        count = self.store.tasks.count_tasks(self.chain_id)
+        count = self.history.count(self.chain_id)
         if count == self._known_count:
             return 0
         # New tasks are recorded as NEW, so they are among the (few) open ones.
         fresh = [
-            r for r in self.store.tasks.open_tasks(self.chain_id)
+            r for r in self.history.open_tasks(self.chain_id)
             if self.model.position_of(r.address) is None
         ]
         if len(fresh) < count - self._known_count:
             # Something else changed the history (an archived run, a task recorded late as
             # already final): re-read it all, still as inserts and in-place changes.
             fresh = [
-                r for r in self.store.tasks.list_tasks(self.chain_id)
+                r for r in self.history.tasks(self.chain_id)
                 if self.model.position_of(r.address) is None
             ]
         self._known_count = count
         if fresh:
-            counts = response_counts(self.store.tasks.response_map(self.chain_id)) if any(
+            counts = self.history.response_counts(self.chain_id) if any(
                 r.status >= 2 for r in fresh
             ) else {}
             self.model.upsert_many(task_rows(fresh, counts))

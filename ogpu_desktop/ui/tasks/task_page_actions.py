@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -11,31 +9,18 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from ogpu_desktop.errors import UserFacingError
+from ogpu_desktop.services.task_export import fetch_missing_results, write_export
 from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.dialogs.confirm_transaction_dialog import review_transaction
-from ogpu_desktop.ui.tasks.task_export import (
-    ExportedTask,
-    fetch_missing_results,
-    gather,
-    to_csv,
-    to_json,
-)
 
 if TYPE_CHECKING:
+    from ogpu_desktop.domain.task_row import TaskRow
     from ogpu_desktop.services.app_services import AppServices
-    from ogpu_desktop.ui.models.task_row import TaskRow
     from ogpu_desktop.ui.models.task_table_model import TaskTableModel
     from ogpu_desktop.ui.notice_banner import NoticeBanner
     from ogpu_desktop.ui.tasks.task_list_bridge import TaskListBridge
 
 NOT_CONNECTED = "Connect to a network first (the status bar shows the connection)."
-RENDERERS: dict[str, Callable[[Sequence[ExportedTask]], str]] = {"json": to_json, "csv": to_csv}
-
-
-def _write_export(
-    path: Path, render: Callable[[Sequence[ExportedTask]], str], tasks: Sequence[ExportedTask]
-) -> None:
-    path.write_text(render(tasks), encoding="utf-8", newline="")
 
 
 class ActionPage(Protocol):
@@ -117,21 +102,14 @@ class TaskPageActions(QObject):
         """
         page, bridge = self.page, self.page.bridge
         rows = page.selected_rows()
-        if bridge.store is None or bridge.chain_id is None or not rows:
+        if bridge.history is None or bridge.chain_id is None or not rows:
             return
         if page.services is not None:
             await fetch_missing_results(
                 page.services, [row.address for row in rows if not row.previous_run])
         keys = [(bridge.key_of(r) or bridge.chain_id, r.address) for r in rows]
         gone = {r.address.lower() for r in rows if r.previous_run}
-        gathered = gather(bridge.store, keys, now=page.model.now().timestamp(), gone=gone)
-        try:
-            # Reading every cached answer and writing the file may take a while: off the window.
-            await asyncio.get_running_loop().run_in_executor(
-                None, _write_export, path, RENDERERS[fmt], gathered)
-        except OSError as exc:
-            raise UserFacingError(
-                f"The file {path} could not be written: {exc.strerror}."
-            ) from exc
+        await write_export(bridge.history, keys, path, fmt, now=page.model.now().timestamp(),
+                           gone=gone)
         count = len(rows)
         page.banner.show_info(f"Exported {count} task{'s' if count != 1 else ''} to {path.name}.")

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QToolBar, QWidget
 
+from ogpu_desktop.domain.task_row import TaskRow
 from ogpu_desktop.domain.task_status import TaskState
-from ogpu_desktop.ui.models.task_row import TaskRow
 
 PUBLISH_AGAIN_TIP = "Open the task's type and inputs in the Compose page"
 PUBLISH_PENDING_TIP = (

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 
 from ogpu_desktop.domain.catalogue import CATALOGUE
 from ogpu_desktop.domain.task_draft import draft_of
+from ogpu_desktop.domain.task_row import TaskRow
 from ogpu_desktop.ui.models.task_filter_proxy import TaskFilterProxy
-from ogpu_desktop.ui.models.task_row import TaskRow
 from ogpu_desktop.ui.models.task_table_model import ROW_ROLE, TaskTableModel, short_address
 from ogpu_desktop.ui.notice_banner import NoticeBanner
 from ogpu_desktop.ui.notifications import TaskNotifier
@@ -28,7 +28,7 @@ from ogpu_desktop.ui.settings.preferences import PreferencesStore
 from ogpu_desktop.ui.tasks.task_filters import TaskFilterBar
 from ogpu_desktop.ui.tasks.task_table_view import make_task_table
 from ogpu_desktop.ui.tasks.task_toolbar import TaskToolbar
-from ogpu_desktop.ui.warm_imports import warm_imports
+from ogpu_desktop.warm_imports import warm_imports
 
 if TYPE_CHECKING:
     from ogpu_desktop.services.app_services import AppServices
@@ -298,8 +298,8 @@ class TasksPage(QWidget):
 
     def _show_detail(self, row: TaskRow) -> None:
         key = self.bridge.key_of(row)
-        if self.bridge.store is not None and key is not None:
-            self.detail.use_store(self.bridge.store, key)
+        if self.bridge.history is not None and key is not None:
+            self.detail.use_history(self.bridge.history, key)
         self.detail.show_task(row.address, previous_run=row.previous_run)
 
     def _task_changed(self, address: str) -> None:

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
-from ogpu_desktop.wallet import Account
+from ogpu_desktop.services.accounts import Account
 
 ACTIVE_MARK = "●"
 COLUMNS = ("Active", "Name", "Address", "Key kept in")

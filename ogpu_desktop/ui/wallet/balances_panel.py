@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 
 from ogpu_desktop.domain.amounts import format_amount, parse_amount
 from ogpu_desktop.errors import ValidationError
+from ogpu_desktop.services.wallet_link import VaultTransfer, WalletChainLink
 from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.dialogs.confirm_transaction_dialog import review_transaction
-from ogpu_desktop.ui.wallet.chain_link import VaultTransfer, WalletChainLink
 from ogpu_desktop.ui.wallet.dialog_base import field_row, line_edit, plain_label, push_button
 from ogpu_desktop.ui.wallet.field_error import FieldError
 

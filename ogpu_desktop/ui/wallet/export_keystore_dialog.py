@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from ogpu_desktop.errors import ValidationError
+from ogpu_desktop.services.accounts import MIN_EXPORT_PASSWORD_LENGTH, Account, Wallet
 from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.wallet.dialog_base import (
     WalletDialog,
@@ -24,8 +25,6 @@ from ogpu_desktop.ui.wallet.dialog_base import (
     push_button,
 )
 from ogpu_desktop.ui.wallet.field_error import FieldError
-from ogpu_desktop.wallet import Account, Wallet
-from ogpu_desktop.wallet.private_keys import MIN_EXPORT_PASSWORD_LENGTH
 
 NAME = "wallet.export_dialog"
 

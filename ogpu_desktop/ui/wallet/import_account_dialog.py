@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ogpu_desktop.errors import ValidationError
+from ogpu_desktop.services.accounts import Account, KeychainUnavailableError, Wallet
 from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.wallet.dialog_base import (
     WalletDialog,
@@ -29,7 +30,6 @@ from ogpu_desktop.ui.wallet.dialog_base import (
 )
 from ogpu_desktop.ui.wallet.field_error import FieldError
 from ogpu_desktop.ui.wallet.new_account_dialog import SESSION_NOTE
-from ogpu_desktop.wallet import Account, KeychainUnavailableError, Wallet
 
 NAME = "wallet.import_dialog"
 HEX_TAB, KEYSTORE_TAB = 0, 1

@@ -13,6 +13,12 @@ from PySide6.QtWidgets import (
 )
 
 from ogpu_desktop.errors import ValidationError
+from ogpu_desktop.services.accounts import (
+    KeychainUnavailableError,
+    NewAccount,
+    Wallet,
+    run_blocking,
+)
 from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.wallet.dialog_base import (
     WalletDialog,
@@ -24,8 +30,6 @@ from ogpu_desktop.ui.wallet.dialog_base import (
 from ogpu_desktop.ui.wallet.export_keystore_dialog import ExportKeystoreDialog
 from ogpu_desktop.ui.wallet.field_error import FieldError
 from ogpu_desktop.ui.wallet.secret_clipboard import secret_clipboard
-from ogpu_desktop.wallet import KeychainUnavailableError, NewAccount, Wallet
-from ogpu_desktop.wallet.blocking import run_blocking
 
 NAME = "wallet.new_account_dialog"
 KEY_WARNING = (

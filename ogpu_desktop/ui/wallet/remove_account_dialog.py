@@ -5,10 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QWidget
 
+from ogpu_desktop.services.accounts import Account, Wallet
 from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.wallet.dialog_base import WalletDialog, plain_label, push_button
 from ogpu_desktop.ui.wallet.export_keystore_dialog import ExportKeystoreDialog
-from ogpu_desktop.wallet import Account, Wallet
 
 NAME = "wallet.remove_dialog"
 

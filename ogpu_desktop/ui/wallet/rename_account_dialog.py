@@ -6,11 +6,10 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QWidget
 
 from ogpu_desktop.errors import ValidationError
+from ogpu_desktop.services.accounts import Account, Wallet, run_blocking
 from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.wallet.dialog_base import WalletDialog, field_row, line_edit
 from ogpu_desktop.ui.wallet.field_error import FieldError
-from ogpu_desktop.wallet import Account, Wallet
-from ogpu_desktop.wallet.blocking import run_blocking
 
 NAME = "wallet.rename_dialog"
 

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from ogpu_desktop.ui.wallet.chain_link import WalletChainLink
+from ogpu_desktop.services.wallet_link import WalletChainLink
 
 if TYPE_CHECKING:
+    from ogpu_desktop.services.accounts import Wallet
     from ogpu_desktop.ui.wallet.wallet_view import WalletView
-    from ogpu_desktop.wallet import Wallet
 
 LOADING_TEXT = "The wallet opens once the window has loaded."
 

@@ -14,11 +14,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ogpu_desktop.services.accounts import Account, NewAccount, Wallet, run_blocking
+from ogpu_desktop.services.wallet_link import WalletChainLink
 from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.notice_banner import NoticeBanner
 from ogpu_desktop.ui.wallet.account_list_widget import AccountListWidget, kind_text
 from ogpu_desktop.ui.wallet.balances_panel import BalancesPanel
-from ogpu_desktop.ui.wallet.chain_link import WalletChainLink
 from ogpu_desktop.ui.wallet.dialog_base import plain_label
 from ogpu_desktop.ui.wallet.export_keystore_dialog import ExportKeystoreDialog
 from ogpu_desktop.ui.wallet.import_account_dialog import ImportAccountDialog
@@ -26,8 +27,6 @@ from ogpu_desktop.ui.wallet.keychain_banner import KeychainBanner
 from ogpu_desktop.ui.wallet.new_account_dialog import NewAccountDialog
 from ogpu_desktop.ui.wallet.remove_account_dialog import RemoveAccountDialog
 from ogpu_desktop.ui.wallet.rename_account_dialog import RenameAccountDialog
-from ogpu_desktop.wallet import Account, NewAccount, Wallet
-from ogpu_desktop.wallet.blocking import run_blocking
 
 NO_ACCOUNTS = "No account yet. Create a new one, or import one you already have."
 

@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 
-from ogpu_desktop.ui.settings.preferences import CustomNetwork
 
-NetworkChecker = Callable[[CustomNetwork], Awaitable[None]]
+class CustomNetworkLike(Protocol):
+    """A custom network as the Settings page describes it."""
+
+    @property
+    def rpc_url(self) -> str:
+        """The RPC endpoint."""
+
+    @property
+    def chain_id(self) -> int:
+        """The chain ID typed."""
+
+    def contracts(self) -> dict[str, str]:
+        """The four contract addresses by name."""
+
+
+NetworkChecker = Callable[[CustomNetworkLike], Awaitable[None]]
 """Checks a custom network; raises a ``UserFacingError`` that says what is wrong."""
 
 CHECK_TIMEOUT_S = 10.0
 
 
-async def check_custom_network(network: CustomNetwork) -> None:
+async def check_custom_network(network: CustomNetworkLike) -> None:
     """Connect to the custom RPC endpoint and verify its chain ID (the chain layer's check).
 
     Raises:

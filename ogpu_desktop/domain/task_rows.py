@@ -1,4 +1,4 @@
-"""Turns stored task records into the immutable rows the task list shows."""
+"""Turns stored task records into the immutable rows the task list shows, and reads them."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ogpu_desktop.domain.bounded_json import loads_bounded
+from ogpu_desktop.domain.records import TaskRecord
 from ogpu_desktop.domain.task_draft import task_type_for
+from ogpu_desktop.domain.task_row import TaskRow
 from ogpu_desktop.domain.task_status import state_of
-from ogpu_desktop.store import TaskRecord
-from ogpu_desktop.ui.models.task_row import TaskRow
 
 
 def task_type_of(record: TaskRecord) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ogpu_desktop.services.sandbox_funding import FaucetRefusedError, ask_faucet
-from ogpu_desktop.ui.wallet.chain_link import FaucetRequest
+from ogpu_desktop.services.wallet_link import FaucetRequest
 
 FaucetError = FaucetRefusedError
 """The faucet did not send tokens; the message says why."""

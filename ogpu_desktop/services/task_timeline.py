@@ -8,8 +8,9 @@ from typing import Any
 
 from ogpu_desktop.chain.nexus_events import EVENT_BY_TOPIC, NexusEvent, decode_event, log_data
 from ogpu_desktop.chain.nexus_events import log_topic0 as topic0
-from ogpu_desktop.services.app_services import AppServices
-from ogpu_desktop.store import JournalEntry, ResponseRecord, Store, TaskRecord
+from ogpu_desktop.chain.rpc import RpcClient
+from ogpu_desktop.chain.tracker import LogTracker
+from ogpu_desktop.domain.records import JournalEntry, ResponseRecord, TaskRecord
 
 MAX_LOG_CHUNKS = 25
 """Most ``eth_getLogs`` calls one timeline read makes (chunks of the tracker's size)."""
@@ -113,25 +114,9 @@ class ChainHistory:
     responses: list[tuple[str, int, int]]
 
 
-def record_missing_responses(
-    store: Store, chain_id: int, task: str, responses: Sequence[tuple[str, int, int]]
-) -> int:
-    """Store the responses the logs announced that the history lacks; return how many.
-
-    The tracker can miss a response when a direct status read sees the task finished before
-    the poll that would have read the response: the task is then no longer followed.
-    """
-    known = {r.address.lower() for r in store.tasks.responses_of(chain_id, task)}
-    missing = [
-        ResponseRecord(chain_id, address, task, None, None, status, None, block)
-        for address, block, status in responses if address.lower() not in known
-    ]
-    if missing:
-        store.tasks.upsert_responses(missing)
-    return len(missing)
-
-
-async def chain_timeline(services: AppServices, record: TaskRecord) -> ChainHistory:
+async def chain_timeline(
+    tracker: LogTracker, client: RpcClient, record: TaskRecord
+) -> ChainHistory:
     """The task's events read from the Nexus, with block times and transaction hashes.
 
     Reads from the publish block on, in the tracker's chunk size, at most
@@ -140,8 +125,6 @@ async def chain_timeline(services: AppServices, record: TaskRecord) -> ChainHist
     Raises:
         ChainError: The network could not be read.
     """
-    tracker = services.tracking.tracker
-    client = services.session.client
     head = await tracker.head()
     low = record.block_number if record.block_number is not None else max(0, head - 10_000)
     task = record.address.lower()

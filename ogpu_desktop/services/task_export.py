@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from ogpu_desktop.domain.bounded_json import loads_bounded
+from ogpu_desktop.domain.records import ResponseRecord, TaskRecord
 from ogpu_desktop.domain.results import headline, normalise
+from ogpu_desktop.domain.task_rows import task_config, task_type_of
 from ogpu_desktop.domain.task_status import TaskState, state_at
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.app_services import AppServices
-from ogpu_desktop.store import ResponseRecord, Store, TaskRecord
-from ogpu_desktop.ui.tasks.task_rows import task_config, task_type_of
+from ogpu_desktop.services.task_history import TaskHistory
 
 CSV_HEADER = (
     "task", "task_type", "status", "state", "source", "published_at", "expires_at", "payment_wei",
@@ -36,13 +39,13 @@ class ExportedTask:
 
 
 def gather(
-    store: Store, tasks: Sequence[tuple[int, str]], *, now: float | None = None,
+    history: TaskHistory, tasks: Sequence[tuple[int, str]], *, now: float | None = None,
     gone: Collection[str] = (),
 ) -> list[ExportedTask]:
     """Collect what the history holds for (store key, address) pairs (results as cached).
 
     Args:
-        store: The history.
+        history: The history.
         tasks: (store key, task address) pairs.
         now: The time the states are judged at (the list shows the same at that time).
         gone: Lower-case addresses of tasks from a chain that no longer runs.
@@ -50,15 +53,15 @@ def gather(
     now = time.time() if now is None else now
     found = []
     for chain_id, address in tasks:
-        record = store.tasks.get_task(chain_id, address)
+        record = history.task(chain_id, address)
         if record is None:
             continue
-        responses = tuple(store.tasks.responses_of(chain_id, address))
+        responses = tuple(history.responses(chain_id, address))
         results = {}
         for response in responses:
-            cached = store.misc.get_result(chain_id, response.address)
+            cached = history.kept_result(chain_id, response.address)
             if cached is not None:
-                results[response.address] = cached.raw
+                results[response.address] = cached
         # An earlier run's key is negative: the current run's task at that address is not gone.
         state = state_at(record.status, record.expiry_time, now,
                          chain_gone=chain_id < 0 and address.lower() in gone)
@@ -143,14 +146,42 @@ async def fetch_missing_results(services: AppServices, addresses: Sequence[str])
 
     A result that cannot be read is left out of the export rather than stopping it.
     """
-    store, chain_id = services.session.store, services.session.chain_id
+    history, chain_id = services.history, services.session.chain_id
     failed = 0
     for address in addresses:
-        for response in store.tasks.responses_of(chain_id, address):
-            if store.misc.get_result(chain_id, response.address) is not None:
+        for response in history.responses(chain_id, address):
+            if history.kept_result(chain_id, response.address) is not None:
                 continue
             try:
                 await services.results.fetch(response.address)
             except UserFacingError:
                 failed += 1
     return failed
+
+
+RENDERERS: dict[str, Callable[[Sequence[ExportedTask]], str]] = {"json": to_json, "csv": to_csv}
+"""The export formats by name."""
+
+
+async def write_export(
+    history: TaskHistory, tasks: Sequence[tuple[int, str]], path: Path, fmt: str, *,
+    now: float | None = None, gone: Collection[str] = (),
+) -> None:
+    """Write the (store key, address) ``tasks`` with their results to ``path`` as ``fmt``.
+
+    The history is read here (its connection belongs to this thread); parsing every cached
+    answer and writing the file may take a while, so that is done in an executor.
+
+    Raises:
+        UserFacingError: The file could not be written.
+    """
+    render = RENDERERS[fmt]
+    gathered = gather(history, tasks, now=now, gone=gone)
+
+    def write() -> None:
+        path.write_text(render(gathered), encoding="utf-8", newline="")
+
+    try:
+        await asyncio.get_running_loop().run_in_executor(None, write)
+    except OSError as exc:
+        raise UserFacingError(f"The file {path} could not be written: {exc.strerror}.") from exc
