@@ -14,6 +14,8 @@ from ogpu_desktop.chain.journal import TxJournal
 from ogpu_desktop.chain.networks import Network, sandbox_network
 from ogpu_desktop.chain.rpc import DEFAULT_TIMEOUT_S, RpcClient
 from ogpu_desktop.domain.bounded_json import loads_bounded
+from ogpu_desktop.services.app_events import TaskRecorded
+from ogpu_desktop.services.progress import EventHub
 from ogpu_desktop.store import Store
 
 
@@ -24,6 +26,8 @@ class ChainSession:
     Attributes:
         send_lock: Held from choosing a nonce until the transaction is broadcast, so two
             actions started at once never pick the same nonce.
+        task_recorded: Announces each task the history records (a publish mined, followed or
+            recovered), so the window lists it without reading the database for changes.
         run_guard: Checks, before anything is signed, that the chain is still the run the
             history is written for (set by the connection on networks that can be replaced;
             it raises ``ChainReplacedError`` when the chain was replaced).
@@ -38,6 +42,7 @@ class ChainSession:
     send_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     owns_http: bool = True
     run_guard: Callable[[], Awaitable[None]] | None = None
+    task_recorded: EventHub[TaskRecorded] = field(default_factory=EventHub)
 
     @classmethod
     async def open(

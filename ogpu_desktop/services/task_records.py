@@ -10,6 +10,7 @@ from typing import Any
 from ogpu_desktop.chain.errors import ChainError
 from ogpu_desktop.chain.journal import JournalRecord
 from ogpu_desktop.chain.nexus_events import task_published_in
+from ogpu_desktop.services.app_events import TaskRecorded
 from ogpu_desktop.services.session import ChainSession
 from ogpu_desktop.store import TaskRecord
 
@@ -62,6 +63,7 @@ def record_published_task(
             updated_at=now,
         )
     )
+    session.task_recorded.emit(TaskRecorded(task, tx_hash))
     return task
 
 

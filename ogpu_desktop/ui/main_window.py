@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -26,7 +26,6 @@ from ogpu_desktop.ui.pages.lazy_page_stack import LazyPageStack
 # The pages are imported when they are built (first shown or first used), never before the
 # window's first paint: their modules and widgets are most of the window's start-up cost.
 if TYPE_CHECKING:
-    from ogpu_desktop.domain.payload import TaskPayloads
     from ogpu_desktop.domain.task_draft import TaskDraft
     from ogpu_desktop.ui.models.task_table_model import TaskTableModel
     from ogpu_desktop.ui.pages.compose_page import ComposePage
@@ -54,6 +53,10 @@ class MainWindow(QMainWindow):
             is done at once.
     """
 
+    publish_requested = Signal(object)
+    """The Compose page asked to publish a complete :class:`PublishRequest` (the app wiring
+    reviews, signs and sends it)."""
+
     def __init__(
         self,
         paths: AppPaths,
@@ -68,8 +71,6 @@ class MainWindow(QMainWindow):
         self.paths = paths
         self.options = options
         self.settings = settings
-        # Set by the app wiring once it can review and sign (after the first paint).
-        self.publish_handler: Callable[[TaskPayloads], object] | None = None
         self._task_model: TaskTableModel | None = None
 
         self.banner = NoticeBanner(self)
@@ -204,7 +205,8 @@ class MainWindow(QMainWindow):
 
         page = ComposePage(self.settings.last_task_type(), self)
         page.task_type_changed.connect(self.settings.set_last_task_type)
-        page.publish_requested.connect(self._publish_requested)
+        page.publish_requested.connect(self.publish_requested)
+        page.publish_refused.connect(self.banner.show_error)
         return page
 
     def _build_tasks_page(self) -> TasksPage:
@@ -223,15 +225,6 @@ class MainWindow(QMainWindow):
         from ogpu_desktop.ui.settings.settings_page import SettingsPage  # noqa: PLC0415
 
         return SettingsPage(self.settings, self)
-
-    def _publish_requested(self, payloads: TaskPayloads) -> None:
-        if self.publish_handler is not None:
-            self.publish_handler(payloads)
-            return
-        self.banner.show_info(
-            f"The task config is ready ({payloads.count} task{'s' if payloads.count != 1 else ''}),"
-            " but publishing needs a wallet and a network, which are not connected yet."
-        )
 
     def compose_again(self, draft: TaskDraft) -> None:
         """Publish again: open ``draft`` on the Compose page, filled in, and show the page."""

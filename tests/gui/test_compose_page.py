@@ -10,7 +10,6 @@ from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.config import AppPaths
 from ogpu_desktop.domain.catalogue import CATALOGUE
-from ogpu_desktop.domain.payload import TaskPayloads
 from ogpu_desktop.launch_options import LaunchOptions
 from ogpu_desktop.ui.app_settings import AppSettings
 from ogpu_desktop.ui.main_window import MainWindow
@@ -65,21 +64,24 @@ def test_preview_shortens_embedded_images_only_in_the_preview(qtbot: QtBot) -> N
     assert "(5,000 characters in total)" in page.preview.toPlainText()
 
 
-def test_ctrl_enter_requests_publish_with_the_configs(qtbot: QtBot) -> None:
+def test_ctrl_enter_asks_to_publish_and_says_a_network_is_needed_first(qtbot: QtBot) -> None:
     page = _page(qtbot, "text-generation")
     with qtbot.waitActive(page):
         page.activateWindow()
     page.form.editors["prompt"].set_value("Once upon a time")
     page.form.editors["prompt"].control.setFocus()
-    with qtbot.waitSignal(page.publish_requested, timeout=2000) as blocker:
+    # Not connected: no source can be read, so no request is complete; the page says so.
+    with qtbot.assertNotEmitted(page.publish_requested), qtbot.waitSignal(
+        page.publish_refused, timeout=2000
+    ) as blocker:
         qtbot.keyClick(
             page.form.editors["prompt"].control,
             Qt.Key.Key_Return,
             Qt.KeyboardModifier.ControlModifier,
         )
-    payloads = blocker.args[0]
-    assert isinstance(payloads, TaskPayloads)
-    assert payloads.configs[0]["data"]["input"] == "Once upon a time"
+    assert "not connected yet" in blocker.args[0]
+    assert '"input": "Once upon a time"' in page.preview.toPlainText()
+    assert page.form.editors["prompt"].value() == "Once upon a time"  # nothing typed is lost
 
 
 def test_publish_with_problems_emits_nothing_and_shows_them(qtbot: QtBot) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.chain.networks import sandbox_network
-from ogpu_desktop.domain.payload import TaskPayloads
+from ogpu_desktop.domain.publish_request import PublishRequest
 from ogpu_desktop.domain.source_choice import READING, TYPED_NOT_READ
 from ogpu_desktop.errors import ValidationError
 from ogpu_desktop.services.app_services import AppServices
@@ -105,7 +105,7 @@ async def test_publish_waits_for_the_new_task_types_source_and_says_why(
 ) -> None:
     classification = source_address(sandbox_info, "text-classification")
     generation = source_address(sandbox_info, "text-generation")
-    published: list[TaskPayloads] = []
+    published: list[PublishRequest] = []
     with shown(ComposePage("text-classification")) as page:
         page.publish_requested.connect(published.append)
         picker = page.source_picker
@@ -137,7 +137,8 @@ async def test_publish_waits_for_the_new_task_types_source_and_says_why(
             await wait_for(page.publish_button.isEnabled, "Publish to come back")
             assert page.summary.text() == "Ready: 1 task."
             page.request_publish()
-            assert len(published) == 1
+            assert [(r.task_type, r.source) for r in published] == [
+                ("text-generation", generation)]
             assert published[0].task_type == "text-generation"
             assert picker.selection(published[0].task_type).address == generation
             assert picker.selection(published[0].task_type).pipeline == "text-generation"

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QThread
+from PySide6.QtCore import QThread, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 
@@ -26,12 +26,12 @@ __all__ = ["sandbox_info"]
 
 @asynccontextmanager
 async def bridged(
-    info: dict[str, Any], folder: Path, *, check_ms: int
+    info: dict[str, Any], folder: Path
 ) -> AsyncIterator[tuple[TaskEnv, TaskTableModel, TaskListBridge]]:
     """Services on the Sandbox, a task model and a bridge to it (not attached); closed after."""
     env = await open_env(info, folder)
     model = TaskTableModel()
-    bridge = TaskListBridge(model, check_ms=check_ms)
+    bridge = TaskListBridge(model)
     try:
         yield env, model, bridge
     finally:
@@ -60,7 +60,7 @@ def _responses(model: TaskTableModel, address: str) -> int:
 async def test_published_tasks_appear_then_move_to_finalized_without_a_reset(
     sandbox_info: dict[str, Any], tmp_path: Path
 ) -> None:
-    async with bridged(sandbox_info, tmp_path, check_ms=100) as (env, model, bridge):
+    async with bridged(sandbox_info, tmp_path) as (env, model, bridge):
         resets: list[int] = []
         inserted: list[int] = []
         finished: list[tuple[str, str]] = []
@@ -70,7 +70,9 @@ async def test_published_tasks_appear_then_move_to_finalized_without_a_reset(
         model.rowsInserted.connect(lambda _p, first, last: inserted.append(last - first + 1))
         bridge.task_finished.connect(lambda a, s: finished.append((a, s)))
         bridge.responses_arrived.connect(lambda a, n: arrived.append((a, n)))
-        # The tracker is not running yet: the new task must show up from the store alone.
+        # The tracker is not running yet, and nothing polls the store: the new task shows up
+        # from the services' TaskRecorded event alone.
+        assert bridge.findChildren(QTimer) == []
         (task,) = await env.publish("translation")
         await wait_for(lambda: _state(model, task) is TaskState.NEW, "the task to be listed")
         assert model.row(model.position_of(task) or 0).responses == 0
@@ -97,7 +99,7 @@ async def test_model_stays_valid_while_updates_stream_in(
     # Owned by the application, so the tester's teardown still finds it; freed at exit.
     model = TaskTableModel(parent=QApplication.instance())
     model.start_countdown(50)
-    bridge = TaskListBridge(model, check_ms=50)
+    bridge = TaskListBridge(model)
     qtmodeltester.check(model, force_py=True)
     try:
         bridge.attach(env.services)
@@ -125,7 +127,7 @@ async def test_model_stays_valid_while_updates_stream_in(
 async def test_updates_from_another_thread_are_applied_on_the_qt_thread(
     sandbox_info: dict[str, Any], tmp_path: Path
 ) -> None:
-    async with bridged(sandbox_info, tmp_path, check_ms=50) as (env, model, bridge):
+    async with bridged(sandbox_info, tmp_path) as (env, model, bridge):
         threads: list[bool] = []
         gui_thread = QApplication.instance().thread()  # type: ignore[union-attr]
         model.dataChanged.connect(lambda *_: threads.append(QThread.currentThread() is gui_thread))
@@ -154,7 +156,7 @@ async def test_updates_from_another_thread_are_applied_on_the_qt_thread(
 async def test_a_response_the_tracker_did_not_record_is_found_in_the_task_events(
     sandbox_info: dict[str, Any], tmp_path: Path
 ) -> None:
-    async with bridged(sandbox_info, tmp_path, check_ms=50) as (env, model, bridge):
+    async with bridged(sandbox_info, tmp_path) as (env, model, bridge):
         arrived: list[tuple[str, int]] = []
         bridge.responses_arrived.connect(lambda a, n: arrived.append((a, n)))
         store, chain_id = env.store, env.services.session.chain_id

@@ -34,6 +34,10 @@ if TYPE_CHECKING:
     from ogpu_desktop.services.sources import SourceInfo
 
 NOT_CONNECTED = "Connect to a network to choose a source."
+NOT_CONNECTED_TO_PUBLISH = (
+    "The task config is ready, but publishing needs a wallet and a network, which are not "
+    "connected yet. Wait for the connection (see the status bar) or choose a network in Settings."
+)
 
 
 @dataclass(frozen=True)
@@ -406,7 +410,7 @@ class SourcePicker(QGroupBox):
                 read), it does not fit the task type, or a bad payment.
         """
         if self._services is None:
-            raise ValidationError(NOT_CONNECTED, "source")
+            raise ValidationError(NOT_CONNECTED_TO_PUBLISH, "source")
         wanted = task_type or self._task_type
         if wanted != self._task_type:
             raise ValidationError(

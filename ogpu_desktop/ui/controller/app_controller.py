@@ -62,7 +62,7 @@ class AppController(QObject):
         self._connect_lock = asyncio.Lock()
         self._wallet_link: WalletChainLink | None = None
         self.publish_flow = PublishFlow(window, lambda: self.connection)
-        window.publish_handler = self.publish_flow.publish
+        window.publish_requested.connect(self.publish_flow.publish)
         window.status_bar.restart_button.clicked.connect(lambda _checked=False: self.restart())
         # Pages are built on first show: each is brought up to date when it is built.
         window.pages.page_built.connect(self._page_built)
@@ -252,9 +252,9 @@ class AppController(QObject):
     # --- changes and closing -------------------------------------------------------------
 
     @async_action()
-    async def settings_changed(self, preferences: object) -> None:
+    async def settings_changed(self, preferences: Preferences) -> None:
         """Reconnect when the network part of the saved settings changed."""
-        if not isinstance(preferences, Preferences) or self.parts is None or self.wallet is None:
+        if self.parts is None or self.wallet is None:
             return
         self.preferences = preferences
         self.apply_preferences(preferences)

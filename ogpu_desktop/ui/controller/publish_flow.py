@@ -11,29 +11,25 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
-from ogpu_desktop.domain.payload import TaskPayloads
+from ogpu_desktop.domain.publish_request import PublishRequest
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.connection import Connection
 from ogpu_desktop.services.publish_models import PublishOutcome, PublishPreview
 from ogpu_desktop.services.sandbox_funding import ready_sandbox_account
 from ogpu_desktop.ui.asyncutils import async_action
+from ogpu_desktop.ui.compose.source_picker import NOT_CONNECTED_TO_PUBLISH
 from ogpu_desktop.ui.dialogs.confirm_publish_dialog import ConfirmPublishDialog
 from ogpu_desktop.ui.dialogs.confirm_transaction_dialog import review_transaction
 from ogpu_desktop.ui.dialogs.dialog_await import answer_of
 from ogpu_desktop.ui.dialogs.publish_progress_dialog import PublishProgressDialog
-from ogpu_desktop.ui.main_window import WALLET_ROW
+from ogpu_desktop.ui.main_window import TASKS_ROW, WALLET_ROW
 
 if TYPE_CHECKING:
     from ogpu_desktop.ui.main_window import MainWindow
 
 _log = logging.getLogger(__name__)
 
-NOT_CONNECTED = (
-    "The task config is ready, but publishing needs a wallet and a network, which are not "
-    "connected yet. Wait for the connection (see the status bar) or choose a network in Settings."
-)
 NO_ACCOUNT = "No wallet account is chosen. Create or import one on the Wallet page first."
-TASKS_PAGE_ROW = 1
 
 
 class PublishFlow(QObject):
@@ -52,32 +48,29 @@ class PublishFlow(QObject):
         self.last_outcome: PublishOutcome | None = None
 
     @async_action()
-    async def publish(self, payloads: object) -> None:
-        """Preview ``payloads``, ask for a decision, then publish with progress shown."""
-        if not isinstance(payloads, TaskPayloads):
-            return
+    async def publish(self, request: PublishRequest) -> None:
+        """Preview ``request``, ask for a decision, then publish with progress shown."""
         connection = self._connection()
         if connection is None:
-            raise UserFacingError(NOT_CONNECTED)
+            raise UserFacingError(NOT_CONNECTED_TO_PUBLISH)
         if self.busy:
             raise UserFacingError("A publish is already under way; wait for it to finish.")
         self.busy = True
         try:
-            await self._publish(connection, payloads)
+            await self._publish(connection, request)
         finally:
             self.busy = False
 
-    async def _publish(self, connection: Connection, payloads: TaskPayloads) -> None:
+    async def _publish(self, connection: Connection, request: PublishRequest) -> None:
         window = self.window
-        # Read before anything is awaited: the source shown now, checked for this task's type.
-        selection = window.compose_page.source_picker.selection(payloads.task_type)
         sender = await self._sender(connection)
         services = connection.services
 
         async def preview_again() -> PublishPreview:
             return await services.publish.preview(
-                payloads.configs, source=selection.address, payment_wei=selection.payment_wei,
-                duration_s=selection.duration_s, sender=sender, task_type=payloads.task_type,
+                request.payloads.configs, source=request.source,
+                payment_wei=request.payment_wei, duration_s=request.duration_s, sender=sender,
+                task_type=request.task_type,
             )
 
         async def top_up(amount_wei: int, over: QWidget) -> PublishPreview | None:
@@ -149,5 +142,5 @@ class PublishFlow(QObject):
         with contextlib.suppress(UserFacingError):  # the tracker's next poll reads it then
             await connection.poll_now()
         if outcome.published:
-            window.show_page(TASKS_PAGE_ROW)
+            window.show_page(TASKS_ROW)
         _log.info("published %d of %d tasks", len(outcome.published), preview.count)

@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
 
 from ogpu_desktop.domain.catalogue import CATALOGUE
 from ogpu_desktop.domain.config_preview import preview_text
+from ogpu_desktop.domain.publish_request import PublishRequest
 from ogpu_desktop.domain.task_draft import TaskDraft
+from ogpu_desktop.errors import ValidationError
 from ogpu_desktop.ui.compose.source_picker import SourcePicker
 from ogpu_desktop.ui.forms import bespoke_forms
 from ogpu_desktop.ui.forms.form_builder import FormCheck, TaskForm, create_task_form
@@ -52,7 +54,10 @@ class ComposePage(QWidget):
     """
 
     task_type_changed = Signal(str)
-    publish_requested = Signal(object)  # TaskPayloads
+    publish_requested = Signal(object)
+    """A complete :class:`PublishRequest`: the tasks, their source, payment and lifetime."""
+    publish_refused = Signal(str)
+    """Publish was pressed but cannot go on; the message says why in plain words."""
 
     def __init__(self, initial_type: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -192,12 +197,24 @@ class ComposePage(QWidget):
         )
 
     def request_publish(self) -> None:
-        """Emit :attr:`publish_requested` with the configs, or show every problem of the form."""
+        """Emit :attr:`publish_requested` with one complete request, or say what stops it.
+
+        The form's problems are shown beside their fields; while the source is being read
+        nothing happens (Publish is off and says why); a source, payment or lifetime that
+        cannot be used is told through :attr:`publish_refused`.
+        """
         result = self.form.reveal_problems()
         self._show_check(result)
-        if result.payloads is not None and self.source_picker.wait_reason(
-            self.current_type()) is None:
-            self.publish_requested.emit(result.payloads)
+        task_type = self.current_type()
+        if result.payloads is None or self.source_picker.wait_reason(task_type) is not None:
+            return
+        try:
+            chosen = self.source_picker.selection(task_type)
+        except ValidationError as exc:
+            self.publish_refused.emit(exc.message)
+            return
+        self.publish_requested.emit(PublishRequest(
+            result.payloads, chosen.address, chosen.payment_wei, chosen.duration_s))
 
     def compose_again(self, draft: TaskDraft) -> None:
         """Open ``draft``: its task type, its inputs, its source, payment and lifetime."""

@@ -6,21 +6,20 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from ogpu_desktop.domain.records import TaskRecord
 from ogpu_desktop.domain.task_row import TaskRow
 from ogpu_desktop.domain.task_rows import task_row, task_rows
 from ogpu_desktop.domain.task_status import TaskState
 from ogpu_desktop.errors import UserFacingError
+from ogpu_desktop.services.app_events import TaskRecorded
 from ogpu_desktop.services.app_services import AppServices
 from ogpu_desktop.services.task_history import TaskHistory
 from ogpu_desktop.services.tracking import TaskUpdate, TrackerHealth
 from ogpu_desktop.ui.models.task_table_model import TaskTableModel
 
 log = logging.getLogger(__name__)
-
-NEW_TASK_CHECK_MS = 1000
 
 
 class TaskListBridge(QObject):
@@ -31,14 +30,13 @@ class TaskListBridge(QObject):
     is two rows, the earlier run's and the current one. The first load fills the model once
     (and again when the chain is replaced); after that every change is a row insert or a
     ``dataChanged`` of one row. Tracker events may be emitted from any thread: they are handed
-    to the Qt thread through queued signals before the model is touched. Tasks recorded by the
-    publish flow are noticed by a cheap count check (one ``COUNT(*)``) every second and on each
-    tracker update; only the open tasks are then read to find the new ones.
+    to the Qt thread through queued signals before the model is touched. A task the services
+    record (a publish mined, a pending send followed) is announced by their
+    :class:`TaskRecorded` event and inserted then: the database is never polled for changes.
 
     Args:
         model: The model to keep up to date.
         parent: Parent object.
-        check_ms: Interval of the new-task check.
     """
 
     task_changed = Signal(str)
@@ -51,31 +49,25 @@ class TaskListBridge(QObject):
     """Polling works (``True``) or failed with the message."""
     _update_received = Signal(object)
     _health_received = Signal(object)
+    _recorded_received = Signal(object)
 
-    def __init__(
-        self, model: TaskTableModel, parent: QObject | None = None, *,
-        check_ms: int = NEW_TASK_CHECK_MS,
-    ) -> None:
+    def __init__(self, model: TaskTableModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.model = model
         self.services: AppServices | None = None
         self.history: TaskHistory | None = None
         self.chain_id: int | None = None
-        self._known_count = 0
         self._recovering: dict[str, asyncio.Task[None]] = {}
         self._unsubscribe: list[Callable[[], None]] = []
         self._update_received.connect(self._apply_update, Qt.ConnectionType.QueuedConnection)
         self._health_received.connect(self._apply_health, Qt.ConnectionType.QueuedConnection)
-        self._timer = QTimer(self)
-        self._timer.setInterval(check_ms)
-        self._timer.timeout.connect(self.check_new_tasks)
+        self._recorded_received.connect(self._apply_recorded, Qt.ConnectionType.QueuedConnection)
 
     def attach(self, services: AppServices | None) -> None:
         """Follow ``services``' network, or stop following (``None``; the rows stay shown)."""
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe.clear()
-        self._timer.stop()
         for pending in self._recovering.values():
             pending.cancel()
         self._recovering.clear()
@@ -87,8 +79,8 @@ class TaskListBridge(QObject):
         self._unsubscribe = [
             tracking.updates.subscribe(self.receive),
             tracking.health.subscribe(self._health_received.emit),
+            services.session.task_recorded.subscribe(self._recorded_received.emit),
         ]
-        self._timer.start()
 
     def receive(self, update: TaskUpdate) -> None:
         """Take a tracker update from any thread; it is applied later on the Qt thread."""
@@ -103,7 +95,6 @@ class TaskListBridge(QObject):
             rows += task_rows(history.tasks(key), history.response_counts(key),
                               previous_run=True, history_key=key)
         self.model.reset_rows(rows)
-        self._known_count = len(records)
 
     def key_of(self, row: TaskRow) -> int | None:
         """The store key ``row``'s task is kept under (an earlier run's, or the chain ID)."""
@@ -163,41 +154,14 @@ class TaskListBridge(QObject):
             self.refresh_task(record.address)
             self.responses_arrived.emit(record.address, added)
 
-    def check_new_tasks(self) -> int:
-        """Add tasks recorded since the last look; return how many were added."""
-        if self.history is None or self.chain_id is None:
-            return 0
-        count = self.history.count(self.chain_id)
-        if count == self._known_count:
-            return 0
-        # New tasks are recorded as NEW, so they are among the (few) open ones.
-        fresh = [
-            r for r in self.history.open_tasks(self.chain_id)
-            if self.model.position_of(r.address) is None
-        ]
-        if len(fresh) < count - self._known_count:
-            # Something else changed the history (an archived run, a task recorded late as
-            # already final): re-read it all, still as inserts and in-place changes.
-            fresh = [
-                r for r in self.history.tasks(self.chain_id)
-                if self.model.position_of(r.address) is None
-            ]
-        self._known_count = count
-        if fresh:
-            counts = self.history.response_counts(self.chain_id) if any(
-                r.status >= 2 for r in fresh
-            ) else {}
-            self.model.upsert_many(task_rows(fresh, counts))
-        return len(fresh)
+    def _apply_recorded(self, recorded: TaskRecorded) -> None:
+        if self.services is not None:
+            self.refresh_task(recorded.task)
 
-    def _apply_update(self, update: object) -> None:
-        if not isinstance(update, TaskUpdate):
-            return
-        self.check_new_tasks()
+    def _apply_update(self, update: TaskUpdate) -> None:
         self.refresh_task(update.task)
         if update.new_responses:
             self.responses_arrived.emit(update.task, len(update.new_responses))
 
-    def _apply_health(self, health: object) -> None:
-        if isinstance(health, TrackerHealth):
-            self.tracker_health_changed.emit(health.ok, health.message)
+    def _apply_health(self, health: TrackerHealth) -> None:
+        self.tracker_health_changed.emit(health.ok, health.message)
