@@ -21,3 +21,16 @@ class TaskRecorded:
 
     task: str
     tx_hash: str
+
+
+@dataclass(frozen=True)
+class PendingChanged:
+    """A journaled send was written or changed state (signed, sent, mined, failed, dropped).
+
+    Attributes:
+        tx_hash: The transaction.
+        state: Its new state, or ``"signed"`` when it was just journaled.
+    """
+
+    tx_hash: str
+    state: str

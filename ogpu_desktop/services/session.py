@@ -14,7 +14,8 @@ from ogpu_desktop.chain.journal import TxJournal
 from ogpu_desktop.chain.networks import Network, sandbox_network
 from ogpu_desktop.chain.rpc import DEFAULT_TIMEOUT_S, RpcClient
 from ogpu_desktop.domain.bounded_json import loads_bounded
-from ogpu_desktop.services.app_events import TaskRecorded
+from ogpu_desktop.services.app_events import PendingChanged, TaskRecorded
+from ogpu_desktop.services.journal_events import AnnouncingJournal
 from ogpu_desktop.services.progress import EventHub
 from ogpu_desktop.store import Store
 
@@ -28,6 +29,8 @@ class ChainSession:
             actions started at once never pick the same nonce.
         task_recorded: Announces each task the history records (a publish mined, followed or
             recovered), so the window lists it without reading the database for changes.
+        pending_changed: Announces each write of the transaction journal (through
+            :class:`AnnouncingJournal`), so the pending list never polls it.
         run_guard: Checks, before anything is signed, that the chain is still the run the
             history is written for (set by the connection on networks that can be replaced;
             it raises ``ChainReplacedError`` when the chain was replaced).
@@ -43,6 +46,7 @@ class ChainSession:
     owns_http: bool = True
     run_guard: Callable[[], Awaitable[None]] | None = None
     task_recorded: EventHub[TaskRecorded] = field(default_factory=EventHub)
+    pending_changed: EventHub[PendingChanged] = field(default_factory=EventHub)
 
     @classmethod
     async def open(
@@ -67,14 +71,16 @@ class ChainSession:
             if own_http:
                 await http.aclose()
             raise
+        pending_changed: EventHub[PendingChanged] = EventHub()
         return cls(
             network=network,
             client=client,
             contracts=Contracts(network, client.w3),
             store=store,
             http=http,
-            journal=TxJournal(client, store.journal),
+            journal=TxJournal(client, AnnouncingJournal(store.journal, pending_changed)),
             owns_http=own_http,
+            pending_changed=pending_changed,
         )
 
     @classmethod

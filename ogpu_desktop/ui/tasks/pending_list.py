@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from ogpu_desktop.services.app_services import AppServices
     from ogpu_desktop.services.pending import PendingTransaction
 
-REFRESH_MS = 2000
 TABLE_HEIGHT = 140  # about five rows: the task list above keeps the room
 HEADERS = ("State", "What", "Transaction", "Nonce", "Signed")
 NOTHING_WAITING = "No transaction is waiting. Sends of this network appear here until settled."
@@ -102,9 +101,8 @@ class PendingList(QGroupBox):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.detail)
         layout.addLayout(buttons)
-        self._timer = QTimer(self)
-        self._timer.setInterval(REFRESH_MS)
-        self._timer.timeout.connect(self.refresh)
+        self._unsubscribe_journal: Callable[[], None] | None = None
+        self._refresh_due = False
         self.attach(None)
 
     def _button(self, name: str, text: str, tip: str, slot: Callable[[], object]) -> QPushButton:
@@ -116,15 +114,26 @@ class PendingList(QGroupBox):
 
     def attach(self, services: AppServices | None) -> None:
         """List the sends of ``services``' network (``None``: not connected, nothing listed)."""
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
+        for unsubscribe in (self._unsubscribe, self._unsubscribe_journal):
+            if unsubscribe is not None:
+                unsubscribe()
+        self._unsubscribe = self._unsubscribe_journal = None
         self.services = services
-        if services is None:
-            self._timer.stop()
-        else:
+        if services is not None:
             self._unsubscribe = services.pending.changed.subscribe(lambda _tasks: self.refresh())
-            self._timer.start()
+            # Every journal write is announced: a batch writes many, so they are read once
+            # per turn of the event loop.
+            self._unsubscribe_journal = services.session.pending_changed.subscribe(
+                lambda _change: self._refresh_soon())
+        self.refresh()
+
+    def _refresh_soon(self) -> None:
+        if not self._refresh_due:
+            self._refresh_due = True
+            QTimer.singleShot(0, self, self._refresh_now)
+
+    def _refresh_now(self) -> None:
+        self._refresh_due = False
         self.refresh()
 
     def refresh(self) -> None:
