@@ -61,7 +61,7 @@ class ChainRunRepo:
         key = run_key(self._db.conn, chain_id, write=False)
         if key < 0:
             return key
-        with self._db.transaction() as conn:
+        with self._db.transaction(durable=True) as conn:
             return run_key(conn, chain_id, write=True)
 
     def check_identity(self, chain_id: int, identity: ChainIdentity) -> PreviousRun | None:
@@ -75,7 +75,7 @@ class ChainRunRepo:
         Returns:
             The run that ended, or ``None`` when the identity is the current run's.
         """
-        with self._db.transaction() as conn:
+        with self._db.transaction(durable=True) as conn:
             row = conn.execute(
                 "SELECT run_key, genesis_hash, run_id FROM chain_runs"
                 " WHERE chain_id=? AND ended_at IS NULL",

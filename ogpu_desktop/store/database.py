@@ -91,11 +91,16 @@ def now_s() -> int:
 class Database:
     """An open, migrated SQLite database.
 
-    Durability: WAL with ``synchronous=FULL``. In WAL mode ``NORMAL`` already survives the app
-    being killed, but a power cut can lose the last commits; the transaction journal must survive
-    that too (a signed transaction that was sent but forgotten could lead to a second task), and
-    the app writes rarely (a transaction, a poll cursor), so the extra fsync per commit costs
-    nothing noticeable.
+    Durability: WAL, with two kinds of commit. A *durable* transaction (the transaction
+    journal, a recorded task, a chain run, the address book: what the chain cannot tell again)
+    commits with ``synchronous=FULL``: it is on disk when the call returns, so a journal entry
+    is kept before its transaction is sent (a signed transaction sent but forgotten could lead
+    to a second task). Every other write (tracker statuses, responses, the poll cursor, caches:
+    all read again from the chain) commits with ``NORMAL``: in WAL mode that survives the app
+    being killed and waits for no disk flush, so the tracker's frequent commits never block the
+    window's thread on the disk. Their frames are flushed with the next durable commit (the
+    WAL is written in order) or checkpoint; a power cut may lose only them, and the next polls
+    read them again.
 
     Blocking: every call is one short transaction on a local file (well under a millisecond
     besides the fsync), so services call the store directly on the event-loop thread instead of
@@ -115,6 +120,7 @@ class Database:
             self.conn.execute("PRAGMA synchronous=FULL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             self._migrate()
+            self.conn.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.Error as exc:
             raise StoreError(f"The history database {path} cannot be opened: {exc}") from exc
         self.path = path
@@ -140,8 +146,22 @@ class Database:
             self.conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version={version};\nCOMMIT;")
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Run the block in one ``BEGIN IMMEDIATE`` transaction; roll back on any error."""
+    def transaction(self, *, durable: bool = False) -> Iterator[sqlite3.Connection]:
+        """Run the block in one ``BEGIN IMMEDIATE`` transaction; roll back on any error.
+
+        Args:
+            durable: Flush the commit to disk before returning (``synchronous=FULL``), for
+                what cannot be read again from the chain; see the class notes.
+        """
+        if durable:
+            self.conn.execute("PRAGMA synchronous=FULL")
+        try:
+            yield from self._transaction()
+        finally:
+            if durable:
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:

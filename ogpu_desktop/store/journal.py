@@ -54,7 +54,7 @@ class JournalRepo:
             HistoryCollisionError: Other bytes with this hash are recorded on this run.
         """
         now = now_s()
-        with self._db.transaction() as conn:
+        with self._db.transaction(durable=True) as conn:
             key = run_key(conn, chain_id, write=True)
             try:
                 conn.execute(
@@ -83,7 +83,7 @@ class JournalRepo:
         Raises:
             RunEndedError: The entry belongs only to a run that ended (its chain was replaced).
         """
-        with self._db.transaction() as conn:
+        with self._db.transaction(durable=True) as conn:
             changed = conn.execute(
                 "UPDATE tx_journal SET state=?, block_number=COALESCE(?, block_number),"
                 " note=COALESCE(?, note), updated_at=? WHERE tx_hash=? AND run_key IN"

@@ -81,7 +81,7 @@ class MiscRepo:
 
     def save_source(self, chain_id: int, address: str, label: str = "") -> None:
         """Add (or relabel) a source in the address book."""
-        with self._db.transaction() as conn:
+        with self._db.transaction(durable=True) as conn:
             conn.execute(
                 "INSERT INTO address_book (chain_id, address, label, added_at) VALUES (?,?,?,?)"
                 " ON CONFLICT (chain_id, address) DO UPDATE SET label=excluded.label",
@@ -90,7 +90,7 @@ class MiscRepo:
 
     def remove_source(self, chain_id: int, address: str) -> None:
         """Remove a source from the address book."""
-        with self._db.transaction() as conn:
+        with self._db.transaction(durable=True) as conn:
             conn.execute(
                 "DELETE FROM address_book WHERE chain_id=? AND address=?", (chain_id, address)
             )

@@ -41,7 +41,7 @@ class TaskRepo:
             HistoryCollisionError: Another task of this run has the address.
             RunEndedError: The run ended.
         """
-        with self._db.transaction() as conn:
+        with self._db.transaction(durable=True) as conn:
             key = run_key(conn, task.chain_id, write=True)
             chain = _chain_of(conn, key)
             try:

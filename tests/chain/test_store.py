@@ -23,13 +23,34 @@ def _task(address: str = "0x" + "ab" * 20, payment: int = 3 * 10**30) -> TaskRec
     )
 
 
-def test_store_is_migrated_in_wal_mode_with_full_sync(tmp_path: Path) -> None:
+def test_store_is_migrated_in_wal_mode_and_flushes_only_durable_commits(
+    tmp_path: Path,
+) -> None:
     store = Store.in_folder(tmp_path / "data")
+
+    def sync() -> int:
+        return int(store.db.conn.execute("PRAGMA synchronous").fetchone()[0])
+
     try:
         assert store.db.schema_version == len(MIGRATIONS)
         mode = store.db.conn.execute("PRAGMA journal_mode").fetchone()[0]
-        sync = store.db.conn.execute("PRAGMA synchronous").fetchone()[0]
-        assert (mode, sync) == ("wal", 2)
+        # NORMAL (1): a tracker commit waits for no disk flush; FULL (2) inside durable ones.
+        assert (mode, sync()) == ("wal", 1)
+        with store.db.transaction(durable=True):
+            assert sync() == 2
+        assert sync() == 1
+        with store.db.transaction():
+            assert sync() == 1
+        with pytest.raises(RuntimeError), store.db.transaction(durable=True):
+            raise RuntimeError("rolled back")
+        assert sync() == 1
+        # What the chain cannot tell again is written durably: the journal, a recorded task.
+        seen: list[str] = []
+        store.db.conn.set_trace_callback(seen.append)
+        store.tasks.add_task(_task())
+        store.db.conn.set_trace_callback(None)
+        assert seen[0] == "PRAGMA synchronous=FULL"
+        assert seen[-2:] == ["COMMIT", "PRAGMA synchronous=NORMAL"]
     finally:
         store.close()
     reopened = Store.in_folder(tmp_path / "data")
