@@ -80,3 +80,20 @@ def test_pipelines_outside_the_catalogue_are_custom() -> None:
     assert task_type_for("translation") == "translation"
     assert task_type_for("fill-mask") == CUSTOM
     assert task_type_for(None) == CUSTOM
+
+
+def test_a_dropped_publish_opens_with_its_journaled_source_payment_and_lifetime() -> None:
+    from ogpu_desktop.services.pending import PendingTransaction, TxStage  # noqa: PLC0415
+
+    text = config_text("translation", FORMS["translation"])
+    dropped = PendingTransaction(
+        tx_hash="0x" + "aa" * 32, kind="publish", what="Publish", sender="0x" + "bb" * 20,
+        nonce=3, stage=TxStage.DROPPED, detail="", created_at=10_000_000,
+        config_json=text, pipeline="translation", source="0x" + "cc" * 20, payment_wei=7,
+        expiry_time=10_000_000 + 3_590,
+    )
+    assert dropped.can_publish_again
+    draft = dropped.draft()
+    assert (draft.task_type, draft.source, draft.payment_wei, draft.duration_s) == (
+        "translation", "0x" + "cc" * 20, 7, 3600)
+    assert config_text("translation", dict(draft.values)) == text
