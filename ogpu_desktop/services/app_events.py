@@ -34,3 +34,14 @@ class PendingChanged:
 
     tx_hash: str
     state: str
+
+
+@dataclass(frozen=True)
+class BalanceChanged:
+    """A transaction of ``account`` settled (mined or failed): its balances moved.
+
+    Attributes:
+        account: The sending account's address.
+    """
+
+    account: str

@@ -6,9 +6,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ogpu_desktop.chain.journal import JournalRecord
-from ogpu_desktop.services.app_events import PendingChanged
+from ogpu_desktop.services.app_events import BalanceChanged, PendingChanged
 from ogpu_desktop.services.progress import EventHub
 from ogpu_desktop.store import JournalRepo
+
+SETTLED = frozenset({"mined", "failed"})
+"""Journal states in which a send moved its sender's money (at least its fee)."""
 
 
 class AnnouncingJournal:
@@ -17,14 +20,22 @@ class AnnouncingJournal:
     The write itself is unchanged (durable before the transaction is sent); the event follows
     it, so the pending list never reads the journal on a timer.
 
+    A send that settles (mined, or mined and failed: its fee is paid) also announces that its
+    sender's balances moved.
+
     Args:
         book: The store's journal.
         changed: Where each write is announced.
+        balances: Where a settled send's sender is announced.
     """
 
-    def __init__(self, book: JournalRepo, changed: EventHub[PendingChanged]) -> None:
+    def __init__(
+        self, book: JournalRepo, changed: EventHub[PendingChanged],
+        balances: EventHub[BalanceChanged],
+    ) -> None:
         self._book = book
         self._changed = changed
+        self._balances = balances
 
     def journal_add(
         self, *, tx_hash: str, raw: bytes, sender: str, nonce: int, chain_id: int, kind: str,
@@ -41,6 +52,10 @@ class AnnouncingJournal:
         """Record a new state of a journaled transaction, then announce it."""
         self._book.journal_set_state(tx_hash, state, block_number=block_number, note=note)
         self._changed.emit(PendingChanged(tx_hash, state))
+        if state in SETTLED:
+            entry = self._book.journal_get(tx_hash)
+            if entry is not None:
+                self._balances.emit(BalanceChanged(entry.sender))
 
     def journal_open(self, chain_id: int) -> Sequence[JournalRecord]:
         """The sends of ``chain_id`` that may still be mined."""

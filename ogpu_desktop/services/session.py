@@ -14,7 +14,7 @@ from ogpu_desktop.chain.journal import TxJournal
 from ogpu_desktop.chain.networks import Network, sandbox_network
 from ogpu_desktop.chain.rpc import DEFAULT_TIMEOUT_S, RpcClient
 from ogpu_desktop.domain.bounded_json import loads_bounded
-from ogpu_desktop.services.app_events import PendingChanged, TaskRecorded
+from ogpu_desktop.services.app_events import BalanceChanged, PendingChanged, TaskRecorded
 from ogpu_desktop.services.journal_events import AnnouncingJournal
 from ogpu_desktop.services.progress import EventHub
 from ogpu_desktop.store import Store
@@ -31,6 +31,8 @@ class ChainSession:
             recovered), so the window lists it without reading the database for changes.
         pending_changed: Announces each write of the transaction journal (through
             :class:`AnnouncingJournal`), so the pending list never polls it.
+        balance_changed: Announces an account whose send settled, so the balances shown are
+            read again.
         run_guard: Checks, before anything is signed, that the chain is still the run the
             history is written for (set by the connection on networks that can be replaced;
             it raises ``ChainReplacedError`` when the chain was replaced).
@@ -47,6 +49,7 @@ class ChainSession:
     run_guard: Callable[[], Awaitable[None]] | None = None
     task_recorded: EventHub[TaskRecorded] = field(default_factory=EventHub)
     pending_changed: EventHub[PendingChanged] = field(default_factory=EventHub)
+    balance_changed: EventHub[BalanceChanged] = field(default_factory=EventHub)
 
     @classmethod
     async def open(
@@ -72,15 +75,18 @@ class ChainSession:
                 await http.aclose()
             raise
         pending_changed: EventHub[PendingChanged] = EventHub()
+        balance_changed: EventHub[BalanceChanged] = EventHub()
         return cls(
             network=network,
             client=client,
             contracts=Contracts(network, client.w3),
             store=store,
             http=http,
-            journal=TxJournal(client, AnnouncingJournal(store.journal, pending_changed)),
+            journal=TxJournal(
+                client, AnnouncingJournal(store.journal, pending_changed, balance_changed)),
             owns_http=own_http,
             pending_changed=pending_changed,
+            balance_changed=balance_changed,
         )
 
     @classmethod

@@ -41,6 +41,9 @@ PlanSender = Callable[["TxPlan"], Awaitable[Any]]
 FaucetRequest = Callable[[str], Awaitable[str]]
 """Asks the Sandbox faucet for test tokens for an address; returns the transaction hash."""
 
+BalanceChanges = Callable[[Callable[[str], None]], Callable[[], None]]
+"""Subscribes to the accounts whose balances moved (a send settled); returns the unsubscribe."""
+
 
 @dataclass(frozen=True)
 class WalletChainLink:
@@ -54,6 +57,8 @@ class WalletChainLink:
         plan_withdraw: Plans moving an amount of the available vault balance back.
         send: Signs and sends a confirmed plan.
         faucet: Test tokens (the Sandbox only); ``None`` hides the button.
+        balance_changes: Tells which account's balances moved, wherever the send came from
+            (a publish on the Compose page, a cancel on the Tasks page).
     """
 
     network_name: str
@@ -63,3 +68,4 @@ class WalletChainLink:
     plan_withdraw: VaultTransfer
     send: PlanSender
     faucet: FaucetRequest | None = None
+    balance_changes: BalanceChanges | None = None

@@ -173,3 +173,16 @@ async def test_the_review_says_why_an_absurd_payment_cannot_be_topped_up(
         assert offered == []
     finally:
         dispose(dialog)
+
+
+@pytest.mark.asyncio
+async def test_balances_follow_a_send_made_elsewhere_without_a_refresh(money: Money) -> None:
+    panel = money.panel
+    assert panel.vault_available_label.text() == "0 OGPU"
+    # A deposit sent by another part of the app (as a publish's top-up is), not by this panel.
+    services = money.services
+    signer = services.wallet.signer_for(money.address, services.session.chain_id)
+    plan = await services.actions.plan_deposit(money.address, ETHER // 4)
+    await services.actions.execute(plan, signer)
+    await wait_for(lambda: panel.vault_available_label.text() == "0.25 OGPU",
+                   "the balances to follow the settled send")

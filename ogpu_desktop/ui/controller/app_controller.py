@@ -319,6 +319,8 @@ def wallet_chain_link(services: AppServices, faucet_url: str | None) -> WalletCh
         plan_withdraw=services.actions.plan_withdraw,
         send=send,
         faucet=faucet_request(faucet_url) if faucet_url else None,
+        balance_changes=lambda tell: session.balance_changed.subscribe(
+            lambda change: tell(change.account)),
     )
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -38,6 +38,8 @@ class BalancesPanel(QGroupBox):
         self.setObjectName("wallet.balances_group")
         self._link: WalletChainLink | None = None
         self._address: str | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+        self._reread_due = False
         self.network_label = plain_label("wallet.network_label", NOT_CONNECTED, self)
         self.wallet_balance_label = self._value_label("wallet.wallet_balance_label")
         self.vault_available_label = self._value_label("wallet.vault_available_label")
@@ -108,7 +110,12 @@ class BalancesPanel(QGroupBox):
 
     def set_link(self, link: WalletChainLink | None) -> None:
         """Use ``link`` for balances and actions (``None``: not connected)."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
         self._link = link
+        if link is not None and link.balance_changes is not None:
+            self._unsubscribe = link.balance_changes(self._balance_changed)
         self.status_label.clear()
         self._update_controls()
         self._reload()
@@ -151,6 +158,21 @@ class BalancesPanel(QGroupBox):
         for label, wei in zip(labels, values, strict=True):
             label.setText(format_amount(wei, symbol))
             label.setToolTip(format_amount(wei, symbol))
+
+    def _balance_changed(self, account: str) -> None:
+        """A send of ``account`` settled: read its balances again if it is the one shown."""
+        if self._address is None or account.lower() != self._address.lower():
+            return
+        if not self._reread_due:
+            # Several sends may settle at once (a batch): read the balances once for them.
+            self._reread_due = True
+            QTimer.singleShot(0, self, self._reread)
+
+    @async_action()
+    async def _reread(self) -> None:
+        # Quietly: the status line keeps what the panel's own action said ("Deposited …").
+        self._reread_due = False
+        await self._read_balances()
 
     def _reload(self) -> None:
         if self._link is not None and self._address is not None:
