@@ -91,16 +91,17 @@ def now_s() -> int:
 class Database:
     """An open, migrated SQLite database.
 
-    Durability: WAL, with two kinds of commit. A *durable* transaction (the transaction
-    journal, a recorded task, a chain run, the address book: what the chain cannot tell again)
+    Durability: WAL, with two kinds of commit. A *durable* transaction (a transaction journal
+    entry, a recorded task, a chain run, the address book: what the chain cannot tell again)
     commits with ``synchronous=FULL``: it is on disk when the call returns, so a journal entry
     is kept before its transaction is sent (a signed transaction sent but forgotten could lead
-    to a second task). Every other write (tracker statuses, responses, the poll cursor, caches:
-    all read again from the chain) commits with ``NORMAL``: in WAL mode that survives the app
-    being killed and waits for no disk flush, so the tracker's frequent commits never block the
-    window's thread on the disk. Their frames are flushed with the next durable commit (the
-    WAL is written in order) or checkpoint; a power cut may lose only them, and the next polls
-    read them again.
+    to a second task). Every other write (a journal entry's later states, tracker statuses,
+    responses, the poll cursor, caches: all read again from the chain) commits with
+    ``NORMAL``: in WAL mode that survives the app being killed and waits for no disk flush, so
+    the tracker's frequent commits never block the window's thread on the disk. Their frames
+    are flushed with the next durable commit (the WAL is written in order) or checkpoint; a
+    power cut may lose only them, and the next polls (or the journal's reconciliation at
+    start) read them again.
 
     Blocking: every call is one short transaction on a local file (well under a millisecond
     besides the fsync), so services call the store directly on the event-loop thread instead of

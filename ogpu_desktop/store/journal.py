@@ -83,7 +83,9 @@ class JournalRepo:
         Raises:
             RunEndedError: The entry belongs only to a run that ended (its chain was replaced).
         """
-        with self._db.transaction(durable=True) as conn:
+        # Not flushed: a state lost in a power cut is read again from the chain when the app
+        # starts (an entry left signed or sent is reconciled), so only the entry itself waits.
+        with self._db.transaction() as conn:
             changed = conn.execute(
                 "UPDATE tx_journal SET state=?, block_number=COALESCE(?, block_number),"
                 " note=COALESCE(?, note), updated_at=? WHERE tx_hash=? AND run_key IN"
