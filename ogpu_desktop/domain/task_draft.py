@@ -25,9 +25,10 @@ from ogpu_desktop.domain.catalogue import (
 )
 from ogpu_desktop.domain.expiry import DURATION_PRESETS_S
 from ogpu_desktop.domain.payload import build_task_configs
+from ogpu_desktop.domain.task_rows import task_type_for
 from ogpu_desktop.errors import ValidationError
 
-__all__ = ["TaskDraft", "draft_of", "form_values", "lifetime_of", "task_type_for"]
+__all__ = ["TaskDraft", "draft_of", "form_values", "lifetime_of"]
 
 
 @dataclass(frozen=True)
@@ -47,12 +48,6 @@ class TaskDraft:
     source: str = ""
     payment_wei: int | None = None
     duration_s: int | None = None
-
-
-def task_type_for(pipeline: str | None) -> str:
-    """The catalogue task type of a source's ``pipeline`` (custom JSON when not in it)."""
-    pipeline = pipeline or ""
-    return pipeline if pipeline in CATALOGUE and pipeline != CUSTOM else CUSTOM
 
 
 def lifetime_of(expiry_time: int | None, published_at: int | None) -> int | None:

@@ -8,10 +8,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ogpu_desktop.domain.bounded_json import loads_bounded
+from ogpu_desktop.domain.catalogue import CATALOGUE, CUSTOM
 from ogpu_desktop.domain.records import TaskRecord
-from ogpu_desktop.domain.task_draft import task_type_for
 from ogpu_desktop.domain.task_row import TaskRow
 from ogpu_desktop.domain.task_status import state_of
+
+
+def task_type_for(pipeline: str | None) -> str:
+    """The catalogue task type of a source's ``pipeline`` (custom JSON when not in it)."""
+    pipeline = pipeline or ""
+    return pipeline if pipeline in CATALOGUE and pipeline != CUSTOM else CUSTOM
 
 
 def task_type_of(record: TaskRecord) -> str:

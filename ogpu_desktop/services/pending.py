@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from ogpu_desktop.chain.transactions import TxState, check_transaction
 from ogpu_desktop.domain.amounts import format_amount
-from ogpu_desktop.domain.task_draft import TaskDraft, draft_of
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.actions import ActionService
 from ogpu_desktop.services.progress import EventHub
@@ -16,6 +16,9 @@ from ogpu_desktop.services.session import ChainSession
 from ogpu_desktop.services.task_records import record_mined_publish
 from ogpu_desktop.store import JournalEntry
 from ogpu_desktop.store.journal import OPEN_STATES
+
+if TYPE_CHECKING:
+    from ogpu_desktop.domain.task_draft import TaskDraft
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +98,10 @@ class PendingTransaction:
 
     def draft(self) -> TaskDraft:
         """The publish as the Compose page opens it to publish it again."""
+        # Here, not at the top: the payload builder it uses loads Pillow for its image checks,
+        # which the services the Tasks page imports never need otherwise.
+        from ogpu_desktop.domain.task_draft import draft_of  # noqa: PLC0415
+
         return draft_of(
             pipeline=self.pipeline, config_json=self.config_json, source=self.source,
             payment_wei=self.payment_wei, expiry_time=self.expiry_time,

@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QWidget
 
+from ogpu_desktop.services.task_history import TaskHistory
 from ogpu_desktop.store import Store
 from ogpu_desktop.ui.models.task_table_model import TaskTableModel
 from ogpu_desktop.ui.tasks.tasks_page import TasksPage
@@ -92,7 +93,7 @@ def load_once(app: QApplication, store: Store) -> tuple[float, TasksPage]:
     viewport: QWidget = page.table.viewport()
     viewport.installEventFilter(watch)
     started = time.perf_counter()
-    page.bridge.load(store, CHAIN_ID)
+    page.bridge.load(TaskHistory(store), CHAIN_ID)
     page.show()
     while not watch.painted:
         app.processEvents()

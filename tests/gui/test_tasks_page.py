@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import json
 from collections.abc import Iterator
@@ -208,9 +209,13 @@ async def test_cancel_while_new_asks_first_and_is_refused_once_answered(
     (answered,) = await env.publish("translation")
     await wait_for(lambda: _state(page, answered) is TaskState.NEW, "the task to be listed")
     assert page.select_task(answered)
-    await wait_for(lambda: env.services.session.store is not None, "the store")
-    status = await env.services.actions.task_status(answered)
-    assert status != 0
+    # The row is listed as soon as the task is recorded: wait for a provider to attempt it.
+    for _ in range(600):
+        if await env.services.actions.task_status(answered) != 0:
+            break
+        await asyncio.sleep(0.05)
+    assert await env.services.actions.task_status(answered) != 0
+    assert _state(page, answered) is TaskState.NEW
     page.cancel_action.trigger()
     await wait_for(lambda: page.banner.kind == "error", "the refusal")
     assert "can no longer be cancelled" in page.banner.message()

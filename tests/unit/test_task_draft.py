@@ -8,7 +8,8 @@ import pytest
 
 from ogpu_desktop.domain.catalogue import CUSTOM, SEND_AS_LIST, SEVERAL
 from ogpu_desktop.domain.payload import build_task_configs
-from ogpu_desktop.domain.task_draft import draft_of, form_values, lifetime_of, task_type_for
+from ogpu_desktop.domain.task_draft import draft_of, form_values, lifetime_of
+from ogpu_desktop.domain.task_rows import task_type_for
 
 LINK = "https://example.com/cat.png"
 FORMS: dict[str, dict[str, object]] = {

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from ogpu_desktop.domain.catalogue import CATALOGUE
-from ogpu_desktop.domain.task_draft import draft_of
 from ogpu_desktop.domain.task_row import TaskRow
 from ogpu_desktop.ui.models.task_filter_proxy import TaskFilterProxy
 from ogpu_desktop.ui.models.task_table_model import ROW_ROLE, TaskTableModel, short_address
@@ -384,6 +383,10 @@ class TasksPage(QWidget):
         row = self.current_row()
         if row is None or self._publish_pending(row):
             return
+        # Here, not at the top: reading a config back into a form loads the payload builder,
+        # whose image checks load Pillow, which the page and its detail panel never need.
+        from ogpu_desktop.domain.task_draft import draft_of  # noqa: PLC0415
+
         record = self.bridge.record(row)
         if record is not None:
             self.clone_requested.emit(draft_of(
