@@ -31,7 +31,6 @@ Watch the Nexus for ``TaskPublished(task, source)`` to find new tasks; read the 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from typing import Any
 
 from eth_typing import ChecksumAddress, HexStr
@@ -43,24 +42,11 @@ from web3.types import TxParams, TxReceipt
 
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.sandbox.compile import SandboxContract, compile_contract
+from ogpu_desktop.sandbox.deployment import Deployment, source_params
 
 
 class SandboxDeployError(UserFacingError):
     """A Sandbox deployment transaction failed."""
-
-
-@dataclass(frozen=True)
-class Deployment:
-    """Addresses of the Sandbox's protocol contracts (checksum form)."""
-
-    nexus: str
-    controller: str
-    vault: str
-    terminal: str
-
-    def as_dict(self) -> dict[str, str]:
-        """Return ``{"nexus", "controller", "vault", "terminal"}`` -> address."""
-        return {key: str(value) for key, value in asdict(self).items()}
 
 
 def contract(w3: Web3, name: str, address: str) -> Contract:
@@ -94,30 +80,6 @@ def deploy_protocol(w3: Web3, deployer: str) -> Deployment:
         sender,
     )
     return Deployment(nexus=nexus, controller=controller, vault=vault, terminal=terminal)
-
-
-def source_params(
-    owner: str,
-    *,
-    metadata_url: str,
-    min_payment: int,
-    max_expiry_duration: int,
-    delivery_method: int,
-    environments: int = 1,
-) -> tuple[Any, ...]:
-    """Return the official ``SourceParams`` tuple (§7 order) for a source owned by ``owner``."""
-    return (
-        Web3.to_checksum_address(owner),
-        metadata_url,
-        environments,
-        min_payment,
-        0,  # minAvailableLockup: the Sandbox has no provider stake
-        max_expiry_duration,
-        False,  # privacyEnabled: reserved
-        "",  # optionalParamsUrl: reserved
-        delivery_method,
-        0,  # lastUpdateTime: the Nexus sets it
-    )
 
 
 def publish_source(

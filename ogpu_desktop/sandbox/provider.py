@@ -16,7 +16,8 @@ from web3.exceptions import ContractLogicError, Web3Exception
 from ogpu_desktop.chain.nexus_events import TOPICS, NexusEvent
 from ogpu_desktop.domain.bounded_json import loads_bounded
 from ogpu_desktop.sandbox.demo_sources import DemoSource
-from ogpu_desktop.sandbox.deploy import Deployment, contract
+from ogpu_desktop.sandbox.deploy import contract
+from ogpu_desktop.sandbox.deployment import Deployment
 from ogpu_desktop.sandbox.engines import Engine, Input, Output, PipelineError
 from ogpu_desktop.sandbox.pinning import PinStore
 
@@ -89,6 +90,8 @@ class SandboxProvider:
         answer_delay: Seconds between the attempt and the responses.
         never_answer: Watch but leave every task untouched (it stays NEW).
         poll_interval: Seconds between looks at the chain.
+        from_block: The last block whose tasks are not the provider's to answer (default: the
+            chain's head now); every task published after it is.
     """
 
     def __init__(
@@ -104,6 +107,7 @@ class SandboxProvider:
         answer_delay: float = 0.0,
         never_answer: bool = False,
         poll_interval: float = 0.1,
+        from_block: int | None = None,
     ) -> None:
         self._w3 = w3
         self._nexus = contract(w3, "Nexus", deployment.nexus)
@@ -117,7 +121,7 @@ class SandboxProvider:
         self._poll = poll_interval
         self._stop = threading.Event()
         self._replies: list[_Reply] = []
-        self._cursor = w3.eth.block_number
+        self._cursor = w3.eth.block_number if from_block is None else from_block
         self._thread = threading.Thread(target=self._run, name="sandbox-provider", daemon=True)
         self.answered = 0
         self.seen_tasks: list[str] = []

@@ -6,9 +6,7 @@ import logging
 import secrets
 import threading
 from dataclasses import dataclass
-from typing import Any
-
-from web3 import Web3
+from typing import TYPE_CHECKING, Any
 
 from ogpu_desktop.sandbox.demo_sources import (
     DELIVERY_CODES,
@@ -20,13 +18,15 @@ from ogpu_desktop.sandbox.demo_sources import (
     DemoSource,
     pin_metadata,
 )
-from ogpu_desktop.sandbox.deploy import Deployment, deploy_protocol, publish_source
-from ogpu_desktop.sandbox.engines import select_engine
-from ogpu_desktop.sandbox.in_process import in_process_web3
+from ogpu_desktop.sandbox.deployment import Deployment
+from ogpu_desktop.sandbox.engines import Engine, select_engine
 from ogpu_desktop.sandbox.node import DEFAULT_CHAIN_ID, SandboxNode
+from ogpu_desktop.sandbox.node_setup import deploy_on_node, publish_source_on_node
 from ogpu_desktop.sandbox.pinning import PinStore
-from ogpu_desktop.sandbox.provider import SandboxProvider
 from ogpu_desktop.sandbox.server import Faucet, SandboxHttpServer
+
+if TYPE_CHECKING:
+    from ogpu_desktop.sandbox.provider import SandboxProvider
 
 LOG = logging.getLogger(__name__)
 
@@ -60,7 +60,8 @@ class Sandbox:
         self.run_id = secrets.token_hex(16)
         self.notices: list[str] = []
         self.deployment: Deployment | None = None
-        self.provider: SandboxProvider | None = None
+        self._provider: SandboxProvider | None = None
+        self._provider_start: threading.Thread | None = None
         self._info: dict[str, Any] | None = None
         self._stopped = threading.Event()
 
@@ -70,6 +71,13 @@ class Sandbox:
         return self.server.base_url
 
     @property
+    def provider(self) -> SandboxProvider | None:
+        """The provider answering tasks, once it runs (waits for it while it is starting)."""
+        if self._provider_start is not None:
+            self._provider_start.join()
+        return self._provider
+
+    @property
     def info(self) -> dict[str, Any]:
         """The ``/info`` document (available once :meth:`start` returned)."""
         if self._info is None:
@@ -77,29 +85,25 @@ class Sandbox:
         return self._info
 
     def start(self) -> dict[str, Any]:
-        """Deploy, publish the demo sources, start serving and answering; return ``/info``."""
-        w3 = in_process_web3(self.node)
+        """Deploy, publish the demo sources, start serving and answering; return ``/info``.
+
+        The chain, the contracts and the server are ready when it returns. The provider starts
+        on a thread of its own meanwhile: it is built on web3, whose import takes longer than
+        all the rest of the set-up, and nothing a client does needs it before a task is
+        published. It reads every task published from the end of the set-up on, so a task
+        published before it runs is answered all the same, a moment later.
+        """
         owner, faucet_account, *provider_accounts = self.node.accounts
         with self.node.setting_up():
-            deployment = deploy_protocol(w3, owner)
-            published = self._publish_demo_sources(w3, deployment, owner)
+            deployment = deploy_on_node(self.node, owner)
+            published = self._publish_demo_sources(deployment, owner)
         self.deployment = deployment
+        set_up_block = int(str(self.node.request("eth_blockNumber")), 16)
         engine, notice = select_engine(
             self.options.engine, {s.pipeline: s.model for s in DEMO_SOURCES}
         )
         if notice:
             self.notices.append(notice)
-        self.provider = SandboxProvider(
-            in_process_web3(self.node, background=True),
-            deployment,
-            published,
-            store=self.store,
-            link_base=self.base_url,
-            engine=engine,
-            accounts=provider_accounts[: self.options.providers],
-            answer_delay=self.options.answer_delay,
-            never_answer=self.options.never_answer,
-        )
         self.server.faucet = Faucet(self.node, faucet_account)
         self._info = {
             "rpc_url": self.base_url,
@@ -121,17 +125,55 @@ class Sandbox:
             "engine": engine.name,
         }
         self.server.info = lambda: self._info
+        self._provider_start = threading.Thread(
+            target=self._start_provider,
+            args=(deployment, published, engine, provider_accounts, set_up_block),
+            name="sandbox-provider-start",
+            daemon=True,
+        )
         self.server.start()
-        self.provider.start()
+        self._provider_start.start()
         return self._info
 
+    def _start_provider(
+        self,
+        deployment: Deployment,
+        published: dict[str, DemoSource],
+        engine: Engine,
+        accounts: list[str],
+        from_block: int,
+    ) -> None:
+        try:
+            from ogpu_desktop.sandbox.in_process import in_process_web3  # noqa: PLC0415 - start
+            from ogpu_desktop.sandbox.provider import SandboxProvider  # noqa: PLC0415
+        except Exception:
+            # The chain and the server still serve; only the answers are missing.
+            LOG.exception("The Sandbox's provider could not be loaded: tasks get no answer")
+            return
+        if self._stopped.is_set():
+            return
+        provider = SandboxProvider(
+            in_process_web3(self.node, background=True),
+            deployment,
+            published,
+            store=self.store,
+            link_base=self.base_url,
+            engine=engine,
+            accounts=accounts[: self.options.providers],
+            answer_delay=self.options.answer_delay,
+            never_answer=self.options.never_answer,
+            from_block=from_block,
+        )
+        provider.start()
+        self._provider = provider
+
     def _publish_demo_sources(
-        self, w3: Web3, deployment: Deployment, owner: str
+        self, deployment: Deployment, owner: str
     ) -> dict[str, DemoSource]:
         published: dict[str, DemoSource] = {}
         for source in DEMO_SOURCES:
-            address = publish_source(
-                w3,
+            address = publish_source_on_node(
+                self.node,
                 deployment,
                 owner,
                 metadata_url=pin_metadata(self.store, source, self.base_url),
@@ -148,6 +190,7 @@ class Sandbox:
         if self._stopped.is_set():
             return
         self._stopped.set()
-        if self.provider is not None:
-            self.provider.stop()
+        provider = self.provider  # waits for a provider still starting
+        if provider is not None:
+            provider.stop()
         self.server.stop()

@@ -13,7 +13,8 @@ from web3 import HTTPProvider, Web3
 from web3.logs import DISCARD
 
 from ogpu_desktop.chain.networks import ContractAddresses, Network, NetworkKind
-from ogpu_desktop.sandbox.deploy import Deployment, contract, deploy_protocol, publish_source
+from ogpu_desktop.sandbox.deploy import contract, deploy_protocol, publish_source
+from ogpu_desktop.sandbox.deployment import Deployment
 from tests.chain.anvil_node import AnvilNode
 from tests.chain.ipfs_server import IpfsServer
 

@@ -17,7 +17,8 @@ from web3.exceptions import ContractLogicError
 from web3.types import TxReceipt
 
 from ogpu_desktop.chain.abis import load_abi
-from ogpu_desktop.sandbox.deploy import Deployment, contract, deploy_protocol, publish_source
+from ogpu_desktop.sandbox.deploy import contract, deploy_protocol, publish_source
+from ogpu_desktop.sandbox.deployment import Deployment
 from tests.helpers.raw_send import send_signed
 
 ETHER = 10**18

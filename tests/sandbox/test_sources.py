@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from eth_account.signers.local import LocalAccount
 
-from ogpu_desktop.sandbox.deploy import source_params
+from ogpu_desktop.sandbox.deployment import source_params
 from tests.sandbox.chain import ETHER, FIRST_RESPONSE, MANUAL_CONFIRMATION, Event, SandboxChain
 
 ACTIVE, INACTIVE = 0, 1
