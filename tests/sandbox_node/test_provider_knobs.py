@@ -7,6 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from ogpu_desktop.sandbox.demo_sources import DEMO_SOURCES
+from ogpu_desktop.sandbox.engines import select_engine
+from ogpu_desktop.sandbox.in_process import in_process_web3
+from ogpu_desktop.sandbox.provider import SandboxProvider
 from ogpu_desktop.sandbox.runtime import Sandbox
 from tests.sandbox_node.client import STATUS, SandboxClient, wait_until
 from tests.sandbox_node.conftest import in_process_sandbox
@@ -82,3 +86,39 @@ def _check_metadata(silent: Sandbox, client: SandboxClient) -> None:
             line = next(x for x in compose.splitlines() if "PIPE_ARGS_STR=" in x)
             value = line.split("PIPE_ARGS_STR=", 1)[1].rstrip("'")
             assert json.loads(value) == {"task": listed["pipeline"], "model": listed["model"]}
+
+
+def test_a_provider_started_late_reads_tasks_from_its_first_block(silent: Sandbox) -> None:
+    # The Sandbox announces itself before its provider runs: a task published meanwhile is
+    # still the provider's, because it reads from the block it is told and not from the head.
+    assert silent.deployment is not None
+    w3 = in_process_web3(silent.node)
+    sources = {
+        listed["address"]: next(
+            s for s in DEMO_SOURCES
+            if (s.pipeline, s.delivery) == (listed["pipeline"], listed["delivery"])
+        )
+        for listed in silent.info["sources"]
+    }
+    with SandboxClient(silent.info) as client:
+        before = w3.eth.block_number
+        task = client.publish(client.source("summarization"), {"input": "a long text"})
+
+    def provider(**start: int) -> SandboxProvider:
+        return SandboxProvider(
+            in_process_web3(silent.node, background=True), silent.deployment, sources,
+            store=silent.store, link_base=silent.base_url,
+            engine=select_engine("builtin", {})[0], accounts=[], never_answer=True, **start,
+        )
+
+    late, from_head = provider(from_block=before), provider()
+    late.start()
+    try:
+        wait_until(lambda: task in late.seen_tasks, "the late provider to see the task")
+        assert late.scanned_block >= w3.eth.block_number - 1
+    finally:
+        late.stop()
+    assert from_head.scanned_block >= before + 1
+    from_head.start()
+    from_head.stop()
+    assert task not in from_head.seen_tasks
