@@ -11,6 +11,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from types import FrameType
+from typing import Any
 
 from ogpu_desktop.errors import UserFacingError
 
@@ -96,15 +97,18 @@ def main(argv: Sequence[str]) -> int:
     except OSError as exc:
         print(f"The Sandbox cannot listen on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
         return 1
+
+    def announce(info: dict[str, Any]) -> None:
+        for notice in sandbox.notices:
+            print(notice, file=sys.stderr)
+        print(json.dumps(info), flush=True)
+
     try:
-        info = sandbox.start()
+        sandbox.start(announce)
     except UserFacingError as exc:
         print(f"The Sandbox could not start: {exc.message}", file=sys.stderr)
         sandbox.stop()
         return 1
-    for notice in sandbox.notices:
-        print(notice, file=sys.stderr)
-    print(json.dumps(info), flush=True)
     try:
         while not stop.wait(0.5):
             pass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -84,8 +85,14 @@ class Sandbox:
             raise RuntimeError("The Sandbox has not started yet")
         return self._info
 
-    def start(self) -> dict[str, Any]:
+    def start(
+        self, announce: Callable[[dict[str, Any]], None] | None = None
+    ) -> dict[str, Any]:
         """Deploy, publish the demo sources, start serving and answering; return ``/info``.
+
+        Args:
+            announce: Called with ``/info`` as soon as the server serves, before the provider
+                starts (which would otherwise share the processor with announcing it).
 
         The chain, the contracts and the server are ready when it returns. The provider starts
         on a thread of its own meanwhile: it is built on web3, whose import takes longer than
@@ -132,6 +139,8 @@ class Sandbox:
             daemon=True,
         )
         self.server.start()
+        if announce is not None:
+            announce(self._info)
         self._provider_start.start()
         return self._info
 

@@ -5,7 +5,9 @@ with a new empty home and cache folder (a fresh profile: no contracts compiled b
 takes the time until its ``/info`` line; then stops it by closing its stdin. The same is done
 from source (``python -m ogpu_desktop sandbox``) for comparison, also on fresh profiles, so a
 source run compiles the contracts unless the checkout ships them compiled. Medians of several
-starts. Run: ``python tests/bench/bench_frozen_sandbox.py [--runs N] [--bundle DIR]``.
+starts. Run: ``python tests/bench/bench_frozen_sandbox.py [--runs N] [--bundle DIR]
+[--baseline-bundle DIR]``; with a baseline bundle (an earlier build), its starts alternate with
+the bundle's and the line gives both and their ratio, so a busy computer weighs on both alike.
 Prints one JSON object per line: ``frozen_sandbox_ready_s`` and ``source_sandbox_ready_s``.
 """
 
@@ -77,12 +79,32 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--bundle", type=Path, default=ROOT / "dist" / "ogpu-desktop")
     parser.add_argument("--no-source", action="store_true", help="time the bundle only")
+    parser.add_argument(
+        "--baseline-bundle", type=Path, metavar="DIR",
+        help="another build to time in the same run, starts alternating with the bundle's",
+    )
     args = parser.parse_args()
     exe = args.bundle / "ogpu-desktop"
-    if not exe.exists():
-        sys.exit(f"No bundle at {args.bundle}: build it with packaging/build.sh --bundle-only.")
-    frozen = [ready_after([str(exe)]) for _ in range(args.runs)]
-    lines = [("frozen_sandbox_ready_s", frozen, {"path": str(args.bundle)})]
+    for bundle in (args.bundle, args.baseline_bundle):
+        if bundle is not None and not (bundle / "ogpu-desktop").exists():
+            sys.exit(f"No bundle at {bundle}: build it with packaging/build.sh --bundle-only.")
+    frozen: list[tuple[float, float]] = []
+    baseline: list[tuple[float, float]] = []
+    for _ in range(args.runs):
+        frozen.append(ready_after([str(exe)]))
+        if args.baseline_bundle is not None:
+            baseline.append(ready_after([str(args.baseline_bundle / "ogpu-desktop")]))
+    extra: dict[str, object] = {"path": str(args.bundle), "load_1min": round(os.getloadavg()[0], 2)}
+    if baseline:
+        base_median = statistics.median(wall for wall, _cpu in baseline)
+        base_cpu = statistics.median(cpu for _wall, cpu in baseline)
+        extra.update({
+            "baseline_s": round(base_median, 2), "baseline_cpu_s": round(base_cpu, 2),
+            "ratio": round(statistics.median(w for w, _c in frozen) / base_median, 2),
+            "cpu_ratio": round(statistics.median(c for _w, c in frozen) / base_cpu, 2),
+            "baseline_path": str(args.baseline_bundle),
+        })
+    lines = [("frozen_sandbox_ready_s", frozen, extra)]
     if not args.no_source:
         source = [ready_after([sys.executable, "-m", "ogpu_desktop"], cwd=ROOT)
                   for _ in range(args.runs)]
