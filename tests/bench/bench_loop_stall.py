@@ -159,9 +159,16 @@ def main() -> None:
     """Start the Sandbox, run the flow on a qasync loop, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--no-trace", action="store_true", help="do not sample the Qt thread")
+    parser.add_argument(
+        "--switch-interval-ms", type=float, metavar="MS",
+        help="Python's thread switch interval instead of the app's (5 is Python's default), "
+             "to compare with the app's shorter one in the same conditions",
+    )
     args = parser.parse_args()
     # The app's own QApplication: garbage collected on the Qt thread, by its timer.
     app = create_application()
+    if args.switch_interval_ms is not None:
+        sys.setswitchinterval(args.switch_interval_ms / 1000)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with (
@@ -170,6 +177,8 @@ def main() -> None:
         loop,
     ):
         figures = loop.run_until_complete(flow(info, Path(folder), trace=not args.no_trace))
+    figures["switch_interval_ms"] = round(sys.getswitchinterval() * 1000, 3)
+    figures["load_1min"] = round(os.getloadavg()[0], 2)
     print(json.dumps(figures))
 
 
