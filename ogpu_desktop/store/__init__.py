@@ -1,10 +1,11 @@
-"""SQLite history: tasks, responses, results, tracker cursor, transaction journal, sources."""
+"""SQLite history: tasks, responses, results, tracker cursor, tx journal, sources, batches."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from ogpu_desktop.domain.records import JournalEntry, ResponseRecord, TaskRecord
+from ogpu_desktop.store.batches import BatchItemRecord, BatchRecord, BatchRepo
 from ogpu_desktop.store.chain_runs import ChainIdentity, ChainRunRepo, PreviousRun
 from ogpu_desktop.store.database import (
     DB_FILE_NAME,
@@ -31,6 +32,7 @@ class Store:
         self.tasks = TaskRepo(self.db)
         self.misc = MiscRepo(self.db)
         self.runs = ChainRunRepo(self.db)
+        self.batches = BatchRepo(self.db)
 
     @classmethod
     def in_folder(cls, data_dir: Path) -> Store:
@@ -43,6 +45,9 @@ class Store:
 
 
 __all__ = [
+    "BatchItemRecord",
+    "BatchRecord",
+    "BatchRepo",
     "ChainIdentity",
     "ChainRunRepo",
     "Database",

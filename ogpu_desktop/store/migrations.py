@@ -298,5 +298,45 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE tasks ADD COLUMN expiry_read_block INTEGER;
     """,
+    # 7: batches, one job over many inputs. A batch belongs to a chain run like its tasks; its
+    # items keep every input in order, refused ones included, with the input's fingerprint
+    # (``input_key``: the same input listed again has the same key) and what is needed to show
+    # and export it (``entry``, JSON). ``tx_hash`` is written before the item's publish is
+    # journaled, so a batch resumed after a crash asks the journal, not the chain's luck,
+    # whether the input was sent; ``earlier_tasks`` keeps the tasks a retry replaced.
+    """
+    CREATE TABLE batches (
+        batch_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_key INTEGER NOT NULL,
+        chain_id INTEGER NOT NULL,
+        task_type TEXT NOT NULL,
+        settings TEXT NOT NULL DEFAULT '{}',
+        resume_key TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE INDEX batches_by_run ON batches (run_key, created_at);
+    CREATE INDEX batches_by_resume_key ON batches (resume_key);
+    CREATE TABLE batch_items (
+        batch_id INTEGER NOT NULL REFERENCES batches (batch_id),
+        item_index INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        input_key TEXT,
+        entry TEXT NOT NULL,
+        status TEXT NOT NULL,
+        task TEXT,
+        tx_hash TEXT,
+        error TEXT,
+        headline TEXT,
+        score REAL,
+        tries INTEGER NOT NULL DEFAULT 0,
+        earlier_tasks TEXT NOT NULL DEFAULT '',
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (batch_id, item_index)
+    );
+    CREATE INDEX batch_items_by_status ON batch_items (batch_id, status);
+    CREATE INDEX batch_items_by_tx ON batch_items (tx_hash);
+    CREATE INDEX batch_items_by_task ON batch_items (task);
+    """,
 )
 

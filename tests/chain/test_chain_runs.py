@@ -149,7 +149,7 @@ def test_migration_keys_every_row_by_its_run_and_keeps_it(tmp_path: Path) -> Non
     _v4_database(path)
     store = Store(path)
     try:
-        assert store.db.schema_version == len(MIGRATIONS) == 6
+        assert store.db.schema_version == len(MIGRATIONS) == 7
         assert store.runs.identity(SANDBOX_ID) == ChainIdentity("0xgenesis2", "run2")
         (earlier,) = store.runs.previous_runs(SANDBOX_ID)
         assert (earlier.archive_key, earlier.run_id, earlier.task_count) == (-1, "run1", 1)

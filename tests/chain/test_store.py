@@ -199,7 +199,7 @@ def test_migrating_a_version_one_database_keeps_its_rows(tmp_path: Path) -> None
     conn.close()
     store = Store(path)
     try:
-        assert store.db.schema_version == len(MIGRATIONS) == 6
+        assert store.db.schema_version == len(MIGRATIONS) == 7
         assert store.misc.get_cursor(TESTNET_ID, "n") == 42
     finally:
         store.close()
