@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -56,6 +56,11 @@ UNSURE_SEND = (
     "it stays in the list of pending transactions on the Tasks page and is followed until it "
     "is mined (it is never sent as a second task)."
 )
+
+
+SignedHook = Callable[[int, SignedTransaction], None]
+"""Called with a task's index and its signed publish right before the journal records it (and so
+before it can ever be sent); whatever it raises stops that task unsent, and the later ones."""
 
 
 class _SendUnsureError(Exception):
@@ -202,6 +207,7 @@ class PublishService:
         on_progress: ProgressCallback | None = None,
         *,
         receipt_timeout: float = 120.0,
+        before_journal: SignedHook | None = None,
     ) -> PublishOutcome:
         """Publish what ``preview`` shows: pin every task, then per task sign, journal and send,
         then confirm them all (see ``_PublishRun`` for what overlaps).
@@ -209,6 +215,10 @@ class PublishService:
         Tasks get consecutive nonces. When one fails before it is sent, the later ones are
         not sent (they would be stuck behind the gap) and are reported as ``skipped``; the
         earlier ones still complete.
+
+        Args:
+            before_journal: Called for each task right before its signed publish is journaled
+                (a batch notes which input it is for; see :data:`SignedHook`).
 
         Raises:
             ValidationError: The preview has problems, is for another wallet or network, or
@@ -222,6 +232,7 @@ class PublishService:
             emit=on_progress or (lambda _event: None),
             expiry=int(time.time()) + preview.duration_s,
             receipt_timeout=receipt_timeout,
+            before_journal=before_journal,
         )
         return await run.go()
 
@@ -259,6 +270,7 @@ class _PublishRun:
     emit: ProgressCallback
     expiry: int
     receipt_timeout: float
+    before_journal: SignedHook | None = None
     timings: dict[str, float] = field(
         default_factory=lambda: {"pin": 0.0, "sign_send": 0.0, "receipt_wait": 0.0}
     )
@@ -368,6 +380,8 @@ class _PublishRun:
     async def _send(self, index: int, signed: SignedTransaction, meta: dict[str, Any]) -> None:
         """Journal task ``index``'s signed publish, then broadcast it."""
         started = time.perf_counter()
+        if self.before_journal is not None:
+            self.before_journal(index, signed)
         self.session.journal.record(signed, "publish", meta)
         try:
             await self.session.journal.broadcast(signed)
