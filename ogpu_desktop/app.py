@@ -22,7 +22,7 @@ NETWORK_CHOICES = ("sandbox", "testnet", "mainnet", "custom")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Return the command-line parser (the window's options, and the ``sandbox`` subcommand)."""
+    """Return the command-line parser: the window's options, the sandbox and batch commands."""
     parser = argparse.ArgumentParser(
         prog="ogpu-desktop",
         description=f"{APP_NAME}: publish HuggingFace-pipeline tasks to the OpenGPU network.",
@@ -52,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="run a local OGPU network (EVM node, contracts, pinning, provider) on 127.0.0.1",
         add_help=False,
     )
+    sub.add_parser(
+        "batch",
+        help="publish one task per input (a folder of images, a .txt or .csv of texts) and "
+        "write one table of results; see ogpu-desktop batch --help",
+        add_help=False,
+    )
     return parser
 
 
@@ -76,6 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ogpu_desktop.sandbox.cli import main as sandbox_main  # noqa: PLC0415
 
         return sandbox_main(args_list[1:])
+    if args_list[:1] == ["batch"]:
+        from ogpu_desktop.batch_cli import main as batch_main  # noqa: PLC0415
+
+        return batch_main(args_list[1:])
     args = build_parser().parse_args(args_list)
     from ogpu_desktop.ui.launch import run  # noqa: PLC0415 - Qt loads only for the window
 

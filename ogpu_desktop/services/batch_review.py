@@ -124,7 +124,7 @@ async def review_batch(
             gas = await estimate_gas(session.client, call, sender)
         except TransactionRevertedError as exc:
             problems.append(exc.message)
-    elif not problems:
+    elif not problems and count:
         notices.append(ROUGH_FEE_NOTE)
     max_fee = gas * fees.price_cap * count
     deposit = max(0, settings.payment_wei * count - balances.vault_available)
