@@ -144,8 +144,8 @@ class BatchResults:
         tracking: TrackingService,
         *,
         stop: asyncio.Event | None = None,
-        poll_interval_s: float = 1.0,
-        reconcile_every: int = 10,
+        poll_interval_s: float = 2.0,
+        reconcile_every: int = 30,
         before_poll: Callable[[], Awaitable[object]] | None = None,
     ) -> dict[BatchItemStatus, int]:
         """Poll the chain until no published input of the batch is waiting (or ``stop`` is set).
