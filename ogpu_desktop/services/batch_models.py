@@ -6,7 +6,10 @@ The window and the ``batch`` command use the same objects:
 - :class:`BatchReview`: the one review before signing (how many tasks, refusals, price each and
   in total, network fees, deposit needed, expiry);
 - :class:`BatchProgress`: an event while publishing or following (counts by status);
-- :class:`BatchRunOutcome`: how a publishing run ended (done, paused, stopped, failed).
+- :class:`BatchRunOutcome`: how a publishing run ended (done, paused, stopped, failed);
+- :class:`BatchItem` and :class:`BatchInfo`: an input of a batch and a batch as the history
+  keeps them (re-exported here so the window needs no import of the store);
+- :class:`BatchSummary`: a batch with its counts, for one row of the task list.
 """
 
 from __future__ import annotations
@@ -20,6 +23,12 @@ from ogpu_desktop.domain.amounts import format_amount
 from ogpu_desktop.domain.batch_entries import BatchListing, RefusedEntry
 from ogpu_desktop.domain.batch_status import BatchItemStatus
 from ogpu_desktop.domain.expiry import format_duration
+from ogpu_desktop.store import BatchItemRecord, BatchRecord
+
+BatchItem = BatchItemRecord
+"""One input of a batch: label, entry, status, task, error, headline, score (see the store)."""
+BatchInfo = BatchRecord
+"""One batch: number, task type, settings, creation time (see the store)."""
 
 
 @dataclass(frozen=True)
@@ -270,3 +279,27 @@ class CancelReport:
 
     canceled: tuple[int, ...] = ()
     not_cancelable: tuple[tuple[int, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    """A batch with how many inputs have each status: one row of the task list.
+
+    Attributes:
+        info: The batch.
+        counts: How many inputs have each status (refused ones included).
+    """
+
+    info: BatchInfo
+    counts: Mapping[BatchItemStatus, int]
+
+    @property
+    def accepted(self) -> int:
+        """Inputs that become tasks."""
+        return sum(n for s, n in self.counts.items() if s is not BatchItemStatus.REFUSED)
+
+    @property
+    def final(self) -> int:
+        """Accepted inputs that reached a final status."""
+        return sum(n for s, n in self.counts.items()
+                   if s.is_final and s is not BatchItemStatus.REFUSED)

@@ -42,7 +42,12 @@ from ogpu_desktop.domain.signing import TransactionSigner
 from ogpu_desktop.domain.task_status import state_at
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.actions import ActionService
-from ogpu_desktop.services.batch_models import BatchProgress, BatchStage, CancelReport
+from ogpu_desktop.services.batch_models import (
+    BatchProgress,
+    BatchStage,
+    BatchSummary,
+    CancelReport,
+)
 from ogpu_desktop.services.progress import EventHub
 from ogpu_desktop.services.results import ResultsService, read_failure
 from ogpu_desktop.services.session import ChainSession
@@ -84,6 +89,12 @@ class BatchResults:
         """The inputs of a batch in order, those ``view`` shows."""
         every = self.session.store.batches.items(batch_id)
         return every if view is BatchFilter.ALL else [i for i in every if view.matches(i.status)]
+
+    def batches(self) -> list[BatchSummary]:
+        """Every batch of this network's current run, newest first, with its counts."""
+        store = self.session.store.batches
+        return [BatchSummary(info, store.counts(info.batch_id))
+                for info in store.list_batches(self.session.chain_id)]
 
     def counts(self, batch_id: int) -> dict[BatchItemStatus, int]:
         """How many inputs have each status."""

@@ -24,7 +24,9 @@ import pytest
 from ogpu_desktop.chain.nexus_events import TOPICS, NexusEvent
 from ogpu_desktop.domain.batch_export import CSV_COLUMNS
 from tests.helpers.batch_files import image_folder, refusal_files, reviews_csv
-from tests.helpers.sandbox import sandbox_info, silent_sandbox_info  # noqa: F401
+from tests.helpers.sandbox import sandbox_info, silent_sandbox_info
+
+__all__ = ["sandbox_info", "silent_sandbox_info"]
 
 COMMAND_TIMEOUT_S = 600
 KILL_AFTER_PUBLISHED = 150
@@ -91,7 +93,7 @@ def journal_senders(profile: Path) -> set[str]:
 
 @pytest.mark.e2e
 def test_a_folder_of_200_images_becomes_one_table(
-    tmp_path: Path, sandbox_info: dict[str, Any]  # noqa: F811
+    tmp_path: Path, sandbox_info: dict[str, Any]
 ) -> None:
     photos = tmp_path / "photos"
     image_folder(photos, 200)
@@ -128,7 +130,7 @@ def test_a_folder_of_200_images_becomes_one_table(
 
 @pytest.mark.e2e
 def test_1000_texts_killed_mid_batch_resume_without_a_duplicate(
-    tmp_path: Path, silent_sandbox_info: dict[str, Any]  # noqa: F811
+    tmp_path: Path, silent_sandbox_info: dict[str, Any]
 ) -> None:
     # The silent Sandbox leaves every task unanswered (answers are the other test's part): the
     # run that resumes is stopped with Ctrl+C once everything is published, rather than left

@@ -150,6 +150,8 @@ async def test_stop_leaves_the_rest_pending_and_a_new_run_continues(
     tasks = _tasks(session, batch_id)
     assert len(set(tasks)) == 5
     assert session.store.tasks.count_tasks(session.chain_id) == 5  # nothing twice
+    (summary,) = BatchResults(session).batches()
+    assert (summary.info.batch_id, summary.accepted, summary.final) == (batch_id, 5, 0)
 
 
 @pytest.mark.asyncio
