@@ -92,6 +92,7 @@ def journal_senders(profile: Path) -> set[str]:
 
 
 @pytest.mark.e2e
+@pytest.mark.timeout(COMMAND_TIMEOUT_S)
 def test_a_folder_of_200_images_becomes_one_table(
     tmp_path: Path, sandbox_info: dict[str, Any]
 ) -> None:
@@ -129,6 +130,7 @@ def test_a_folder_of_200_images_becomes_one_table(
 
 
 @pytest.mark.e2e
+@pytest.mark.timeout(2 * COMMAND_TIMEOUT_S)  # a thousand publishes on the Sandbox's one EVM
 def test_1000_texts_killed_mid_batch_resume_without_a_duplicate(
     tmp_path: Path, silent_sandbox_info: dict[str, Any]
 ) -> None:
