@@ -23,6 +23,7 @@ import pytest
 
 from ogpu_desktop.chain.nexus_events import TOPICS, NexusEvent
 from ogpu_desktop.domain.batch_export import CSV_COLUMNS
+from ogpu_desktop.domain.batch_inputs import list_batch_inputs
 from tests.helpers.batch_files import image_folder, refusal_files, reviews_csv
 from tests.helpers.sandbox import sandbox_info, silent_sandbox_info
 
@@ -154,7 +155,9 @@ def test_1000_texts_killed_mid_batch_resume_without_a_duplicate(
     assert "Continuing batch" in err
     assert "1,000 input(s) are not final yet; run the same command again" in err
     rows = read_results(out)
-    assert [row["input"] for row in rows] == [f"reviews.csv:{n}" for n in range(2, 1002)]
+    listed = list_batch_inputs([reviews], "text-classification", column="review")
+    assert [row["input"] for row in rows] == [entry.label for entry in listed.accepted]
+    assert len(rows) == 1000
     assert {row["status"] for row in rows} == {"waiting"}
     tasks = [row["task"].lower() for row in rows]
     assert len(set(tasks)) == 1000
