@@ -8,6 +8,7 @@ Every transaction is real (signed locally, mined by the Sandbox's EVM).
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -209,6 +210,20 @@ async def test_cancel_ends_the_waiting_tasks_and_returns_their_payment(
     for task in _tasks(session, batch_id)[:2]:
         assert task is not None
         assert await actions.task_status(task) == 3  # CANCELED on chain
+    assert await results.export_csv(batch_id, tmp_path / "out" / "batch.csv") == 3
+    table = (tmp_path / "out" / "batch.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert table[0] == "input,status,task,headline,score,error"
+    assert [line.split(",")[:2] for line in table[1:]] == [
+        ["prompts.txt:1", "canceled"], ["prompts.txt:2", "canceled"],
+        ["prompts.txt:3", "waiting"],
+    ]
+    assert await results.export_json(batch_id, tmp_path / "batch.json") == 3
+    exported = json.loads((tmp_path / "batch.json").read_text(encoding="utf-8"))
+    assert exported["task_type"] == TYPE
+    assert [(i["line"], i["status"], i["text"]) for i in exported["items"]] == [
+        (1, "canceled", "Prompt number 1"), (2, "canceled", "Prompt number 2"),
+        (3, "waiting", "Prompt number 3"),
+    ]
 
 
 @pytest.mark.asyncio
