@@ -10,6 +10,11 @@ The order of writes for one input is what makes a resumed batch publish nothing 
 signed publish (and so before it can be sent); :meth:`BatchRepo.mark_published` stores the task
 once mined. An item still ``pending`` with a hash is one whose send may have happened: whoever
 resumes asks the journal about that hash before anything new is signed for it.
+
+None of these writes waits for the disk on its own: the journal's entry, written durably right
+after ``mark_signed`` and before the send, flushes the earlier commits with it (a WAL is written
+in order), and what comes after the send (the task, a status) can be read again from the chain
+and the journal when a batch is resumed.
 """
 
 from __future__ import annotations
