@@ -22,6 +22,7 @@ from ogpu_desktop.services.tracking import TrackerHealth
 from ogpu_desktop.services.tx_plans import TxPlan
 from ogpu_desktop.services.wallet_link import WalletChainLink
 from ogpu_desktop.ui.asyncutils import async_action
+from ogpu_desktop.ui.batch.batch_flow import BatchFlow
 from ogpu_desktop.ui.connection_status_bar import ConnectionState
 from ogpu_desktop.ui.controller.network_pick import (
     choice_for,
@@ -63,11 +64,14 @@ class AppController(QObject):
         self._wallet_link: WalletChainLink | None = None
         self.publish_flow = PublishFlow(window, lambda: self.connection)
         window.publish_requested.connect(self.publish_flow.publish)
+        self.batch_flow = BatchFlow(self)
         window.status_bar.restart_button.clicked.connect(lambda _checked=False: self.restart())
         # Pages are built on first show: each is brought up to date when it is built.
         window.pages.page_built.connect(self._page_built)
         if window.has_page(SETTINGS_ROW):
             self._page_built(SETTINGS_ROW)
+        if window.has_page(COMPOSE_ROW):
+            self.batch_flow.connect_panel(window.compose_page.batch_panel)
         window.installEventFilter(self)
 
     # --- start ---------------------------------------------------------------------------
@@ -160,6 +164,8 @@ class AppController(QObject):
         # even when not shown: it follows the tasks and notifies when one finishes.
         if services is not None or self.window.has_page(TASKS_ROW):
             self.window.tasks_page.attach(services)
+            self.batch_flow.install(self.window.tasks_page)
+        self.batch_flow.attach(self.connection if services is not None else None)
 
     def _set_wallet_link(self, link: WalletChainLink | None) -> None:
         self._wallet_link = link
@@ -175,6 +181,7 @@ class AppController(QObject):
             window.wallet_page.set_wallet(self.wallet)
             window.wallet_page.set_chain_link(self._wallet_link)
         elif row == COMPOSE_ROW:
+            self.batch_flow.connect_panel(window.compose_page.batch_panel)
             if self.preferences is not None:
                 self.apply_preferences(self.preferences)
             if self.connection is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFontDatabase, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -22,6 +22,7 @@ from ogpu_desktop.domain.config_preview import preview_text
 from ogpu_desktop.domain.publish_request import PublishRequest
 from ogpu_desktop.domain.task_draft import TaskDraft
 from ogpu_desktop.errors import ValidationError
+from ogpu_desktop.ui.batch.batch_inputs_panel import BatchInputsPanel
 from ogpu_desktop.ui.compose.source_picker import SourcePicker
 from ogpu_desktop.ui.forms import bespoke_forms
 from ogpu_desktop.ui.forms.form_builder import FormCheck, TaskForm, create_task_form
@@ -76,6 +77,9 @@ class ComposePage(QWidget):
         scroll.setWidget(self.stack)
         self.ipfs_notice = _plain_label("ipfsNotice", IPFS_NOTICE, self)
         self.source_picker = SourcePicker(self)
+        # Many inputs at once: a batch, reviewed and published by the window's batch flow.
+        self.batch_panel = BatchInputsPanel(self)
+        self.setAcceptDrops(True)
 
         self._build_preview()
         self.summary = _plain_label("composeSummary", "", self)
@@ -97,6 +101,7 @@ class ComposePage(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.description)
         layout.addWidget(scroll, 1)
+        layout.addWidget(self.batch_panel)
         layout.addWidget(self.source_picker)
         layout.addWidget(self.ipfs_notice)
         layout.addWidget(self.preview_toggle)
@@ -157,6 +162,7 @@ class ComposePage(QWidget):
         self.stack.setCurrentWidget(self.forms[key])
         self.description.setText(CATALOGUE[key].description)
         self.source_picker.set_task_type(key)
+        self.batch_panel.set_task_type(key)
         self._show_check(self.forms[key].check())
         self.task_type_changed.emit(key)
 
@@ -222,6 +228,17 @@ class ComposePage(QWidget):
         self.form.set_values(draft.values)
         self.source_picker.use_terms(draft.source, draft.payment_wei, draft.duration_s)
         self._show_check(self.form.check())
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        """Files and folders dropped outside the form's own drop zones make a batch."""
+        if self.batch_panel.accepts(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        """Hand the dropped files and folders to the batch panel."""
+        self.batch_panel.dropEvent(event)
 
     def paste_image(self) -> None:
         """Ctrl+V outside a text box: paste into the image field, when the form has one."""
