@@ -296,8 +296,9 @@ class BatchFlow(QObject):
             page = BatchPage(batch_id, self, self.controller.window)
             self.pages[batch_id] = page
         page.show_items()
+        if page.isVisible():
+            page.raise_()  # already open: bring it to the front
         page.show()
-        page.raise_()
         return page
 
     # -- keeping statuses fresh ---------------------------------------------------------------

@@ -1,0 +1,210 @@
+"""Batches through the real window on a real Sandbox: drop, review, publish, follow, filter, export.
+
+A folder of 20 real pictures (JPEG, PNG, WebP, GIF and BMP made by Pillow) with five files that
+must be refused is dropped on the Compose page's batch panel together with a text file (not an
+image: refused too). The one review offers the deposit (signed through the usual transaction
+review), the batch is published in chunks, becomes one row above the task list, and its page
+shows each picture's top label and percentage once the Sandbox's providers answer. Filters and
+the CSV and JSON exports are read back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from ogpu_desktop.domain.batch_status import BatchFilter, BatchItemStatus
+from ogpu_desktop.sandbox.engines import IMAGE_LABELS
+from ogpu_desktop.ui.batch.batch_page import BatchPage
+from ogpu_desktop.ui.batch.batch_review_dialog import BatchReviewDialog
+from ogpu_desktop.ui.launch_options import LaunchOptions
+from tests.helpers.app_driver import (
+    TASKS,
+    AppDriver,
+    collect_on_this_thread,
+    run_on_qt_loop,
+    visible_child,
+    wait_until,
+)
+from tests.helpers.batch_files import image_folder, refusal_files
+from tests.helpers.sandbox import shared_sandbox, source_address
+
+FLOW_LIMIT_S = 240.0
+PICTURES = 20
+HEADLINE = re.compile(r"^(?P<label>.+) \d{1,3}\.\d%$")
+FEE = re.compile(r"about 0\.\d{1,8} OGPU in total, at most 0\.\d{1,8} OGPU")
+
+
+@pytest.fixture
+def sandbox_info() -> dict[str, Any]:
+    """The shared two-provider Sandbox (each answers every task)."""
+    return shared_sandbox("--providers", "2")
+
+
+@pytest.fixture
+def no_gc_in_threads() -> Iterator[None]:
+    with collect_on_this_thread():
+        yield
+
+
+def drop_paths(widget: QWidget, paths: list[Path]) -> bool:
+    """Drag ``paths`` as a file manager does (file URLs) over ``widget`` and drop them."""
+    mime = QMimeData()  # kept here: the events point to it
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    position = QPointF(widget.width() / 2, widget.height() / 2)
+    buttons, keys = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(position, Qt.DropAction.CopyAction, mime, buttons, keys)
+    QApplication.sendEvent(widget, enter)
+    if not enter.isAccepted():
+        return False
+    drop = QDropEvent(position, Qt.DropAction.CopyAction, mime, buttons, keys)
+    QApplication.sendEvent(widget, drop)
+    return drop.isAccepted()
+
+
+async def review_and_publish(driver: AppDriver, inputs: list[Path]) -> BatchPage:
+    """Drop ``inputs`` on the batch panel, check the listing and review, deposit, publish."""
+    panel = driver.compose.batch_panel
+    assert drop_paths(panel, inputs)
+    await wait_until(lambda: panel.listing is not None and panel.review_button.isEnabled(),
+                     lambda: f"the listing ({panel.summary.text()!r})")
+    listing = panel.listing
+    assert listing is not None
+    assert len(listing.accepted) == PICTURES
+    assert panel.summary.text().startswith(f"{PICTURES} inputs ready, 6 refused")
+    shown = {row.cells[0]: row.cells[1] for row in panel.model.rows}
+    for name, words in refusal_files_words().items():
+        assert words.lower() in shown[f"photos/{name}"].lower(), (name, shown[f"photos/{name}"])
+    assert shown["notes.txt"].startswith("Left out:")
+    assert [row.cells[1] for row in panel.model.rows[:PICTURES]] == ["Ready"] * PICTURES
+    # Previews are made on demand for the rows painted, in a worker thread.
+    await wait_until(lambda: len(panel.thumbnails) > 0, "a preview of a picture")
+
+    panel.review_button.click()
+    await wait_until(lambda: visible_child(driver.window, BatchReviewDialog) is not None,
+                     lambda: f"the batch review (banner: {driver.window.banner.message()!r})")
+    review = visible_child(driver.window, BatchReviewDialog)
+    assert review is not None
+    facts = {key: label.text() for key, label in review.fields.items()}
+    assert facts["tasks"].startswith(f"{PICTURES} tasks. {PICTURES} inputs ready, 6 refused")
+    assert re.search(r" OGPU each", facts["price"]), facts["price"]
+    assert f"for {PICTURES} tasks" in facts["total"], facts["total"]
+    assert FEE.search(facts["fees"]), facts["fees"]
+    assert facts["expiry"].startswith("Each task expires "), facts["expiry"]
+    assert "scan.pdf" in review.refused.toPlainText()
+    if review.deposit_button.isVisible():  # a fresh Sandbox account's vault is empty
+        assert review.deposit_note.text().startswith("Deposit needed: ")
+        assert not review.publish_button.isEnabled()
+        review.deposit_button.click()
+        await driver.sign_transaction(review)
+        await wait_until(review.publish_button.isEnabled,
+                         lambda: f"the deposit ({review.deposit_note.text()!r})")
+    assert review.publish_button.text() == f"Sign and publish {PICTURES} tasks"
+    review.publish_button.click()
+
+    flow = driver.controller.batch_flow
+    await wait_until(lambda: flow.last_batch is not None and flow.last_batch in flow.pages,
+                     lambda: "the batch page after publishing (progress: "
+                     f"{flow.progress_dialog.stage_label.text() if flow.progress_dialog else ''!r},"
+                     f" banner: {driver.window.banner.message()!r})")
+    assert flow.last_batch is not None
+    return flow.pages[flow.last_batch]
+
+
+def refusal_files_words() -> dict[str, str]:
+    """The refused files of :func:`refusal_files` and a word each reason must hold."""
+    return {"cut.jpg": "incomplete", "notes.jpg": "text file, not an image", "empty.png": "empty",
+            "bomb.png": "megapixels", "scan.pdf": "PDF"}
+
+
+async def flow(driver: AppDriver, info: dict[str, Any], folder: Path, out: Path) -> None:
+    await driver.connected()
+    driver.pick_type("image-classification")
+    await driver.source_shown(source_address(info, "image-classification"))
+    page = await review_and_publish(driver, [folder / "photos", folder / "notes.txt"])
+    batch_id = page.batch_id
+
+    # One row for the whole batch above the task list; it opens the same page.
+    driver.show_page(TASKS)
+    batches = driver.controller.batch_flow.batch_list
+    assert batches is not None
+    assert batches.isVisible()
+    row = batches.row_of(batch_id)
+    assert row >= 0
+    cells = [batches.table.item(row, c).text() for c in range(4)]  # type: ignore[union-attr]
+    assert cells[:3] == [f"Batch {batch_id}", "Image classification", f"{PICTURES + 6}"], cells
+    page.hide()
+    batches.table.selectRow(row)
+    batches.open_button.click()
+    assert page.isVisible()
+
+    await wait_until(lambda: page.flow.counts(batch_id).get(BatchItemStatus.FINISHED) == PICTURES,
+                     lambda: f"every picture answered ({page.counts.text()!r})", 150)
+    await wait_until(lambda: page.counts.text() == f"6 refused, {PICTURES} finished",
+                     lambda: f"the counts shown ({page.counts.text()!r})")
+    rows = page.shown_rows()
+    assert len(rows) == PICTURES + 6
+    finished = [r for r in rows if r[1] == "Finished"]
+    assert len(finished) == PICTURES
+    for name, _status, result, task in finished:
+        match = HEADLINE.match(result)
+        assert match is not None, (name, result)
+        assert match["label"] in IMAGE_LABELS, (name, result)
+        assert task.startswith("0x"), task
+
+    page.set_filter(BatchFilter.FINISHED)
+    assert {r[1] for r in page.shown_rows()} == {"Finished"}
+    assert len(page.shown_rows()) == PICTURES
+    page.set_filter(BatchFilter.FAILED)
+    assert sorted(r[0] for r in page.shown_rows()) == sorted(
+        [f"photos/{n}" for n in refusal_files_words()] + ["notes.txt"])
+    page.set_filter(BatchFilter.WAITING)
+    assert page.shown_rows() == []
+    assert not page.cancel_button.isEnabled()  # nothing waits any more
+
+    assert await page.export_to(out / "batch.csv", "csv") == PICTURES + 6
+    with (out / "batch.csv").open(encoding="utf-8-sig", newline="") as stream:
+        exported = list(csv.DictReader(stream))
+    assert list(exported[0]) == ["input", "status", "task", "headline", "score", "error"]
+    by_input = {r["input"]: r for r in exported}
+    assert by_input["photos/scan.pdf"]["status"] == "refused"
+    assert "PDF" in by_input["photos/scan.pdf"]["error"]
+    answered = [r for r in exported if r["status"] == "finished"]
+    assert len(answered) == PICTURES
+    assert all(HEADLINE.match(r["headline"]) and 0 < float(r["score"]) <= 1 for r in answered)
+    assert page.status.text() == f"Wrote {PICTURES + 6} row(s) to {out / 'batch.csv'}."
+
+    assert await page.export_to(out / "batch.json", "json") == PICTURES + 6
+    text = (out / "batch.json").read_text(encoding="utf-8")
+    assert "photos/img1.jpg" in text
+    assert json.loads(text)
+
+
+@pytest.mark.e2e
+def test_a_dropped_folder_becomes_one_batch_reviewed_published_and_exported(
+    qtbot: QtBot, sandbox_info: dict[str, Any], tmp_path: Path, no_gc_in_threads: None
+) -> None:
+    image_folder(tmp_path / "photos", PICTURES)
+    refusal_files(tmp_path / "photos")
+    (tmp_path / "notes.txt").write_text("a text, not a picture\n", encoding="utf-8")
+    options = LaunchOptions(data_dir=tmp_path / "profile", sandbox_url=sandbox_info["rpc_url"])
+
+    async def main() -> None:
+        driver = await AppDriver.open(options)
+        try:
+            await asyncio.wait_for(flow(driver, sandbox_info, tmp_path, tmp_path), FLOW_LIMIT_S)
+        finally:
+            await driver.close()
+
+    run_on_qt_loop(main())
