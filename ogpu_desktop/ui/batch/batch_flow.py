@@ -20,7 +20,7 @@ import asyncio
 import logging
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import shiboken6
 from PySide6.QtCore import QObject, QTimer
@@ -48,7 +48,7 @@ from ogpu_desktop.ui.dialogs.dialog_await import answer_of
 
 if TYPE_CHECKING:
     from ogpu_desktop.ui.batch.batch_inputs_panel import BatchInputsPanel
-    from ogpu_desktop.ui.controller.app_controller import AppController
+    from ogpu_desktop.ui.main_window import MainWindow
     from ogpu_desktop.ui.tasks.tasks_page import TasksPage
 
 _log = logging.getLogger(__name__)
@@ -68,15 +68,28 @@ def shared_values(task_type: str, values: Mapping[str, object]) -> dict[str, obj
     return {name: value for name, value in values.items() if name not in (field, SEVERAL)}
 
 
+class BatchHost(Protocol):
+    """What the flow needs of the app controller: the window and the open connection."""
+
+    @property
+    def window(self) -> MainWindow:
+        """The main window."""
+
+    @property
+    def connection(self) -> Connection | None:
+        """The open connection, if any."""
+
+
 class BatchFlow(QObject):
     """Reviews, publishes and follows the window's batches.
 
     Args:
-        controller: The app controller (parent), which holds the connection.
+        controller: What holds the window and the connection (the app controller).
+        parent: Owner (the app controller).
     """
 
-    def __init__(self, controller: AppController) -> None:
-        super().__init__(controller)
+    def __init__(self, controller: BatchHost, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.controller = controller
         self.batch_list: BatchList | None = None
         self.pages: dict[int, BatchPage] = {}

@@ -64,7 +64,7 @@ class AppController(QObject):
         self._wallet_link: WalletChainLink | None = None
         self.publish_flow = PublishFlow(window, lambda: self.connection)
         window.publish_requested.connect(self.publish_flow.publish)
-        self.batch_flow = BatchFlow(self)
+        self.batch_flow = BatchFlow(self, self)
         window.status_bar.restart_button.clicked.connect(lambda _checked=False: self.restart())
         # Pages are built on first show: each is brought up to date when it is built.
         window.pages.page_built.connect(self._page_built)
