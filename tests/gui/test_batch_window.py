@@ -151,7 +151,7 @@ async def flow(driver: AppDriver, info: dict[str, Any], folder: Path, out: Path)
 
     await wait_until(lambda: page.flow.counts(batch_id).get(BatchItemStatus.FINISHED) == PICTURES,
                      lambda: f"every picture answered ({page.counts.text()!r})", 150)
-    await wait_until(lambda: page.counts.text() == f"6 refused, {PICTURES} finished",
+    await wait_until(lambda: page.counts.text() == f"{PICTURES} finished, 6 refused",
                      lambda: f"the counts shown ({page.counts.text()!r})")
     rows = page.shown_rows()
     assert len(rows) == PICTURES + 6

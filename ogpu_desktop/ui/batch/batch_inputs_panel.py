@@ -107,6 +107,9 @@ class BatchInputsPanel(QFrame):
         self.table.setIconSize(QSize(THUMB_SIDE, THUMB_SIDE))
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(THUMB_SIDE + 4)
+        # Four rows at a time: the form above stays in view; the list scrolls.
+        self.table.setMaximumHeight(
+            self.table.horizontalHeader().sizeHint().height() + (THUMB_SIDE + 4) * 4 + 4)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)

@@ -66,9 +66,16 @@ class BatchActions(Protocol):
         """Write the batch's results as ``kind`` (``csv`` or ``json``); the rows written."""
 
 
+COUNT_ORDER = (
+    BatchItemStatus.FINISHED, BatchItemStatus.WAITING, BatchItemStatus.PENDING,
+    BatchItemStatus.FAILED, BatchItemStatus.EXPIRED, BatchItemStatus.CANCELED,
+    BatchItemStatus.REFUSED,
+)
+
+
 def count_words(counts: Mapping[BatchItemStatus, int]) -> str:
     """``"18 finished, 2 waiting, 5 refused"``: the counts in the batch page's words."""
-    parts = [f"{n:,} {s.label.lower()}" for s in BatchItemStatus if (n := counts.get(s, 0))]
+    parts = [f"{n:,} {s.label.lower()}" for s in COUNT_ORDER if (n := counts.get(s, 0))]
     return ", ".join(parts) or "no inputs"
 
 

@@ -91,7 +91,6 @@ class BatchReviewDialog(QDialog):
         self.refused.setObjectName("batchReview.refused")
         self.refused.setAccessibleName("Inputs left out, with the reason")
         self.refused.setReadOnly(True)
-        self.refused.setMaximumHeight(self.refused.fontMetrics().lineSpacing() * 6)
         self.problems = _label("batchReview.problems", self)
         self.problems.setStyleSheet("color: #b00020;")
         self.notices = _label("batchReview.notices", self)
@@ -134,7 +133,7 @@ class BatchReviewDialog(QDialog):
         title = spec.title if spec else settings.task_type
         tasks = "1 task" if count == 1 else f"{count:,} tasks"
         self.headline.setText(f"Publish a batch of {tasks}: {title}, one task per input.")
-        self.fields["tasks"].setText(f"{tasks}. {review.listing.summary()}")
+        self.fields["tasks"].setText(f"{tasks} ({review.listing.summary().rstrip('.')}).")
         source = review.source_name or "Unnamed source"
         self.fields["source"].setText(f"{source}\n{settings.source}")
         self.fields["network"].setText(review.network_name)
@@ -159,6 +158,10 @@ class BatchReviewDialog(QDialog):
             f"Left out ({len(refused):,}), not published:" if refused else "")
         self.refused_title.setVisible(bool(refused))
         self.refused.setPlainText("\n".join(f"{e.label}: {e.reason}" for e in refused))
+        # As tall as its lines (wrapped ones count twice), at most eight; it scrolls beyond.
+        lines = min(8, sum(2 if len(e.label) + len(e.reason) > 80 else 1 for e in refused))
+        self.refused.setFixedHeight(
+            self.refused.fontMetrics().lineSpacing() * max(lines, 1) + 14)
         self.refused.setVisible(bool(refused))
         self.problems.setText("\n".join(f"• {p}" for p in review.problems))
         self.problems.setVisible(bool(review.problems))
@@ -180,8 +183,7 @@ class BatchReviewDialog(QDialog):
             self.deposit_note.setText("")
             return
         self.deposit_note.setText(
-            f"Deposit needed: {amount_words(missing, symbol)} into the vault before publishing "
-            f"(the tasks take {amount_words(review.total_payment_wei, symbol)}).")
+            f"Deposit needed: {amount_words(missing, symbol)} into the vault before publishing.")
         self.deposit_button.setText(f"Deposit {amount_words(missing, symbol)}…")
         can_pay = review.wallet_balance_wei > missing
         self.deposit_button.setEnabled(can_pay)
