@@ -43,6 +43,7 @@ from ogpu_desktop.domain.task_status import state_at
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.actions import ActionService
 from ogpu_desktop.services.batch_models import (
+    BatchInfo,
     BatchProgress,
     BatchStage,
     BatchSummary,
@@ -89,6 +90,10 @@ class BatchResults:
         """The inputs of a batch in order, those ``view`` shows."""
         every = self.session.store.batches.items(batch_id)
         return every if view is BatchFilter.ALL else [i for i in every if view.matches(i.status)]
+
+    def batch(self, batch_id: int) -> BatchInfo | None:
+        """One batch of this history (``None``: no such batch)."""
+        return self.session.store.batches.get_batch(batch_id)
 
     def batches(self) -> list[BatchSummary]:
         """Every batch of this network's current run, newest first, with its counts."""
