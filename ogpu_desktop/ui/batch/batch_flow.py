@@ -31,13 +31,18 @@ from ogpu_desktop.domain.batch_entries import BatchListing
 from ogpu_desktop.domain.batch_status import BatchFilter, BatchItemStatus
 from ogpu_desktop.domain.catalogue import SEVERAL
 from ogpu_desktop.errors import UserFacingError
-from ogpu_desktop.services.batch_models import BatchReview, BatchSettings, RunEnd
+from ogpu_desktop.services.batch_models import (
+    BatchInfo,
+    BatchItem,
+    BatchReview,
+    BatchSettings,
+    RunEnd,
+)
 from ogpu_desktop.services.batch_publish import BatchPublisher, pending_count
 from ogpu_desktop.services.batch_results import BatchResults
 from ogpu_desktop.services.batch_review import review_batch
 from ogpu_desktop.services.connection import Connection
 from ogpu_desktop.services.sandbox_funding import ready_sandbox_account
-from ogpu_desktop.store import BatchItemRecord, BatchRecord
 from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.batch.batch_list import BatchList, place_above
 from ogpu_desktop.ui.batch.batch_page import BatchPage
@@ -127,13 +132,12 @@ class BatchFlow(QObject):
 
     # -- reading (the batch page's questions) ------------------------------------------------
 
-    def batch(self, batch_id: int) -> BatchRecord | None:
+    def batch(self, batch_id: int) -> BatchInfo | None:
         """The batch, from the history."""
         connection = self.controller.connection
-        return None if connection is None else connection.session.store.batches.get_batch(
-            batch_id)
+        return None if connection is None else self._results(connection).batch(batch_id)
 
-    def items(self, batch_id: int, view: BatchFilter) -> list[BatchItemRecord]:
+    def items(self, batch_id: int, view: BatchFilter) -> list[BatchItem]:
         """The inputs of the batch ``view`` shows, in order."""
         connection = self.controller.connection
         return [] if connection is None else self._results(connection).items(batch_id, view)
@@ -152,10 +156,8 @@ class BatchFlow(QObject):
         if connection is None:
             listing.show_batches([])
             return
-        store = connection.session.store.batches
-        batches = sorted(store.list_batches(connection.session.chain_id),
-                         key=lambda b: b.batch_id, reverse=True)
-        listing.show_batches([(b, store.counts(b.batch_id)) for b in batches])
+        batches = self._results(connection).batches()
+        listing.show_batches(sorted(batches, key=lambda b: b.info.batch_id, reverse=True))
 
     # -- the review and publishing ------------------------------------------------------------
 
@@ -191,13 +193,13 @@ class BatchFlow(QObject):
     async def publish_rest(self, batch_id: int) -> None:
         """Review the inputs of a batch not published yet, then publish them."""
         connection = self._connection()
-        store = connection.session.store.batches
-        batch = store.get_batch(batch_id)
+        results = self._results(connection)
+        batch = results.batch(batch_id)
         if batch is None:
             raise UserFacingError(f"There is no batch {batch_id} in this network's history.")
         self._check_idle()
         await self._publisher_for(connection).reconcile(batch_id)
-        items = store.items(batch_id)
+        items = results.items(batch_id)
         to_publish = pending_count(items)
         if not to_publish:
             raise UserFacingError("Every input of this batch is published already.")
@@ -333,19 +335,18 @@ class BatchFlow(QObject):
         connection = self.controller.connection
         if connection is None:
             return
-        store = connection.session.store.batches
         results = self._results(connection)
         publisher = self._publisher_for(connection)
-        for batch in store.list_batches(connection.session.chain_id):
-            counts = store.counts(batch.batch_id)
+        for summary in results.batches():
+            batch_id, counts = summary.info.batch_id, summary.counts
             in_flight = counts.get(BatchItemStatus.PENDING, 0) and any(
-                i.tx_hash is not None for i in store.items(batch.batch_id,
-                                                           [BatchItemStatus.PENDING]))
+                i.tx_hash is not None for i in results.items(batch_id, BatchFilter.WAITING)
+                if i.status is BatchItemStatus.PENDING)
             if in_flight and publisher.running_batch is None:
-                await publisher.reconcile(batch.batch_id)
+                await publisher.reconcile(batch_id)
             if counts.get(BatchItemStatus.WAITING, 0) or in_flight:
-                await results.refresh(batch.batch_id)
-                self._refresh_views(batch.batch_id)
+                await results.refresh(batch_id)
+                self._refresh_views(batch_id)
 
     def _refresh_views(self, batch_id: int) -> None:
         self.show_batches()

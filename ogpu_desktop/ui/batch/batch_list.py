@@ -6,7 +6,7 @@ double-clicking the row (or "Open batch") opens its batch page. Hidden while the
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -22,9 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ogpu_desktop.domain.batch_status import BatchItemStatus
 from ogpu_desktop.domain.catalogue import CATALOGUE
-from ogpu_desktop.store import BatchRecord
+from ogpu_desktop.services.batch_models import BatchSummary
 from ogpu_desktop.ui.batch.batch_page import count_words
 
 HEADERS = ("Batch", "Task type", "Inputs", "Where they stand")
@@ -71,13 +70,12 @@ class BatchList(QWidget):
         column.addWidget(self.table)
         self.setVisible(False)
 
-    def show_batches(
-        self, batches: Sequence[tuple[BatchRecord, Mapping[BatchItemStatus, int]]]
-    ) -> None:
+    def show_batches(self, batches: Sequence[BatchSummary]) -> None:
         """Show ``batches`` (newest first), each with its counts by status."""
         selected = self.selected_batch()
         self.table.setRowCount(len(batches))
-        for row, (batch, counts) in enumerate(batches):
+        for row, summary in enumerate(batches):
+            batch, counts = summary.info, summary.counts
             spec = CATALOGUE.get(batch.task_type)
             cells = (f"Batch {batch.batch_id}", spec.title if spec else batch.task_type,
                      f"{sum(counts.values()):,}", count_words(counts))

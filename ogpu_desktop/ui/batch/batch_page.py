@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from ogpu_desktop.domain.batch_status import BatchFilter, BatchItemStatus
 from ogpu_desktop.domain.catalogue import CATALOGUE
-from ogpu_desktop.store import BatchItemRecord, BatchRecord
+from ogpu_desktop.services.batch_models import BatchInfo, BatchItem
 from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.batch.input_rows import InputRow, InputRowsModel, input_words, preview_of
 from ogpu_desktop.ui.batch.thumbnail_cache import THUMB_SIDE, ThumbnailCache
@@ -44,10 +44,10 @@ EXPORT_FILTERS = {"csv": "CSV (*.csv)", "json": "JSON (*.json)"}
 class BatchActions(Protocol):
     """What the batch page asks the window to do (the window's batch flow)."""
 
-    def batch(self, batch_id: int) -> BatchRecord | None:
+    def batch(self, batch_id: int) -> BatchInfo | None:
         """The batch, from the history."""
 
-    def items(self, batch_id: int, view: BatchFilter) -> list[BatchItemRecord]:
+    def items(self, batch_id: int, view: BatchFilter) -> list[BatchItem]:
         """The inputs of the batch a filter shows, in order."""
 
     def counts(self, batch_id: int) -> dict[BatchItemStatus, int]:
@@ -79,7 +79,7 @@ def count_words(counts: Mapping[BatchItemStatus, int]) -> str:
     return ", ".join(parts) or "no inputs"
 
 
-def result_words(item: BatchItemRecord) -> str:
+def result_words(item: BatchItem) -> str:
     """The result cell: the headline when answered, else the reason or nothing."""
     if item.headline:
         return item.headline
@@ -220,7 +220,7 @@ class BatchPage(QWidget):
         self.cancel_button.setEnabled(counts.get(BatchItemStatus.WAITING, 0) > 0)
 
     @staticmethod
-    def _row(item: BatchItemRecord) -> InputRow:
+    def _row(item: BatchItem) -> InputRow:
         name, tip = input_words(item.entry)
         task = f"{item.task[:8]}…{item.task[-4:]}" if item.task else ""
         refused = item.status in (BatchItemStatus.REFUSED, BatchItemStatus.FAILED)
