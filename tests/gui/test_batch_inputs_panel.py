@@ -32,7 +32,7 @@ async def test_a_dropped_csv_lists_one_text_per_row_from_the_column_picked(
         assert panel.chosen_column() == "review"  # the first column of words
         first = panel.model.rows[0].cells
         assert first == ("reviews.csv:2 — Great product, works as described. #1", "Ready")
-        assert panel.summary.text() == "7 inputs ready."
+        assert panel.summary.text().startswith("7 inputs ready. One task per input; the form's ")
         assert panel.review_button.isEnabled()
 
         panel.column_picker.setCurrentIndex(panel.column_picker.findData("id"))

@@ -97,7 +97,7 @@ async def review_and_publish(driver: AppDriver, inputs: list[Path]) -> BatchPage
     review = visible_child(driver.window, BatchReviewDialog)
     assert review is not None
     facts = {key: label.text() for key, label in review.fields.items()}
-    assert facts["tasks"].startswith(f"{PICTURES} tasks. {PICTURES} inputs ready, 6 refused")
+    assert facts["tasks"] == f"{PICTURES} tasks ({PICTURES} inputs ready, 6 refused)."
     assert re.search(r" OGPU each", facts["price"]), facts["price"]
     assert f"for {PICTURES} tasks" in facts["total"], facts["total"]
     assert FEE.search(facts["fees"]), facts["fees"]

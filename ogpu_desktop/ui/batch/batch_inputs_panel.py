@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ogpu_desktop.domain.batch_configs import batch_input_field
 from ogpu_desktop.domain.batch_entries import BatchEntry, BatchListing, InputKind, RefusedEntry
 from ogpu_desktop.domain.batch_inputs import input_kind
 from ogpu_desktop.services.batch_review import list_inputs
@@ -247,7 +248,11 @@ class BatchInputsPanel(QFrame):
         elif not listing.accepted:
             self.summary.setText(f"{listing.summary()} None of these inputs can be used.")
         else:
-            self.summary.setText(listing.summary())
+            # The form's own input (its picture or text) is not part of a batch: say so, since
+            # the form may still ask for it.
+            field = batch_input_field(self.task_type).label
+            self.summary.setText(
+                f"{listing.summary()} One task per input; the form's “{field}” is not used.")
         self.summary.setVisible(bool(self.paths))
 
     def _show_columns(self, listing: BatchListing | None) -> None:
