@@ -37,7 +37,7 @@ from tests.helpers.app_driver import (
     visible_child,
     wait_until,
 )
-from tests.helpers.batch_files import image_folder, refusal_files
+from tests.helpers.batch_files import image_folder, lines_txt, refusal_files
 from tests.helpers.sandbox import shared_sandbox, source_address
 
 FLOW_LIMIT_S = 240.0
@@ -91,11 +91,7 @@ async def review_and_publish(driver: AppDriver, inputs: list[Path]) -> BatchPage
     # Previews are made on demand for the rows painted, in a worker thread.
     await wait_until(lambda: len(panel.thumbnails) > 0, "a preview of a picture")
 
-    panel.review_button.click()
-    await wait_until(lambda: visible_child(driver.window, BatchReviewDialog) is not None,
-                     lambda: f"the batch review (banner: {driver.window.banner.message()!r})")
-    review = visible_child(driver.window, BatchReviewDialog)
-    assert review is not None
+    review = await open_review(driver)
     facts = {key: label.text() for key, label in review.fields.items()}
     assert facts["tasks"] == f"{PICTURES} tasks ({PICTURES} inputs ready, 6 refused)."
     assert re.search(r" OGPU each", facts["price"]), facts["price"]
@@ -103,6 +99,22 @@ async def review_and_publish(driver: AppDriver, inputs: list[Path]) -> BatchPage
     assert FEE.search(facts["fees"]), facts["fees"]
     assert facts["expiry"].startswith("Each task expires "), facts["expiry"]
     assert "scan.pdf" in review.refused.toPlainText()
+    assert review.publish_button.text() == f"Sign and publish {PICTURES} tasks"
+    return await deposit_and_publish(driver, review)
+
+
+async def open_review(driver: AppDriver) -> BatchReviewDialog:
+    """Press Review batch… and return the batch review once it is shown."""
+    driver.compose.batch_panel.review_button.click()
+    await wait_until(lambda: visible_child(driver.window, BatchReviewDialog) is not None,
+                     lambda: f"the batch review (banner: {driver.window.banner.message()!r})")
+    review = visible_child(driver.window, BatchReviewDialog)
+    assert review is not None
+    return review
+
+
+async def deposit_and_publish(driver: AppDriver, review: BatchReviewDialog) -> BatchPage:
+    """Deposit what the vault lacks (signed in its own review), publish; return the batch page."""
     if review.deposit_button.isVisible():  # a fresh Sandbox account's vault is empty
         assert review.deposit_note.text().startswith("Deposit needed: ")
         assert not review.publish_button.isEnabled()
@@ -110,7 +122,6 @@ async def review_and_publish(driver: AppDriver, inputs: list[Path]) -> BatchPage
         await driver.sign_transaction(review)
         await wait_until(review.publish_button.isEnabled,
                          lambda: f"the deposit ({review.deposit_note.text()!r})")
-    assert review.publish_button.text() == f"Sign and publish {PICTURES} tasks"
     review.publish_button.click()
 
     flow = driver.controller.batch_flow
@@ -204,6 +215,63 @@ def test_a_dropped_folder_becomes_one_batch_reviewed_published_and_exported(
         driver = await AppDriver.open(options)
         try:
             await asyncio.wait_for(flow(driver, sandbox_info, tmp_path, tmp_path), FLOW_LIMIT_S)
+        finally:
+            await driver.close()
+
+    run_on_qt_loop(main())
+
+
+@pytest.fixture
+def silent_sandbox_info() -> dict[str, Any]:
+    """The shared Sandbox whose provider never answers (tasks wait until canceled)."""
+    return shared_sandbox("--never-answer")
+
+
+async def cancel_flow(driver: AppDriver, info: dict[str, Any], texts: Path) -> None:
+    await driver.connected()
+    driver.pick_type("text-classification")
+    await driver.source_shown(source_address(info, "text-classification"))
+    panel = driver.compose.batch_panel
+    assert drop_paths(driver.compose, [texts])  # on the page, outside the form
+    await wait_until(panel.review_button.isEnabled, lambda: f"the texts ({panel.summary.text()!r})")
+    assert [row.cells[0] for row in panel.model.rows] == [
+        "prompts.txt:1 — Prompt number 1", "prompts.txt:2 — Prompt number 2",
+        "prompts.txt:3 — Prompt number 3"]
+    review = await open_review(driver)
+    assert review.fields["tasks"].text() == "3 tasks (3 inputs ready)."
+    page = await deposit_and_publish(driver, review)
+    await wait_until(lambda: page.counts.text() == "3 waiting",
+                     lambda: f"the tasks waiting ({page.counts.text()!r})")
+    page.set_filter(BatchFilter.WAITING)
+    assert [r[1] for r in page.shown_rows()] == ["Waiting"] * 3
+    assert not page.retry_button.isEnabled()  # nothing failed or expired
+
+    page.cancel_button.click()
+    shown = await driver.sign_transaction(page)  # one review for the batch's cancels
+    assert "Cancel the 3 waiting task(s) of batch" in shown["headline"], shown
+    await wait_until(lambda: page.counts.text() == "3 canceled",
+                     lambda: f"the tasks canceled ({page.counts.text()!r}, "
+                     f"{page.status.text()!r})")
+    assert page.status.text().startswith("3 task(s) canceled")
+    assert page.shown_rows() == []  # none waits any more
+    page.set_filter(BatchFilter.EXPIRED)
+    assert [r[1] for r in page.shown_rows()] == ["Canceled"] * 3
+    assert not page.cancel_button.isEnabled()
+
+
+@pytest.mark.e2e
+def test_the_waiting_tasks_of_a_batch_are_canceled_after_one_review(
+    qtbot: QtBot, silent_sandbox_info: dict[str, Any], tmp_path: Path, no_gc_in_threads: None
+) -> None:
+    texts = lines_txt(tmp_path / "prompts.txt", 3)
+    options = LaunchOptions(data_dir=tmp_path / "profile",
+                            sandbox_url=silent_sandbox_info["rpc_url"])
+
+    async def main() -> None:
+        driver = await AppDriver.open(options)
+        try:
+            await asyncio.wait_for(cancel_flow(driver, silent_sandbox_info, texts),
+                                   FLOW_LIMIT_S)
         finally:
             await driver.close()
 

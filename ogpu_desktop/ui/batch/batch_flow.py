@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -284,12 +285,41 @@ class BatchFlow(QObject):
 
     # -- acting on a batch --------------------------------------------------------------------
 
-    async def cancel_waiting(self, batch_id: int) -> str:
-        """Cancel the batch's waiting tasks; what happened, in plain words."""
+    async def cancel_waiting(self, batch_id: int, over: QWidget) -> str:
+        """Cancel the batch's waiting tasks once the user agreed; what happened, in plain words.
+
+        The usual transaction review is shown once, for the first task that can still be
+        canceled, saying how many transactions follow (one per task, each with that fee).
+        """
         connection = self._connection()
+        services = connection.services
+        results = self._results(connection)
+        waiting = [i for i in results.items(batch_id, BatchFilter.WAITING)
+                   if i.status is BatchItemStatus.WAITING and i.task]
+        if not waiting:
+            raise UserFacingError("No task of this batch is waiting for an answer.")
         sender = await self._sender(connection)
-        signer = connection.services.wallet.signer_for(sender, connection.session.chain_id)
-        report = await self._results(connection).cancel_waiting(batch_id, signer)
+        plan = None
+        reason = ""
+        for item in waiting:  # the first one no provider took yet shows the fee
+            assert item.task is not None
+            try:
+                plan = await services.actions.plan_cancel(sender, item.task, name=item.label)
+                break
+            except UserFacingError as exc:
+                reason = exc.message
+        if plan is None:
+            return f"Nothing was canceled: {reason}"
+        count = len(waiting)
+        plan = replace(
+            plan, title="Cancel the waiting tasks",
+            summary=f"Cancel the {count:,} waiting task(s) of batch {batch_id}: one transaction "
+            "each, each with about the fee below. Their payment goes back to your vault; a task "
+            "a provider has already taken is left to finish.")
+        if not await review_transaction(plan, over):
+            return "Nothing was canceled."
+        signer = services.wallet.signer_for(sender, connection.session.chain_id)
+        report = await results.cancel_waiting(batch_id, signer)
         self._refresh_views(batch_id)
         words = f"{len(report.canceled):,} task(s) canceled; their payment is back in the vault."
         if report.not_cancelable:

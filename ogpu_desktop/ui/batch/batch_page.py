@@ -59,8 +59,8 @@ class BatchActions(Protocol):
     async def publish_rest(self, batch_id: int) -> None:
         """Review and publish the inputs not published yet."""
 
-    async def cancel_waiting(self, batch_id: int) -> str:
-        """Cancel the waiting tasks; what happened, in plain words."""
+    async def cancel_waiting(self, batch_id: int, over: QWidget) -> str:
+        """Cancel the waiting tasks once confirmed over ``over``; what happened, in words."""
 
     async def export(self, batch_id: int, path: Path, kind: str) -> int:
         """Write the batch's results as ``kind`` (``csv`` or ``json``); the rows written."""
@@ -249,7 +249,7 @@ class BatchPage(QWidget):
     async def cancel_waiting(self) -> None:
         """Cancel the tasks still waiting for a provider."""
         self.status.setText("Canceling the waiting tasks…")
-        self.status.setText(await self.flow.cancel_waiting(self.batch_id))
+        self.status.setText(await self.flow.cancel_waiting(self.batch_id, self))
         self.show_items()
 
     @async_action(trigger="export_csv_button")
