@@ -106,6 +106,11 @@ async def review_and_publish(driver: AppDriver, inputs: list[Path]) -> BatchPage
 async def open_review(driver: AppDriver) -> BatchReviewDialog:
     """Press Review batch… and return the batch review once it is shown."""
     driver.compose.batch_panel.review_button.click()
+    return await shown_review(driver)
+
+
+async def shown_review(driver: AppDriver) -> BatchReviewDialog:
+    """The batch review, once it is shown."""
     await wait_until(lambda: visible_child(driver.window, BatchReviewDialog) is not None,
                      lambda: f"the batch review (banner: {driver.window.banner.message()!r})")
     review = visible_child(driver.window, BatchReviewDialog)
@@ -271,6 +276,80 @@ def test_the_waiting_tasks_of_a_batch_are_canceled_after_one_review(
         driver = await AppDriver.open(options)
         try:
             await asyncio.wait_for(cancel_flow(driver, silent_sandbox_info, texts),
+                                   FLOW_LIMIT_S)
+        finally:
+            await driver.close()
+
+    run_on_qt_loop(main())
+
+
+async def pause_stop_flow(driver: AppDriver, info: dict[str, Any], texts: Path) -> None:
+    await driver.connected()
+    driver.pick_type("text-classification")
+    await driver.source_shown(source_address(info, "text-classification"))
+    panel = driver.compose.batch_panel
+    assert drop_paths(panel, [texts])
+    await wait_until(panel.review_button.isEnabled, lambda: f"the texts ({panel.summary.text()!r})")
+    review = await open_review(driver)
+    if review.deposit_button.isVisible():
+        review.deposit_button.click()
+        await driver.sign_transaction(review)
+        await wait_until(review.publish_button.isEnabled, "the deposit")
+    flow = driver.controller.batch_flow
+    review.publish_button.click()
+
+    # Pause as soon as publishing shows, then stop: what was not sent stays in the batch.
+    await wait_until(lambda: flow.progress_dialog is not None
+                     and flow.progress_dialog.isVisible(), "the batch's progress")
+    progress = flow.progress_dialog
+    assert progress is not None
+    progress.pause_button.click()
+    assert progress.pause_button.text() == "Resume"
+    await wait_until(lambda: progress.stage_label.text() == "Paused",
+                     lambda: f"the pause ({progress.stage_label.text()!r})")
+    progress.stop_button.click()
+    await wait_until(lambda: progress.ended, "the run to end")
+    assert progress.stage_label.text() == "Stopped"
+    assert not progress.pause_button.isEnabled()
+    batch_id = flow.last_batch
+    assert batch_id is not None
+    counts = flow.counts(batch_id)
+    pending = counts.get(BatchItemStatus.PENDING, 0)
+    assert pending > 0, counts  # at most one chunk went out before the pause
+    assert pending + counts.get(BatchItemStatus.WAITING, 0) == TEXTS, counts
+    progress.close_button.click()
+
+    page = flow.open_page(batch_id)
+    assert page.publish_button.isVisible()
+    page.publish_button.click()
+    rest = await shown_review(driver)
+    assert rest.fields["tasks"].text().startswith(f"{pending} task"), rest.fields["tasks"].text()
+    assert not rest.deposit_button.isVisible()  # the first review's deposit pays for all
+    rest.publish_button.click()
+    await wait_until(lambda: flow.counts(batch_id).get(BatchItemStatus.WAITING) == TEXTS,
+                     lambda: f"every text published ({page.counts.text()!r})")
+    tasks = {i.task for i in flow.items(batch_id, BatchFilter.ALL)}
+    assert len(tasks) == TEXTS  # one task per input, none twice
+    await wait_until(lambda: page.counts.text() == f"{TEXTS} waiting",
+                     lambda: f"the page's counts ({page.counts.text()!r})")
+    assert not page.publish_button.isVisible()
+
+
+TEXTS = 55
+
+
+@pytest.mark.e2e
+def test_a_batch_paused_and_stopped_is_published_later_without_a_duplicate(
+    qtbot: QtBot, silent_sandbox_info: dict[str, Any], tmp_path: Path, no_gc_in_threads: None
+) -> None:
+    texts = lines_txt(tmp_path / "prompts.txt", TEXTS)
+    options = LaunchOptions(data_dir=tmp_path / "profile",
+                            sandbox_url=silent_sandbox_info["rpc_url"])
+
+    async def main() -> None:
+        driver = await AppDriver.open(options)
+        try:
+            await asyncio.wait_for(pause_stop_flow(driver, silent_sandbox_info, texts),
                                    FLOW_LIMIT_S)
         finally:
             await driver.close()

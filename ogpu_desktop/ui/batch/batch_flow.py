@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import shiboken6
 from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from ogpu_desktop.domain.batch_configs import batch_input_field
@@ -341,8 +342,8 @@ class BatchFlow(QObject):
             page = BatchPage(batch_id, self, self.controller.window)
             self.pages[batch_id] = page
         page.show_items()
-        if page.isVisible():
-            page.raise_()  # already open: bring it to the front
+        if page.isVisible() and QGuiApplication.platformName() != "offscreen":
+            page.raise_()  # already open: bring it to the front (offscreen has no stacking)
         page.show()
         return page
 

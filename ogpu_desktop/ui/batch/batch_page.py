@@ -208,11 +208,8 @@ class BatchPage(QWidget):
             f"{total:,} input{'' if total == 1 else 's'}")
         self.setWindowTitle(f"Batch {batch.batch_id}")
         self.counts.setText(count_words(counts))
-        selected = self.table.currentIndex().row()
         self.model.set_rows([self._row(item) for item in
                              self.flow.items(self.batch_id, self.current_filter)])
-        if 0 <= selected < self.model.rowCount():
-            self.table.selectRow(selected)
         pending = counts.get(BatchItemStatus.PENDING, 0)
         self.publish_button.setVisible(pending > 0)
         self.retry_button.setEnabled(any(counts.get(s, 0) for s in BatchItemStatus

@@ -85,7 +85,20 @@ class InputRowsModel(QAbstractTableModel):
         thumbnails.ready.connect(self._thumbnail_ready)
 
     def set_rows(self, rows: Sequence[InputRow]) -> None:
-        """Show ``rows`` instead of the rows shown."""
+        """Show ``rows`` instead of the rows shown.
+
+        The same number of rows (a refresh of the same inputs) is an update in place, so the
+        view keeps its scroll position and selection while statuses change.
+        """
+        if len(rows) == len(self.rows) and self.rows:
+            changed = [n for n, (old, new) in enumerate(zip(self.rows, rows, strict=True))
+                       if old != new]
+            if changed:
+                self.rows = list(rows)
+                self._row_of_key = {r.image[0]: n for n, r in enumerate(self.rows) if r.image}
+                self.dataChanged.emit(self.index(changed[0], 0),
+                                      self.index(changed[-1], len(self.headers) - 1))
+            return
         self.beginResetModel()
         self.rows = list(rows)
         self._row_of_key = {r.image[0]: n for n, r in enumerate(self.rows) if r.image}
