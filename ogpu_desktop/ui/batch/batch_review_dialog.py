@@ -11,13 +11,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -112,7 +115,12 @@ class BatchReviewDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.publish_button)
-        column = QVBoxLayout(self)
+        # The facts scroll (up and down only) when the screen is too short for them, as the
+        # single task's review does: squeezed, wrapped lines would lose their last pixels.
+        self.body = QWidget(self)
+        self.body.setObjectName("batchReview.body")
+        column = QVBoxLayout(self.body)
+        column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.headline)
         column.addLayout(self.facts)
         column.addLayout(deposit_row)
@@ -121,7 +129,28 @@ class BatchReviewDialog(QDialog):
         column.addWidget(self.problems)
         column.addWidget(self.notices)
         column.addStretch(1)
-        column.addLayout(buttons)
+        self.facts_scroll = QScrollArea(self)
+        self.facts_scroll.setObjectName("batchReview.scroll")
+        self.facts_scroll.setWidgetResizable(True)
+        self.facts_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.facts_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.facts_scroll.setWidget(self.body)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.facts_scroll, 1)
+        outer.addLayout(buttons)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        """Open tall enough for every fact, within the screen."""
+        super().showEvent(event)
+        viewport = self.facts_scroll.viewport()
+        body = self.body.heightForWidth(viewport.width()) if self.body.hasHeightForWidth() else -1
+        wanted = max(body, self.body.sizeHint().height())
+        chrome = self.height() - viewport.height()
+        screen = self.screen()
+        room = screen.availableGeometry().height() - 80 if screen is not None else wanted + chrome
+        target = min(wanted + chrome, room)
+        if target > self.height():
+            self.resize(self.width(), target)
 
     def show_review(self, review: BatchReview) -> None:
         """Show ``review`` (the first one, or a fresher one after a deposit)."""
