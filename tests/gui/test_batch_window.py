@@ -355,3 +355,51 @@ def test_a_batch_paused_and_stopped_is_published_later_without_a_duplicate(
             await driver.close()
 
     run_on_qt_loop(main())
+
+
+async def retry_flow(driver: AppDriver, info: dict[str, Any], photos: Path, away: Path) -> None:
+    await driver.connected()
+    driver.pick_type("image-classification")
+    await driver.source_shown(source_address(info, "image-classification"))
+    panel = driver.compose.batch_panel
+    assert drop_paths(panel, [photos])
+    await wait_until(panel.review_button.isEnabled, "the pictures listed")
+    review = await open_review(driver)
+    (photos / "img2.png").rename(away)  # moved after listing: its task can't be built
+    page = await deposit_and_publish(driver, review)
+    await wait_until(lambda: page.counts.text() == "2 finished, 1 failed",
+                     lambda: f"two answers and a failure ({page.counts.text()!r})", 90)
+    page.set_filter(BatchFilter.FAILED)
+    ((name, status, reason, task),) = page.shown_rows()
+    assert (name, status, task) == ("photos/img2.png", "Failed", "")
+    assert "not there any more" in reason
+    assert page.retry_button.isEnabled()
+
+    away.rename(photos / "img2.png")  # back as it was listed (same size and time)
+    page.retry_button.click()
+    again = await shown_review(driver)  # a retry is reviewed again before anything is signed
+    assert again.fields["tasks"].text().startswith("1 task ("), again.fields["tasks"].text()
+    again.publish_button.click()
+    await wait_until(lambda: page.counts.text() == "3 finished",
+                     lambda: f"the retried picture answered ({page.counts.text()!r})", 90)
+    assert page.shown_rows() == []  # nothing failed any more
+    assert not page.retry_button.isEnabled()
+
+
+@pytest.mark.e2e
+def test_a_failed_input_is_retried_after_a_new_review(
+    qtbot: QtBot, sandbox_info: dict[str, Any], tmp_path: Path, no_gc_in_threads: None
+) -> None:
+    image_folder(tmp_path / "photos", 3)
+    options = LaunchOptions(data_dir=tmp_path / "profile", sandbox_url=sandbox_info["rpc_url"])
+
+    async def main() -> None:
+        driver = await AppDriver.open(options)
+        try:
+            await asyncio.wait_for(
+                retry_flow(driver, sandbox_info, tmp_path / "photos", tmp_path / "img2.png"),
+                FLOW_LIMIT_S)
+        finally:
+            await driver.close()
+
+    run_on_qt_loop(main())
