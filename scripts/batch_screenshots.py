@@ -89,7 +89,9 @@ async def flow(info: dict[str, Any], profile: Path, photos: Path, out: Path) -> 
                          "the batch review")
         review = visible_child(driver.window, BatchReviewDialog)
         assert review is not None
-        review.resize(720, review.sizeHint().height())
+        review.resize(720, 300)
+        await asyncio.sleep(0.1)
+        review.fit_height()  # as tall as the facts need at this width
         await asyncio.sleep(0.3)
         save_png(review, out / "batch_review.png")
         review.deposit_button.click()

@@ -142,6 +142,10 @@ class BatchReviewDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         """Open tall enough for every fact, within the screen."""
         super().showEvent(event)
+        self.fit_height()
+
+    def fit_height(self) -> None:
+        """Grow as tall as the facts need at the current width, within the screen."""
         viewport = self.facts_scroll.viewport()
         body = self.body.heightForWidth(viewport.width()) if self.body.hasHeightForWidth() else -1
         wanted = max(body, self.body.sizeHint().height())
