@@ -1,9 +1,10 @@
-"""Make the batch screenshots (``docs/screenshots/batch_review.png`` and ``batch_page.png``).
+"""Make the batch screenshots (``docs/screenshots/batch_*.png``).
 
 Starts a fresh Sandbox, opens the real window offscreen on a throw-away profile with a
 session-only account, drops a folder of pictures made by Pillow (with two files that must be
 refused) on the Compose page's batch panel and grabs the batch review (the deposit offered), then
-deposits, publishes, and grabs the batch page once the answers are in.
+deposits, publishes, and grabs the batch page once the answers are in, then the Tasks page
+with the batch's row.
 
 Run: ``python scripts/batch_screenshots.py [--out docs/screenshots]`` (needs the test
 dependencies).
@@ -30,6 +31,7 @@ from ogpu_desktop.ui.batch.batch_review_dialog import BatchReviewDialog  # noqa:
 from ogpu_desktop.ui.launch_options import LaunchOptions  # noqa: E402
 from tests.gui.test_batch_window import drop_paths  # noqa: E402
 from tests.helpers.app_driver import (  # noqa: E402
+    TASKS,
     AppDriver,
     collect_on_this_thread,
     run_on_qt_loop,
@@ -112,6 +114,10 @@ async def flow(info: dict[str, Any], profile: Path, photos: Path, out: Path) -> 
         await wait_until(lambda: len(page.thumbnails) >= 8, "the previews", 30)
         await asyncio.sleep(0.3)
         save_png(page, out / "batch_page.png")
+        page.hide()
+        driver.show_page(TASKS)  # the batch as one row above the task list
+        await asyncio.sleep(0.5)
+        save_png(driver.window, out / "batch_tasks.png")
     finally:
         await driver.close()
 

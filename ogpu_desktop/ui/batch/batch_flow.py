@@ -115,11 +115,11 @@ class BatchFlow(QObject):
         panel.review_requested.connect(self.review_listing)
 
     def install(self, tasks_page: TasksPage) -> None:
-        """Show the batch rows above the Tasks page's task list (once)."""
+        """Show the batch rows above the Tasks page's task list and its filters (once)."""
         if self.batch_list is not None and shiboken6.isValid(self.batch_list):
             return
         self.batch_list = BatchList(tasks_page)
-        place_above(self.batch_list, tasks_page.table)
+        place_above(self.batch_list, tasks_page.filters)
         self.batch_list.open_requested.connect(self.open_page)
         self.show_batches()
 

@@ -54,8 +54,11 @@ class BatchList(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(
-            len(HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)  # one line a batch; the full words are in the tooltip
+        header = self.table.horizontalHeader()
+        for section, width in enumerate((90, 190, 70)):
+            header.resizeSection(section, width)
+        header.setSectionResizeMode(len(HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
         self.table.activated.connect(lambda _index: self.open_selected())
         self.open_button = QPushButton("Open batch", self)
