@@ -341,7 +341,7 @@ class BatchFlow(QObject):
         if page is None or not shiboken6.isValid(page):
             page = BatchPage(batch_id, self, self.controller.window)
             self.pages[batch_id] = page
-        page.show_items()
+        page.show_items(force=True)
         if page.isVisible() and QGuiApplication.platformName() != "offscreen":
             page.raise_()  # already open: bring it to the front (offscreen has no stacking)
         page.show()

@@ -39,6 +39,7 @@ from ogpu_desktop.ui.batch.thumbnail_cache import THUMB_SIDE, ThumbnailCache
 
 HEADERS = ("Input", "Status", "Result", "Task")
 EXPORT_FILTERS = {"csv": "CSV (*.csv)", "json": "JSON (*.json)"}
+MAX_SKIPS = 4
 
 
 class BatchActions(Protocol):
@@ -102,6 +103,8 @@ class BatchPage(QWidget):
         self.flow = actions
         self.resize(980, 640)
         self.thumbnails = ThumbnailCache(parent=self)
+        self._shown: object = None
+        self._skipped = 0
         self.title = self._label("batchPage.title")
         font = self.title.font()
         font.setBold(True)
@@ -112,7 +115,7 @@ class BatchPage(QWidget):
         self.filter.setAccessibleName("Show inputs")
         for view in BatchFilter:
             self.filter.addItem(view.label, view.value)
-        self.filter.currentIndexChanged.connect(lambda _i: self.show_items())
+        self.filter.currentIndexChanged.connect(lambda _i: self.show_items(force=True))
         self.model = InputRowsModel(HEADERS, self.thumbnails, self)
         self.table = QTableView(self)
         self.table.setObjectName("batchPage.table")
@@ -193,14 +196,24 @@ class BatchPage(QWidget):
         """Show the inputs ``view`` lets through."""
         self.filter.setCurrentIndex(self.filter.findData(view.value))
 
-    def show_items(self) -> None:
-        """Read the batch's inputs from the history and show them (keeps the row selected)."""
+    def show_items(self, *, force: bool = False) -> None:
+        """Read the batch's inputs from the history and show them (keeps the row selected).
+
+        Reading every input of a big batch takes a while on the Qt thread, so it is skipped
+        while the batch, its counts and the filter are as last shown (``force`` reads anyway;
+        a few skips in a row are followed by a read, for changes within the same second).
+        """
         batch = self.flow.batch(self.batch_id)
         if batch is None:
             self.title.setText(f"Batch {self.batch_id} is not in this network's history.")
             self.model.set_rows([])
             return
         counts = self.flow.counts(self.batch_id)
+        shown = (batch.updated_at, tuple(sorted(counts.items())), self.current_filter)
+        if not force and shown == self._shown and self._skipped < MAX_SKIPS:
+            self._skipped += 1
+            return
+        self._shown, self._skipped = shown, 0
         spec = CATALOGUE.get(batch.task_type)
         total = sum(counts.values())
         self.title.setText(
@@ -234,20 +247,20 @@ class BatchPage(QWidget):
     async def retry(self) -> None:
         """Retry the failed and expired inputs: a new task each, reviewed again first."""
         await self.flow.retry(self.batch_id)
-        self.show_items()
+        self.show_items(force=True)
 
     @async_action(trigger="publish_button")
     async def publish_rest(self) -> None:
         """Review and publish the inputs not published yet."""
         await self.flow.publish_rest(self.batch_id)
-        self.show_items()
+        self.show_items(force=True)
 
     @async_action(trigger="cancel_button")
     async def cancel_waiting(self) -> None:
         """Cancel the tasks still waiting for a provider."""
         self.status.setText("Canceling the waiting tasks…")
         self.status.setText(await self.flow.cancel_waiting(self.batch_id, self))
-        self.show_items()
+        self.show_items(force=True)
 
     @async_action(trigger="export_csv_button")
     async def export_csv(self) -> None:

@@ -13,6 +13,7 @@ import logging
 from collections import OrderedDict
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QPixmap
 
@@ -98,4 +99,5 @@ class ThumbnailCache(QObject):
                 self._failed.add(key)
         finally:
             self._asked.discard(key)
-        self.ready.emit(key)
+        if shiboken6.isValid(self):  # its list may have closed meanwhile
+            self.ready.emit(key)
