@@ -27,8 +27,8 @@ from PySide6.QtCore import qInstallMessageHandler  # noqa: E402
 from screenshots import ROOT, quiet_qt_messages, save_png  # noqa: E402
 
 from ogpu_desktop.domain.batch_status import BatchItemStatus  # noqa: E402
+from ogpu_desktop.launch_options import LaunchOptions  # noqa: E402
 from ogpu_desktop.ui.batch.batch_review_dialog import BatchReviewDialog  # noqa: E402
-from ogpu_desktop.ui.launch_options import LaunchOptions  # noqa: E402
 from tests.gui.test_batch_window import drop_paths  # noqa: E402
 from tests.helpers.app_driver import (  # noqa: E402
     TASKS,

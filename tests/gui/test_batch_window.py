@@ -25,10 +25,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.domain.batch_status import BatchFilter, BatchItemStatus
+from ogpu_desktop.launch_options import LaunchOptions
 from ogpu_desktop.sandbox.engines import IMAGE_LABELS
 from ogpu_desktop.ui.batch.batch_page import BatchPage
 from ogpu_desktop.ui.batch.batch_review_dialog import BatchReviewDialog
-from ogpu_desktop.ui.launch_options import LaunchOptions
 from tests.helpers.app_driver import (
     TASKS,
     AppDriver,
