@@ -110,6 +110,45 @@ def format_amount(
     return _with_symbol(f"{prefix}{sign}{number}", symbol)
 
 
+SHORT_DECIMALS = 6
+"""Significant decimals an amount shows on screen; the exact value goes in a tooltip."""
+
+
+def short_places(wei: int, significant: int = SHORT_DECIMALS) -> int:
+    """Decimal places that show ``significant`` significant decimals of ``wei``.
+
+    From one token up every decimal is significant (``12.345678``); below one, the zeros after
+    the dot do not count (``0.000047251234``), so a small fee never reads as zero.
+    """
+    whole, rest = divmod(abs(wei), WEI_PER_TOKEN)
+    if whole or rest == 0:
+        return significant
+    zeros = DECIMALS - len(str(rest))
+    return min(DECIMALS, zeros + significant)
+
+
+def short_amount(
+    wei: int, symbol: str | None = DEFAULT_SYMBOL, *, up: bool = False,
+    significant: int = SHORT_DECIMALS, grouped: bool = False,
+) -> str:
+    """Write a wei amount for reading: at most ``significant`` significant decimals.
+
+    A balance is rounded down (what is there, at least) and a cost up (what it takes, at most),
+    so neither promises more than is true: ``short_amount(99_991138024624340339)`` is
+    ``"99.991138 OGPU"``. Show :func:`format_amount`'s exact text beside it (a tooltip, a copy).
+
+    Args:
+        wei: The amount.
+        symbol: Appended after a space; ``None`` for the bare number (which parses back).
+        up: Round up (costs, fees, "at least" figures) rather than down (balances).
+        significant: Significant decimals to keep at most.
+        grouped: Separate thousands with commas, for messages.
+    """
+    step = 10 ** (DECIMALS - short_places(wei, significant))
+    rounded = -(-wei // step) * step if up else wei // step * step
+    return format_amount(rounded, symbol, grouped=grouped)
+
+
 def _with_symbol(number: str, symbol: str | None) -> str:
     return f"{number} {symbol}" if symbol else number
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from ogpu_desktop.domain.amounts import format_amount
+from ogpu_desktop.domain.amounts import format_amount, short_amount
 
 FEE_PLACES = 8
 """A fee is an estimate: eight decimals say enough (the review shows the same)."""
 _STEP = 10 ** (18 - FEE_PLACES)  # wei in the last decimal shown
 
 
-def amount_words(wei: int, symbol: str) -> str:
-    """An exact amount for a message, thousands grouped (``"999,999 OGPU"``)."""
-    return format_amount(wei, symbol, grouped=True)
+def amount_words(wei: int, symbol: str, *, up: bool = False) -> str:
+    """An amount for a message, thousands grouped (``"999,999 OGPU"``).
+
+    At most six significant decimals: a balance rounded down, a cost (``up``) rounded up, so
+    "you have" never says more and "needs" never says less than is true.
+    """
+    return short_amount(wei, symbol, up=up, grouped=True)
 
 
 def fee_words(wei: int, symbol: str, *, up: bool = False) -> str:
@@ -57,7 +61,8 @@ def wallet_shortfall(
     """
     fee = fee_words(likely_fee_wei, symbol)
     if amount_wei:
-        needs = f"{what} needs {amount_words(amount_wei, symbol)} plus a fee of about {fee}"
+        amount = amount_words(amount_wei, symbol, up=True)
+        needs = f"{what} needs {amount} plus a fee of about {fee}"
     else:
         needs = f"{what} needs a network fee of about {fee}"
     text = f"You have {amount_words(have_wei, symbol)}; {needs}."
@@ -78,7 +83,8 @@ def cannot_top_up(*, wallet_wei: int, missing_wei: int, symbol: str) -> str:
     """Why the vault cannot be topped up from the wallet for a publish, and what to do."""
     return (
         f"Your wallet has {amount_words(wallet_wei, symbol)}, so it cannot deposit the "
-        f"{amount_words(missing_wei, symbol)} still missing (plus the deposit's network fee). "
+        f"{amount_words(missing_wei, symbol, up=True)} still missing (plus the deposit's "
+        "network fee). "
         "Lower the payment or the number of tasks, or add funds to the wallet first."
     )
 
@@ -97,7 +103,7 @@ def vault_shortfall(
     """
     text = (
         f"Your vault has {amount_words(available_wei, symbol)} available; {what} needs "
-        f"{amount_words(amount_wei, symbol)}."
+        f"{amount_words(amount_wei, symbol, up=True)}."
     )
     if held_wei:
         text += (

@@ -88,7 +88,7 @@ class ActionService:
             )
         record = self.session.store.tasks.get_task(self.session.chain_id, task)
         payment = (
-            f"its payment of {amount_words(record.payment_wei, self._symbol)}"
+            f"its payment of {amount_words(record.payment_wei, self._symbol, up=True)}"
             if record is not None else "its payment"
         )
         return await plan_call(
@@ -108,7 +108,8 @@ class ActionService:
         provider = next((r.provider for r in store.responses_of(chain_id, task or "")
                          if r.address.lower() == response.lower() and r.provider), None)
         paid = (
-            f" is paid {amount_words(record.payment_wei, self._symbol)} from the task's escrow"
+            f" is paid {amount_words(record.payment_wei, self._symbol, up=True)} from the "
+            "task's escrow"
             if record is not None else " is paid from the task's escrow"
         )
         return await plan_call(
@@ -127,8 +128,8 @@ class ActionService:
         return await plan_call(
             self.session, self.session.contracts.vault_deposit(sender, amount_wei), sender,
             kind="deposit", title="Deposit into the vault",
-            summary=f"Move {amount_words(amount_wei, self._symbol)} from your wallet into your "
-            "vault, where tasks are paid from.",
+            summary=f"Move {amount_words(amount_wei, self._symbol, up=True)} from your wallet "
+            "into your vault, where tasks are paid from.",
             what="this deposit", meta={"amount_wei": str(amount_wei)},
         )
 

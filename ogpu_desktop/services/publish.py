@@ -147,7 +147,8 @@ class PublishService:
             problems.append(
                 vault_shortfall(what=what, available_wei=vault, amount_wei=total, held_wei=0,
                                 symbol=symbol)
-                + f" Deposit at least {amount_words(total - vault, symbol)} into the vault first."
+                + f" Deposit at least {amount_words(total - vault, symbol, up=True)} into the "
+                "vault first."
             )
         expiry = int(time.time()) + duration_s
         call = self.session.contracts.publish_task(

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ogpu_desktop.chain.fees import FeeQuote
-from ogpu_desktop.domain.amounts import format_amount
+from ogpu_desktop.domain.money_words import amount_words, fee_words
 from ogpu_desktop.services.sources import SourceInfo
 
 
@@ -70,11 +70,11 @@ class PublishPreview:
     def summary(self) -> str:
         """One plain sentence for the dialog's headline."""
         tasks = "1 task" if self.count == 1 else f"{self.count} tasks"
-        # An estimate: eight decimals, as the fee line shows it, not all eighteen.
-        fee = format_amount(self.likely_fee_wei, self.symbol, max_places=8).removeprefix("≈ ")
+        # An estimate: rounded as the fee line shows it, not all eighteen decimals.
+        fee = fee_words(self.likely_fee_wei, self.symbol)
         return (
             f"Publish {tasks} on {self.network_name}: "
-            f"{format_amount(self.total_payment_wei, self.symbol)} from the vault, plus a "
+            f"{amount_words(self.total_payment_wei, self.symbol, up=True)} from the vault, plus a "
             f"network fee of about {fee}."
         )
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
+from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.chain.networks import sandbox_network
@@ -125,6 +126,17 @@ async def test_a_deposit_shows_its_fee_and_total_before_signing_and_a_second_one
     await _press(panel, "deposit_button", "0.5")
     await answer_transaction(panel, sign=True)
     await wait_for(lambda: panel.vault_available_label.text() == "2 OGPU", "the second deposit")
+    # After two fees the wallet holds 18 decimals: shown to six, rounded down, exact elsewhere.
+    await wait_for(lambda: panel.wallet_balance_label.text() != "10 OGPU", "the fees")
+    exact = panel.wallet_balance_label.exact()
+    assert exact is not None
+    assert len(exact.partition(".")[2]) > 6
+    shown_balance = panel.wallet_balance_label.text()
+    assert re.fullmatch(r"7\.99\d{0,4} OGPU", shown_balance), shown_balance
+    assert exact.startswith(shown_balance.removesuffix(" OGPU").rstrip("0"))
+    assert panel.wallet_balance_label.toolTip() == f"Exactly {exact} OGPU"
+    panel.wallet_balance_label.copy_exact()
+    assert QGuiApplication.clipboard().text() == exact
     assert [(e.kind, e.nonce, e.state) for e in sorted(money.journal(), key=lambda e: e.nonce)
             ] == [("deposit", 0, "mined"), ("deposit", 1, "mined")]
 

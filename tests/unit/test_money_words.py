@@ -40,7 +40,7 @@ def test_a_deposit_above_the_wallet_names_what_there_is_what_is_needed_and_the_m
         likely_fee_wei=FEE, max_fee_wei=2 * FEE, symbol="OGPU",
     ) == (
         "You have 100 OGPU; this deposit needs 999,999 OGPU plus a fee of about 0.00004725 OGPU. "
-        "Enter at most 99.9999055 OGPU, or add funds to the wallet."
+        "Enter at most 99.999905 OGPU, or add funds to the wallet."
     )
 
 
@@ -60,7 +60,7 @@ def test_enough_for_the_likely_fee_but_not_the_most_it_can_be() -> None:
         likely_fee_wei=FEE, max_fee_wei=2 * FEE, symbol="OGPU",
     )
     assert "The wallet must hold the most the fee can be (0.0000945 OGPU) when it signs." in text
-    assert text.endswith("Enter at most 0.9999055 OGPU, or add funds to the wallet.")
+    assert text.endswith("Enter at most 0.999905 OGPU, or add funds to the wallet.")
 
 
 def test_vault_shortfalls_and_top_ups() -> None:

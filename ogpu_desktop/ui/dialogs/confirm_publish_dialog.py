@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 from ogpu_desktop.domain.amounts import format_amount
 from ogpu_desktop.domain.catalogue import CATALOGUE
 from ogpu_desktop.domain.expiry import format_duration
-from ogpu_desktop.domain.money_words import amount_words, cannot_top_up
+from ogpu_desktop.domain.money_words import amount_words, cannot_top_up, fee_line
 from ogpu_desktop.domain.source_terms import DeliveryMethod
 from ogpu_desktop.services.publish_models import PublishPreview
+from ogpu_desktop.ui.amount_label import exact_tip
 from ogpu_desktop.ui.asyncutils import async_action
 
 TopUp = Callable[[int, QWidget], Awaitable[PublishPreview | None]]
@@ -53,10 +54,6 @@ def _label(name: str, parent: QWidget, text: str = "") -> QLabel:
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
-
-
-def _rounded(wei: int, symbol: str) -> str:
-    return format_amount(wei, symbol, max_places=8).removeprefix("≈ ")
 
 
 def source_words(preview: PublishPreview) -> str:
@@ -211,22 +208,33 @@ class ConfirmPublishDialog(QDialog):
         self.fields["source"].setText(source_words(preview))
         self.fields["network"].setText(f"{preview.network_name} (chain ID {preview.chain_id})")
         self.fields["sender"].setText(preview.sender)
-        each = format_amount(preview.payment_wei, symbol)
+        each = amount_words(preview.payment_wei, symbol, up=True)
         self.fields["payment"].setText(
             each + (" per task" if count == 1 else f" per task, {count} tasks")
-            + ", held in escrow until the task ends"
+            + ", set aside until the task ends"
         )
-        self.fields["fee"].setText(
-            f"about {_rounded(preview.likely_fee_wei, symbol)}, at most "
-            f"{_rounded(preview.max_fee_wei, symbol)} (paid from the wallet)"
+        self.fields["payment"].setToolTip(
+            f"{exact_tip(preview.payment_wei, symbol)} per task. The payment goes to the "
+            "provider that answers; it is held by the network (in escrow) until then."
+        )
+        self.fields["fee"].setText(fee_line(preview.likely_fee_wei, preview.max_fee_wei, symbol))
+        self.fields["fee"].setToolTip(
+            f"About {format_amount(preview.likely_fee_wei, symbol)}, at most "
+            f"{format_amount(preview.max_fee_wei, symbol)}"
         )
         self.fields["total"].setText(
-            f"{format_amount(preview.total_payment_wei, symbol)} from the vault, plus the fee"
+            f"{amount_words(preview.total_payment_wei, symbol, up=True)} from the vault, "
+            "plus the fee"
         )
+        self.fields["total"].setToolTip(exact_tip(preview.total_payment_wei, symbol))
         after = preview.vault_available_wei - preview.total_payment_wei
         self.fields["vault"].setText(
-            f"{format_amount(preview.vault_available_wei, symbol)} now, "
-            + (f"{format_amount(after, symbol)} after" if after >= 0 else "not enough")
+            f"{amount_words(preview.vault_available_wei, symbol)} now, "
+            + (f"{amount_words(after, symbol)} after" if after >= 0 else "not enough")
+        )
+        self.fields["vault"].setToolTip(
+            f"{exact_tip(preview.vault_available_wei, symbol)} now"
+            + (f", {format_amount(after, symbol)} after" if after >= 0 else "")
         )
         self.fields["expiry"].setText(expiry_words(preview))
         self._show_shortfall(preview)
@@ -260,10 +268,10 @@ class ConfirmPublishDialog(QDialog):
             return
         self.shortfall.setText(
             f"Not enough in the vault: these tasks need "
-            f"{amount_words(preview.total_payment_wei, symbol)}, the vault holds "
+            f"{amount_words(preview.total_payment_wei, symbol, up=True)}, the vault holds "
             f"{amount_words(preview.vault_available_wei, symbol)}."
         )
-        self.deposit_button.setText(f"Deposit {amount_words(missing, symbol)}")
+        self.deposit_button.setText(f"Deposit {amount_words(missing, symbol, up=True)}")
         can_pay = preview.wallet_balance_wei > missing
         self.deposit_button.setEnabled(can_pay)
         why = "" if can_pay else cannot_top_up(

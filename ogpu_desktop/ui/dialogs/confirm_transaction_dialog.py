@@ -15,7 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ogpu_desktop.domain.money_words import amount_words, fee_line, fee_words
+from ogpu_desktop.domain.amounts import format_amount
+from ogpu_desktop.domain.money_words import amount_words, fee_line
+from ogpu_desktop.ui.amount_label import exact_tip
 from ogpu_desktop.ui.dialogs.dialog_await import answer_of
 
 if TYPE_CHECKING:  # the chain libraries behind a plan load after the first paint
@@ -85,17 +87,24 @@ class ConfirmTransactionDialog(QDialog):
         self.fields["network"].setText(f"{plan.network_name} (chain ID {plan.chain_id})")
         self.fields["sender"].setText(plan.sender)
         self.fields["amount"].setText(
-            f"{amount_words(plan.value_wei, symbol)} from your wallet" if plan.value_wei
+            f"{amount_words(plan.value_wei, symbol, up=True)} from your wallet" if plan.value_wei
             else "Nothing besides the fee"
         )
+        self.fields["amount"].setToolTip(exact_tip(plan.value_wei, symbol))
         self.fields["fee"].setText(fee_line(plan.likely_fee_wei, plan.max_fee_wei, symbol))
-        total = f"about {fee_words(plan.likely_total_wei, symbol)} from your wallet"
+        self.fields["fee"].setToolTip(exact_tip(plan.likely_fee_wei, symbol))
+        total = f"about {amount_words(plan.likely_total_wei, symbol, up=True)} from your wallet"
         if plan.max_total_wei > plan.likely_total_wei:
-            total += f" (at most {fee_words(plan.max_total_wei, symbol, up=True)})"
+            total += f" (at most {amount_words(plan.max_total_wei, symbol, up=True)})"
         self.fields["total"].setText(total)
+        self.fields["total"].setToolTip(exact_tip(plan.likely_total_wei, symbol))
         self.fields["wallet"].setText(
             f"{amount_words(plan.wallet_balance_wei, symbol)} now, about "
-            f"{fee_words(plan.wallet_after_wei, symbol)} after"
+            f"{amount_words(plan.wallet_after_wei, symbol)} after"
+        )
+        self.fields["wallet"].setToolTip(
+            f"{exact_tip(plan.wallet_balance_wei, symbol)} now, "
+            f"about {format_amount(plan.wallet_after_wei, symbol)} after"
         )
 
 

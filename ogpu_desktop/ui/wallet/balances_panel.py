@@ -10,14 +10,14 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QVBoxLayout,
     QWidget,
 )
 
-from ogpu_desktop.domain.amounts import format_amount, parse_amount
+from ogpu_desktop.domain.amounts import parse_amount, short_amount
 from ogpu_desktop.errors import ValidationError
 from ogpu_desktop.services.wallet_link import VaultTransfer, WalletChainLink
+from ogpu_desktop.ui.amount_label import AmountLabel
 from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.dialogs.confirm_transaction_dialog import review_transaction
 from ogpu_desktop.ui.wallet.dialog_base import field_row, line_edit, plain_label, push_button
@@ -92,12 +92,13 @@ class BalancesPanel(QGroupBox):
         transfer.addStretch(1)
         return transfer
 
-    def _value_label(self, name: str) -> QLabel:
-        label = plain_label(name, BLANK, self)
+    def _value_label(self, name: str) -> AmountLabel:
+        label = AmountLabel(self)
+        label.setObjectName(name)
+        label.setText(BLANK)
         font = label.font()
         font.setBold(True)
         label.setFont(font)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         label.setAccessibleName(name.rsplit(".", 1)[-1].replace("_label", "").replace("_", " "))
         return label
 
@@ -152,12 +153,11 @@ class BalancesPanel(QGroupBox):
         if values is None:
             text = NOT_CONNECTED if self._link is None else BLANK
             for label in labels:
-                label.setText(text)
+                label.clear_amount(text)
             return
         symbol = self._link.symbol if self._link is not None else None
         for label, wei in zip(labels, values, strict=True):
-            label.setText(format_amount(wei, symbol))
-            label.setToolTip(format_amount(wei, symbol))
+            label.set_amount(wei, symbol)  # a balance: rounded down, exact in the tooltip
 
     def _balance_changed(self, account: str) -> None:
         """A send of ``account`` settled: read its balances again if it is the one shown."""
@@ -269,6 +269,6 @@ class BalancesPanel(QGroupBox):
         finally:
             other.setEnabled(self._link is not None and self._address is not None)
         self.amount_edit.clear()
-        self.status_label.setText(done.format(format_amount(wei, link.symbol)))
+        self.status_label.setText(done.format(short_amount(wei, link.symbol)))
         self.funds_moved.emit()
         await self._read_balances()
