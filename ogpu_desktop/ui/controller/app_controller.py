@@ -147,7 +147,7 @@ class AppController(QObject):
             self.window.compose_page.source_picker.attach(services, _demo_sources(connection))
         self._attach_tasks_page(services)
         self._unsubscribe = [
-            connection.blocks.subscribe(lambda _block: self._show_connected()),
+            connection.blocks.subscribe(self._new_block),
             connection.health.subscribe(self._health),
             connection.run_changes.subscribe(self._run_changed),
             connection.sandbox_notes.subscribe(self._sandbox_note),
@@ -202,6 +202,15 @@ class AppController(QObject):
             network=connection.network.name, chain_id=connection.network.chain_id,
             block=connection.block, connected=True, detail=detail,
         ))
+
+    def _new_block(self, _block: int) -> None:
+        self._show_connected()
+        self.balances_changed()
+
+    def balances_changed(self) -> None:
+        """Money may have moved (a new block, a transaction sent): refresh the balances shown."""
+        if self.window.has_page(WALLET_ROW):
+            self.window.wallet_page.balances_changed()
 
     def _health(self, health: TrackerHealth) -> None:
         connection = self.connection

@@ -91,6 +91,11 @@ class PublishFlow(QObject):
             return
         await self._execute(connection, chosen, sender)
 
+    def _balances_changed(self) -> None:
+        """Money moved: the Wallet page reads its balances again (when it is built)."""
+        if self.window.has_page(WALLET_ROW):
+            self.window.wallet_page.balances_changed()
+
     async def _sender(self, connection: Connection) -> str:
         wallet = connection.services.wallet
         chosen = wallet.active_address
@@ -139,6 +144,7 @@ class PublishFlow(QObject):
             raise
         self.last_outcome = outcome
         progress.finish(outcome)
+        self._balances_changed()
         with contextlib.suppress(UserFacingError):  # the tracker's next poll reads it then
             await connection.poll_now()
         if outcome.published:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -15,13 +17,15 @@ from PySide6.QtWidgets import (
 )
 
 from ogpu_desktop.domain.amounts import parse_amount, short_amount
-from ogpu_desktop.errors import ValidationError
+from ogpu_desktop.errors import UserFacingError, ValidationError
 from ogpu_desktop.services.wallet_link import VaultTransfer, WalletChainLink
 from ogpu_desktop.ui.amount_label import AmountLabel
 from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.dialogs.confirm_transaction_dialog import review_transaction
 from ogpu_desktop.ui.wallet.dialog_base import field_row, line_edit, plain_label, push_button
 from ogpu_desktop.ui.wallet.field_error import FieldError
+
+_log = logging.getLogger(__name__)
 
 NOT_CONNECTED = "Not connected"
 NO_ACCOUNT = "Choose an account to see its balances."
@@ -40,6 +44,8 @@ class BalancesPanel(QGroupBox):
         self._address: str | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self._reread_due = False
+        self._quiet_read: asyncio.Future[None] | None = None
+        self._read_again = False
         self.network_label = plain_label("wallet.network_label", NOT_CONNECTED, self)
         self.wallet_balance_label = self._value_label("wallet.wallet_balance_label")
         self.vault_available_label = self._value_label("wallet.vault_available_label")
@@ -197,6 +203,32 @@ class BalancesPanel(QGroupBox):
         with self._status("Reading the balances…"):
             await self._read_balances()
         self.status_label.clear()
+
+    def balances_changed(self) -> None:
+        """Read the balances again in the background: a block or a transaction moved them.
+
+        Quiet: no status text and no error banner (a failed read leaves the last figures and
+        the next block tries again); reads never overlap, and one that is asked for while
+        another runs follows it, so the last change is always shown.
+        """
+        if self._link is None or self._address is None:
+            return
+        if self._quiet_read is not None and not self._quiet_read.done():
+            self._read_again = True
+            return
+        self._read_again = False
+        self._quiet_read = asyncio.ensure_future(self._read_quietly())
+
+    async def _read_quietly(self) -> None:
+        try:
+            await self._read_balances()
+        except UserFacingError as error:
+            _log.info("background balance read failed: %s", error.message)
+        except Exception:
+            _log.warning("background balance read failed", exc_info=True)
+        if self._read_again:
+            self._read_again = False
+            self._quiet_read = asyncio.ensure_future(self._read_quietly())
 
     async def _read_balances(self) -> None:
         link, address = self._link, self._address

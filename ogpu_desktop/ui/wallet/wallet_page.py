@@ -80,3 +80,8 @@ class WalletPage(QWidget):
         self._link = link
         if self._view is not None:
             self._view.set_chain_link(link)
+
+    def balances_changed(self) -> None:
+        """A block or a transaction moved money: read the balances shown again, quietly."""
+        if self._view is not None:
+            self._view.balances.balances_changed()
