@@ -143,13 +143,15 @@ class PublishService:
         wallet, vault = await self._balances(sender)
         total = payment_wei * len(texts)
         what = "this task" if len(texts) == 1 else "these tasks"
+        vault_problem = ""
         if vault < total:
-            problems.append(
+            vault_problem = (
                 vault_shortfall(what=what, available_wei=vault, amount_wei=total, held_wei=0,
                                 symbol=symbol)
                 + f" Deposit at least {amount_words(total - vault, symbol, up=True)} into the "
                 "vault first."
             )
+            problems.append(vault_problem)
         expiry = int(time.time()) + duration_s
         call = self.session.contracts.publish_task(
             source=info.address, config_url=PLACEHOLDER_CONFIG_URL, expiry_time=expiry,
@@ -187,6 +189,7 @@ class PublishService:
             vault_available_wei=vault,
             problems=tuple(problems),
             notices=tuple(notices),
+            vault_problem=vault_problem,
         )
 
     async def _balances(self, sender: str) -> tuple[int, int]:

@@ -22,6 +22,8 @@ class PublishPreview:
         gas_per_task: Gas limit of each ``publishTask`` (estimate + margin).
         fees: Fee fields that will be signed.
         problems: Reasons publishing cannot go ahead (empty when it can).
+        vault_problem: The one of ``problems`` that says the vault holds too little ("" when
+            it holds enough): a deposit made first solves it.
         notices: Facts and warnings to show.
     """
 
@@ -41,6 +43,12 @@ class PublishPreview:
     vault_available_wei: int
     problems: tuple[str, ...]
     notices: tuple[str, ...]
+    vault_problem: str = ""
+
+    @property
+    def problems_besides_vault(self) -> tuple[str, ...]:
+        """The problems a deposit into the vault would not solve."""
+        return tuple(p for p in self.problems if p != self.vault_problem)
 
     @property
     def count(self) -> int:

@@ -51,6 +51,19 @@ class AppSettings:
         """Remember the task type the user picked."""
         self._qsettings.setValue("compose/last_task_type", type_id)
 
+    def top_up_tasks(self) -> int | None:
+        """Return the "enough for N tasks" vault top-up chosen last, or ``None``."""
+        value = self._qsettings.value("money/top_up_tasks")
+        try:
+            count = int(str(value))
+        except ValueError:
+            return None
+        return count if count > 0 else None
+
+    def set_top_up_tasks(self, count: int) -> None:
+        """Remember the "enough for N tasks" vault top-up chosen."""
+        self._qsettings.setValue("money/top_up_tasks", count)
+
     def last_page(self) -> int:
         """Return the index of the page shown when the window was last closed."""
         value = self._qsettings.value("window/page", 0)

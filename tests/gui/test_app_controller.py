@@ -93,17 +93,19 @@ async def test_first_publish_on_the_sandbox_goes_from_compose_to_the_task_list(
         wallet = controller.connection.services.wallet
         assert wallet.active_account() is not None
         assert "Sandbox account was created" in window.banner.message()
-        assert review.deposit_button.text() == "Deposit 0.001 OGPU"
-        review.deposit_button.click()
-        # The deposit is a transaction of its own: its fee and total come first.
-        facts = await answer_transaction(review, sign=True)
-        assert facts["headline"] == (
-            "Move 0.001 OGPU from your wallet into your vault, where tasks are paid from.")
-        assert facts["amount"] == "0.001 OGPU from your wallet"
-        assert re.fullmatch(r"about 0\.\d{1,8} OGPU, at most 0\.\d{1,8} OGPU \(paid from the "
-                            r"wallet\)", facts["fee"]), facts["fee"]
-        assert facts["total"].startswith("about 0.001")
-        await wait_for(review.sign_button.isEnabled, "the deposit")
+        # One review covers a deposit for ten tasks and the publish, with both fees.
+        assert review.top_up.choice.currentText() == (
+            "Deposit 0.01 OGPU — enough for 10 tasks like this")
+        await wait_for(review.sign_button.isEnabled, "the deposit's fee")
+        assert review.sign_button.text() == "Deposit and publish"
+        assert re.fullmatch(r"Network fee about 0\.\d+ OGPU for the deposit\. Signing makes "
+                            r"the deposit, then publishes: one review for both\.",
+                            review.top_up.note.text()), review.top_up.note.text()
+        assert re.fullmatch(r"about 0\.\d+ OGPU to publish, plus about 0\.\d+ OGPU for the "
+                            r"deposit \(both paid from the wallet\)", review.fields["fee"].text())
+        assert review.problems.isHidden()  # the vault's shortfall is what the deposit solves
+        assert "payment goes to the provider" in review.fee_explanation.text()
+        assert status.currentMessage() == ""  # not "Preparing the review…" over the review
         review.sign_button.click()
         progress = await visible_dialog(window, PublishProgressDialog)
         await wait_for(lambda: progress.finished_publishing, "the publish")
@@ -119,6 +121,12 @@ async def test_first_publish_on_the_sandbox_goes_from_compose_to_the_task_list(
         await wait_for(lambda: model.position_of(task) is not None, "the task in the list")
         # The Tasks page is shown once the publish's own poll is done (the list may be first).
         await wait_for(lambda: window.navigation.currentRow() == 1, "the Tasks page")
+        assert window.settings.top_up_tasks() == 10  # suggested again next time
+        # No Refresh pressed: the Wallet page follows the deposit and the publish.
+        balances = view.balances
+        await wait_for(lambda: balances.vault_available_label.text() == "0.009 OGPU",
+                       "the vault after the deposit and the publish")
+        assert balances.escrowed_label.text() == "0.001 OGPU"
     assert controller.connection is None
     assert controller.parts is None
 

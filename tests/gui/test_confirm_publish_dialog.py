@@ -77,7 +77,13 @@ async def test_an_empty_vault_shows_required_against_available_and_deposits_the_
         assert dialog.shortfall.text() == (
             "Not enough in the vault: these tasks need 0.003 OGPU, the vault holds 0 OGPU."
         )
-        assert dialog.deposit_button.text() == "Deposit 0.003 OGPU"
+        # Enough for ten tasks is suggested; the batch itself is the smallest choice.
+        assert dialog.top_up.choice.currentText() == (
+            "Deposit 0.01 OGPU — enough for 10 tasks like this")
+        assert dialog.top_up.choice.itemText(0) == (
+            "Deposit 0.003 OGPU — enough for 3 tasks like this")
+        dialog.top_up.choice.setCurrentIndex(0)
+        assert dialog.deposit_button.text() == "Deposit only"
         assert "Deposit at least 0.003 OGPU" in dialog.problems.text()
         assert dialog.fields["task_type"].text() == (
             "Text classification — a batch of 3 tasks"

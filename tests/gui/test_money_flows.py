@@ -178,8 +178,8 @@ async def test_the_review_says_why_an_absurd_payment_cannot_be_topped_up(
             "the deposit's network fee). Lower the payment or the number of tasks, or add funds "
             "to the wallet first."
         )
-        assert dialog.shortfall.text().endswith(why)
-        assert dialog.deposit_button.toolTip() == why
+        assert dialog.top_up.choice.currentIndex() == 0  # the smallest: none is affordable
+        assert dialog.top_up.note.text() == why
         assert "Your vault has 0 OGPU available; this task needs 999,999 OGPU." in (
             dialog.problems.text())
         assert offered == []

@@ -6,6 +6,7 @@ import pytest
 
 from ogpu_desktop.domain.amounts import format_amount, parse_amount, short_amount, short_places
 from ogpu_desktop.domain.money_words import amount_words
+from ogpu_desktop.domain.top_up import fee_in_passing, preferred_choice, top_up_choices
 
 TOKEN = 10**18
 LONG_BALANCE = 99_991138024624340339  # 99.991138024624340339 OGPU, a balance after four fees
@@ -50,3 +51,27 @@ def test_grouped_and_bare_forms() -> None:
         "1,234,567.991138 ToGPU"
     )
     assert short_amount(LONG_BALANCE, None) == "99.991138"
+
+
+def test_top_up_choices_cover_several_tasks_and_prefer_ten() -> None:
+    payment = 10**15  # 0.001
+    choices = top_up_choices(payment_wei=payment, count=1, vault_wei=0)
+    assert [c.tasks for c in choices] == [1, 5, 10, 20, 50, 100]
+    ten = choices[preferred_choice(choices, None)]
+    assert ten.amount_wei == 10 * payment
+    assert ten.words("OGPU") == "Deposit 0.01 OGPU — enough for 10 tasks like this"
+    assert choices[0].words("OGPU") == "Deposit 0.001 OGPU — enough for this task"
+    assert fee_in_passing(1_743_829_123_456_789, "OGPU") == "0.0018 OGPU"
+    # What the vault holds already counts; the remembered count wins over ten.
+    part = top_up_choices(payment_wei=payment, count=1, vault_wei=payment // 2)
+    assert part[0].amount_wei == payment // 2
+    assert part[preferred_choice(part, 20)].tasks == 20
+    assert part[preferred_choice(part, 20)].amount_wei == 20 * payment - payment // 2
+    # A batch of 30: the smallest choice is the batch itself, and it is preferred over ten.
+    batch = top_up_choices(payment_wei=payment, count=30, vault_wei=0)
+    assert [c.tasks for c in batch] == [30, 50, 100]
+    assert batch[preferred_choice(batch, None)].tasks == 30
+    assert top_up_choices(payment_wei=payment, count=2, vault_wei=2 * payment) == []
+    # The wallet holds 0.007: five tasks is the most it can deposit for; with 0.0005, none.
+    assert choices[preferred_choice(choices, None, wallet_wei=7 * payment)].tasks == 5
+    assert preferred_choice(choices, None, wallet_wei=payment // 2) == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
@@ -25,6 +25,7 @@ from ogpu_desktop.ui.dialogs.publish_progress_dialog import PublishProgressDialo
 from ogpu_desktop.ui.main_window import TASKS_ROW, WALLET_ROW
 
 if TYPE_CHECKING:
+    from ogpu_desktop.services.tx_plans import TxPlan
     from ogpu_desktop.ui.main_window import MainWindow
 
 _log = logging.getLogger(__name__)
@@ -81,20 +82,54 @@ class PublishFlow(QObject):
             await services.actions.execute(plan, signer)
             return await preview_again()
 
-        window.status_bar.showMessage("Preparing the review…", 3000)
-        dialog = ConfirmPublishDialog(await preview_again(), top_up, window)
+        async def plan_top_up(amount_wei: int) -> TxPlan:
+            return await services.actions.plan_deposit(sender, amount_wei)
+
+        window.status_bar.showMessage("Preparing the review…")
+        try:
+            first = await preview_again()
+        finally:
+            window.status_bar.clearMessage()  # the review itself is now what is shown
+        dialog = ConfirmPublishDialog(
+            first, top_up, window, plan_top_up=plan_top_up,
+            top_up_tasks=window.settings.top_up_tasks())
         await answer_of(dialog)
-        chosen = dialog.decision()
+        chosen, deposit, tasks = dialog.decision(), dialog.deposit_plan, dialog.top_up_tasks()
         dialog.deleteLater()
         if chosen is None:
             window.status_bar.showMessage("Nothing was published.", 5000)
             return
+        if tasks is not None:
+            window.settings.set_top_up_tasks(tasks)
+        if deposit is not None and not chosen.can_publish:
+            chosen = await self._deposit_first(connection, deposit, sender, preview_again)
         await self._execute(connection, chosen, sender)
 
     def _balances_changed(self) -> None:
         """Money moved: the Wallet page reads its balances again (when it is built)."""
         if self.window.has_page(WALLET_ROW):
             self.window.wallet_page.balances_changed()
+
+    async def _deposit_first(
+        self, connection: Connection, plan: TxPlan, sender: str,
+        preview_again: Callable[[], Awaitable[PublishPreview]],
+    ) -> PublishPreview:
+        """Make the deposit the review covered, then the preview it made possible."""
+        window = self.window
+        services = connection.services
+        window.status_bar.showMessage("Depositing into the vault…")
+        try:
+            signer = services.wallet.signer_for(sender, connection.session.chain_id)
+            await services.actions.execute(plan, signer)
+        finally:
+            window.status_bar.clearMessage()
+        self._balances_changed()
+        fresh = await preview_again()
+        if not fresh.can_publish:
+            raise UserFacingError(
+                "The deposit went through, but nothing was published: "
+                + " ".join(fresh.problems))
+        return fresh
 
     async def _sender(self, connection: Connection) -> str:
         wallet = connection.services.wallet

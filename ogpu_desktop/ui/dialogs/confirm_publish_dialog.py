@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase, QShowEvent
@@ -24,11 +26,22 @@ from PySide6.QtWidgets import (
 from ogpu_desktop.domain.amounts import format_amount
 from ogpu_desktop.domain.catalogue import CATALOGUE
 from ogpu_desktop.domain.expiry import format_duration
-from ogpu_desktop.domain.money_words import amount_words, cannot_top_up, fee_line
+from ogpu_desktop.domain.money_words import amount_words, cannot_top_up, fee_line, fee_words
 from ogpu_desktop.domain.source_terms import DeliveryMethod
+from ogpu_desktop.domain.top_up import (
+    TopUpChoice,
+    fee_in_passing,
+    preferred_choice,
+    top_up_choices,
+)
+from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.publish_models import PublishPreview
 from ogpu_desktop.ui.amount_label import exact_tip
 from ogpu_desktop.ui.asyncutils import async_action
+from ogpu_desktop.ui.dialogs.top_up_row import TopUpRow
+
+if TYPE_CHECKING:  # the chain libraries behind a plan load after the first paint
+    from ogpu_desktop.services.tx_plans import TxPlan
 
 TopUp = Callable[[int, QWidget], Awaitable[PublishPreview | None]]
 """Deposits an amount (wei) into the vault and returns the preview made again.
@@ -36,6 +49,13 @@ TopUp = Callable[[int, QWidget], Awaitable[PublishPreview | None]]
 The deposit's own fee and total are confirmed first in a dialog over the given widget;
 ``None`` means the user did not sign it.
 """
+PlanTopUp = Callable[[int], Awaitable["TxPlan"]]
+"""Plans a deposit of an amount (wei) into the vault, to be signed with the publish."""
+
+FEE_EXPLANATION = (
+    "The payment goes to the provider that answers; the network fee pays the network for "
+    "recording each transaction."
+)
 
 IPFS_NOTICE = (
     "The task config below is uploaded to IPFS: anyone can read it, for good. Do not include "
@@ -84,13 +104,18 @@ class ConfirmPublishDialog(QDialog):
 
     Args:
         preview: What would be published.
-        top_up: Deposits the missing vault amount and previews again; ``None`` hides the offer.
+        top_up: Deposits the chosen amount on its own and previews again ("Deposit only");
+            ``None`` hides that button.
         parent: The main window.
+        plan_top_up: Plans a deposit signed together with the publish, after this one review
+            ("Deposit and publish"); ``None`` offers no such deposit.
+        top_up_tasks: The "enough for N tasks" chosen last time, suggested again.
     """
 
     def __init__(
         self, preview: PublishPreview, top_up: TopUp | None = None,
-        parent: QWidget | None = None,
+        parent: QWidget | None = None, *, plan_top_up: PlanTopUp | None = None,
+        top_up_tasks: int | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("confirmPublishDialog")
@@ -98,6 +123,10 @@ class ConfirmPublishDialog(QDialog):
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumWidth(620)
         self._top_up = top_up
+        self._plan_top_up = plan_top_up
+        self._top_up_tasks = top_up_tasks
+        self._planning: asyncio.Future[None] | None = None
+        self.deposit_plan: TxPlan | None = None
         self.preview = preview
         self.headline = _label("confirm.headline", self)
         font = self.headline.font()
@@ -112,29 +141,19 @@ class ConfirmPublishDialog(QDialog):
         ):
             self.fields[key] = _label(f"confirm.{key}", self)
             self.facts.addRow(f"{title}:", self.fields[key])
+        self.fee_explanation = _label("confirm.fee_explanation", self, FEE_EXPLANATION)
         self.shortfall = _label("confirm.shortfall", self)
-        self.deposit_button = QPushButton(self)
+        self.top_up = TopUpRow(self)
+        self.top_up.choice_changed.connect(self._plan_chosen_deposit)
+        self.deposit_button = QPushButton("Deposit only", self)
         self.deposit_button.setObjectName("confirm.deposit_button")
         self.deposit_button.clicked.connect(self.deposit_missing)
+        self.top_up.row.addWidget(self.deposit_button)
         self.problems = _label("confirm.problems", self)
         self.problems.setStyleSheet("color: #b00020;")
         self.notices = _label("confirm.notices", self)
         self.ipfs_notice = _label("confirm.ipfs_notice", self, IPFS_NOTICE)
-        self.json_toggle = QToolButton(self)
-        self.json_toggle.setObjectName("confirm.json_toggle")
-        self.json_toggle.setText("Exact task config (JSON)")
-        self.json_toggle.setCheckable(True)
-        self.json_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.json_toggle.setArrowType(Qt.ArrowType.RightArrow)
-        self.json_view = QPlainTextEdit(self)
-        self.json_view.setObjectName("confirm.json_view")
-        self.json_view.setReadOnly(True)
-        self.json_view.setAccessibleName("Exact task config")
-        self.json_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        # A height of its own, so opening it adds room below instead of taking the facts' room.
-        self.json_view.setMinimumHeight(self.json_view.fontMetrics().lineSpacing() * 12)
-        self.json_view.setVisible(False)
-        self.json_toggle.toggled.connect(self._toggle_json)
+        self.json_toggle, self.json_view = self._json_pane()
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setObjectName("confirm.cancel_button")
         self.cancel_button.clicked.connect(self.reject)
@@ -145,10 +164,28 @@ class ConfirmPublishDialog(QDialog):
         self.show_preview(preview)
         self.cancel_button.setFocus()
 
+    def _json_pane(self) -> tuple[QToolButton, QPlainTextEdit]:
+        toggle = QToolButton(self)
+        toggle.setObjectName("confirm.json_toggle")
+        toggle.setText("Exact task config (JSON)")
+        toggle.setCheckable(True)
+        toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toggle.setArrowType(Qt.ArrowType.RightArrow)
+        view = QPlainTextEdit(self)
+        view.setObjectName("confirm.json_view")
+        view.setReadOnly(True)
+        view.setAccessibleName("Exact task config")
+        view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        # A height of its own, so opening it adds room below instead of taking the facts' room.
+        view.setMinimumHeight(view.fontMetrics().lineSpacing() * 12)
+        view.setVisible(False)
+        toggle.toggled.connect(self._toggle_json)
+        return toggle, view
+
     def _layout(self) -> None:
-        shortfall_row = QHBoxLayout()
-        shortfall_row.addWidget(self.shortfall, 1)
-        shortfall_row.addWidget(self.deposit_button)
+        shortfall_row = QVBoxLayout()
+        shortfall_row.addWidget(self.shortfall)
+        shortfall_row.addWidget(self.top_up)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
@@ -161,6 +198,7 @@ class ConfirmPublishDialog(QDialog):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.headline)
         column.addLayout(self.facts)
+        column.addWidget(self.fee_explanation)
         column.addLayout(shortfall_row)
         column.addWidget(self.problems)
         column.addWidget(self.notices)
@@ -238,8 +276,6 @@ class ConfirmPublishDialog(QDialog):
         )
         self.fields["expiry"].setText(expiry_words(preview))
         self._show_shortfall(preview)
-        self.problems.setText("\n".join(f"• {p}" for p in preview.problems))
-        self.problems.setVisible(bool(preview.problems))
         # The fuller public-IPFS notice below replaces the preview's one-line version.
         notices = [n for n in preview.notices if "IPFS" not in n]
         self.notices.setText("\n".join(f"• {n}" for n in notices))
@@ -250,20 +286,35 @@ class ConfirmPublishDialog(QDialog):
                 for index, text in enumerate(preview.config_texts)
             )
         )
-        self.sign_button.setEnabled(preview.can_publish)
-        self.sign_button.setToolTip(
-            "" if preview.can_publish else "Fix the problems listed first."
-        )
+        self._update_sign()
 
     def missing_wei(self) -> int:
         """What the vault lacks for these tasks (0 when it holds enough)."""
         return max(0, self.preview.total_payment_wei - self.preview.vault_available_wei)
 
+    def deposit_wei(self) -> int:
+        """The deposit chosen (what the vault lacks when no choice is offered)."""
+        chosen = self.top_up.chosen()
+        return chosen.amount_wei if chosen is not None else self.missing_wei()
+
+    def top_up_tasks(self) -> int | None:
+        """The "enough for N tasks" chosen, to suggest again next time."""
+        chosen = self.top_up.chosen()
+        return chosen.tasks if chosen is not None else None
+
     def _show_shortfall(self, preview: PublishPreview) -> None:
         missing = self.missing_wei()
         symbol = preview.symbol
+        choices: list[TopUpChoice] = []
+        if missing and (self._plan_top_up is not None or self._top_up is not None):
+            choices = top_up_choices(payment_wei=preview.payment_wei, count=preview.count,
+                                     vault_wei=preview.vault_available_wei)
+        self.top_up.set_choices(choices, symbol, preferred_choice(
+            choices, self._top_up_tasks, wallet_wei=preview.wallet_balance_wei))
         self.shortfall.setVisible(missing > 0)
+        self.top_up.setVisible(bool(choices))
         self.deposit_button.setVisible(missing > 0 and self._top_up is not None)
+        self.deposit_plan = None
         if missing == 0:
             return
         self.shortfall.setText(
@@ -271,15 +322,76 @@ class ConfirmPublishDialog(QDialog):
             f"{amount_words(preview.total_payment_wei, symbol, up=True)}, the vault holds "
             f"{amount_words(preview.vault_available_wei, symbol)}."
         )
-        self.deposit_button.setText(f"Deposit {amount_words(missing, symbol, up=True)}")
-        can_pay = preview.wallet_balance_wei > missing
-        self.deposit_button.setEnabled(can_pay)
-        why = "" if can_pay else cannot_top_up(
-            wallet_wei=preview.wallet_balance_wei, missing_wei=missing, symbol=symbol)
         self.deposit_button.setToolTip(
-            why or "Shows this deposit's network fee and total, then signs it once you agree")
-        if why:
-            self.shortfall.setText(f"{self.shortfall.text()}\n{why}")
+            "Make only the deposit now, with its own review, and come back here")
+        self._plan_chosen_deposit()
+
+    def _plan_chosen_deposit(self) -> None:
+        """Plan the deposit chosen (its fee comes from the chain); the newest choice wins."""
+        self.deposit_plan = None
+        if self._planning is not None:
+            self._planning.cancel()
+            self._planning = None
+        chosen = self.top_up.chosen()
+        preview = self.preview
+        can_pay = chosen is not None and preview.wallet_balance_wei > chosen.amount_wei
+        self.deposit_button.setEnabled(can_pay)
+        if chosen is None:
+            self._update_sign()
+            return
+        if not can_pay:
+            self.top_up.note.setText(cannot_top_up(
+                wallet_wei=preview.wallet_balance_wei, missing_wei=chosen.amount_wei,
+                symbol=preview.symbol))
+        elif self._plan_top_up is None:
+            self.top_up.note.setText("")
+        else:
+            self.top_up.note.setText("Working out the deposit's network fee…")
+            self._planning = asyncio.ensure_future(self._plan(chosen))
+        self._update_sign()
+
+    async def _plan(self, chosen: TopUpChoice) -> None:
+        assert self._plan_top_up is not None
+        preview, symbol = self.preview, self.preview.symbol
+        try:
+            plan = await self._plan_top_up(chosen.amount_wei)
+        except UserFacingError as error:
+            self.top_up.note.setText(error.message)
+            return
+        if plan.value_wei + plan.max_fee_wei + preview.max_fee_wei > preview.wallet_balance_wei:
+            self.top_up.note.setText(
+                "The wallet cannot pay this deposit and the publish's fees together; choose a "
+                "smaller deposit or add funds to the wallet.")
+            return
+        self.deposit_plan = plan
+        self.top_up.note.setText(
+            f"Network fee about {fee_in_passing(plan.likely_fee_wei, symbol)} for the deposit. "
+            "Signing makes the deposit, then publishes: one review for both."
+        )
+        self._update_sign()
+
+    def _update_sign(self) -> None:
+        """"Sign and publish", or "Deposit and publish" when a planned deposit solves the
+        vault's shortfall and nothing else stands in the way."""
+        preview, plan = self.preview, self.deposit_plan
+        with_deposit = (plan is not None and bool(preview.vault_problem)
+                        and not preview.problems_besides_vault)
+        problems = preview.problems_besides_vault if with_deposit else preview.problems
+        self.problems.setText("\n".join(f"• {p}" for p in problems))
+        self.problems.setVisible(bool(problems))
+        symbol = preview.symbol
+        fee = fee_line(preview.likely_fee_wei, preview.max_fee_wei, symbol)
+        if with_deposit and plan is not None:
+            fee = (f"about {fee_words(preview.likely_fee_wei, symbol)} to publish, plus about "
+                   f"{fee_words(plan.likely_fee_wei, symbol)} for the deposit (both paid from "
+                   "the wallet)")
+        self.fields["fee"].setText(fee)
+        self.sign_button.setText("Deposit and publish" if with_deposit else "Sign and publish")
+        enabled = preview.can_publish or with_deposit
+        self.sign_button.setEnabled(enabled)
+        self.sign_button.setToolTip(
+            "" if enabled else "Fix the problems listed first."
+        )
 
     @async_action(trigger="deposit_button")
     async def deposit_missing(self) -> None:
@@ -287,9 +399,10 @@ class ConfirmPublishDialog(QDialog):
         if self._top_up is None or self.missing_wei() == 0:
             return
         self.sign_button.setEnabled(False)
+        amount = self.deposit_wei()
         self.shortfall.setText("Depositing into the vault… confirm nothing else meanwhile.")
         try:
-            fresh = await self._top_up(self.missing_wei(), self)
+            fresh = await self._top_up(amount, self)
         except BaseException:
             self.show_preview(self.preview)
             raise
