@@ -143,6 +143,12 @@ def coerce_arg(arg: ArgSpec, raw: object, field: str | None = None) -> ArgValue 
     return number
 
 
+def _plain(names: list[str]) -> list[str]:
+    """The form's labels of text-generation arguments, for messages ("Creativity")."""
+    pipeline = PIPELINES[TEXT_GENERATION]
+    return [arg.label if (arg := pipeline.get(name)) else name for name in names]
+
+
 def _join_names(names: list[str]) -> str:
     if len(names) == 1:
         return names[0]
@@ -221,13 +227,15 @@ def _generation_rules(args: dict[str, ArgValue]) -> RuleOutcome:
     if "max_length" in args:
         if "max_new_tokens" in args:
             text = (
-                "max_length counts the prompt too; max_new_tokens is also set and takes "
-                "precedence, so max_length has no effect."
+                "Length of prompt and answer together (max_length) counts the prompt too; "
+                "Length of the answer (max_new_tokens) is also set and wins, so the first has "
+                "no effect."
             )
         else:
             text = (
-                "max_length counts the prompt's tokens too, so a long prompt leaves little room "
-                "for new text; max_new_tokens counts only the new text."
+                "Length of prompt and answer together (max_length) counts the prompt's tokens "
+                "too, so a long prompt leaves little room for new text; Length of the answer "
+                "(max_new_tokens) counts only the new text."
             )
         notices.append(Notice(text, "max_length"))
     sampling = [name for name in _SAMPLING_ARGS if name in args]
@@ -236,8 +244,8 @@ def _generation_rules(args: dict[str, ArgValue]) -> RuleOutcome:
         if several:
             errors.append(
                 ValidationError(
-                    "More than one text needs sampling, and the pipeline fails without it: "
-                    "turn Sampling on or set Number of texts to 1.",
+                    "More than one version needs varied wording, and the pipeline fails without "
+                    "it: turn Varied wording on or set Number of versions to 1.",
                     "num_return_sequences",
                 )
             )
@@ -245,18 +253,19 @@ def _generation_rules(args: dict[str, ArgValue]) -> RuleOutcome:
             verb = "has" if len(sampling) == 1 else "have"
             notices.append(
                 Notice(
-                    f"{_join_names(sampling)} {verb} no effect while sampling (do_sample) is off.",
+                    f"{_join_names(_plain(sampling))} {verb} no effect while Varied wording "
+                    "(do_sample) is off.",
                     "do_sample",
                     Severity.WARNING,
                 )
             )
     elif "do_sample" not in args and (sampling or several):
-        reasons = [*sampling, *(["num_return_sequences > 1"] if several else [])]
+        reasons = [*_plain(sampling), *(["several versions"] if several else [])]
         verb = "needs" if len(reasons) == 1 else "need"
         args["do_sample"] = True
         notices.append(
             Notice(
-                f"Sampling was turned on (do_sample: true) because {_join_names(reasons)} "
+                f"Varied wording (do_sample) was turned on because {_join_names(reasons)} "
                 f"{verb} it.",
                 "do_sample",
             )

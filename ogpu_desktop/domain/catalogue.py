@@ -162,6 +162,18 @@ class FieldSpec:
     input_key: str | None = None
 
 
+    @property
+    def tooltip(self) -> str:
+        """The help text, led by the label and the technical name the task config uses.
+
+        ``"Length of the answer (max_new_tokens): The most tokens …"``: the form says it in
+        plain words, the tooltip also names what appears in the JSON.
+        """
+        if self.role is FieldRole.ARG:
+            return f"{self.label} ({self.name}): {self.help}"
+        return self.help
+
+
 @dataclass(frozen=True)
 class TaskTypeSpec:
     """One task type offered to the user.

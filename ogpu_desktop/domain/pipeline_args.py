@@ -113,7 +113,7 @@ _LANGUAGE_HELP = (
 def _timeout() -> ArgSpec:
     return ArgSpec(
         "timeout",
-        "Download timeout (seconds)",
+        "Wait for an image link (seconds)",
         float,
         _TIMEOUT_HELP,
         minimum=1,
@@ -126,7 +126,7 @@ def _timeout() -> ArgSpec:
 def _score_function() -> ArgSpec:
     return ArgSpec(
         "function_to_apply",
-        "Score function",
+        "How scores are worked out",
         str,
         _SCORE_FUNCTION_HELP,
         choices=_SCORE_FUNCTIONS,
@@ -190,59 +190,63 @@ PIPELINES: Mapping[str, PipelineArgs] = MappingProxyType(
             (
                 _token_count(
                     "max_new_tokens",
-                    "Maximum new tokens",
+                    "Length of the answer",
                     "The most tokens (pieces of words) the model adds after your prompt. When "
                     "not set, the model's own limit applies, which is often very short.",
                 ),
                 ArgSpec(
                     "temperature",
-                    "Temperature",
+                    "Creativity",
                     float,
                     "How adventurous the wording is: below 1 more predictable, above 1 more "
-                    "varied. Only works with sampling, which is turned on automatically.",
+                    "varied. Only works with varied wording, which is turned on automatically.",
                     minimum=0.01,
                     maximum=10,
                     placeholder="1.0",
                 ),
                 ArgSpec(
                     "top_p",
-                    "Top-p",
+                    "Likely words only (share)",
                     float,
                     "Pick each next word only among the most likely ones whose chances add up "
-                    "to this share (for example 0.9). Only works with sampling, which is turned "
-                    "on automatically.",
+                    "to this share (for example 0.9). Only works with varied wording, which is "
+                    "turned on automatically.",
                     minimum=0.01,
                     maximum=1,
                     placeholder="1.0",
+                    advanced=True,
                 ),
                 ArgSpec(
                     "top_k",
-                    "Top-k",
+                    "Likely words only (count)",
                     int,
                     "Pick each next word only among this many most likely ones. Only works with "
-                    "sampling, which is turned on automatically.",
+                    "varied wording, which is turned on automatically.",
                     minimum=1,
                     maximum=1000,
                     placeholder="50",
+                    advanced=True,
                 ),
                 ArgSpec(
                     "num_return_sequences",
-                    "Number of texts",
+                    "Number of versions",
                     int,
                     "How many different continuations of the prompt to write. More than one "
-                    "needs sampling, which is turned on automatically.",
+                    "needs varied wording, which is turned on automatically.",
                     minimum=1,
                     maximum=20,
                     placeholder="1",
                 ),
                 ArgSpec(
                     "do_sample",
-                    "Sampling",
+                    "Varied wording",
                     bool,
                     "On: each next word is drawn at random by its likelihood, so the text varies "
                     "from run to run. Off: the most likely word is always taken. Turned on "
-                    "automatically when temperature, top-p, top-k or several texts are used.",
+                    "automatically when Creativity, Likely words only or several versions are "
+                    "used.",
                     placeholder="off",
+                    advanced=True,
                 ),
                 ArgSpec(
                     "return_full_text",
@@ -251,12 +255,13 @@ PIPELINES: Mapping[str, PipelineArgs] = MappingProxyType(
                     "Whether the answer starts with your prompt followed by the new text. When "
                     "not set, the pipeline repeats the prompt.",
                     placeholder="on",
+                    advanced=True,
                 ),
                 _token_count(
                     "max_length",
-                    "Maximum total length",
-                    "The most tokens of prompt and new text together. Prefer Maximum new "
-                    "tokens: this one counts the prompt too, so a long prompt leaves little "
+                    "Length of prompt and answer together",
+                    "The most tokens of prompt and new text together. Prefer Length of the "
+                    "answer: this one counts the prompt too, so a long prompt leaves little "
                     "room for an answer.",
                     advanced=True,
                 ),
@@ -307,7 +312,7 @@ PIPELINES: Mapping[str, PipelineArgs] = MappingProxyType(
                 ),
                 _token_count(
                     "max_length",
-                    "Maximum length",
+                    "Longest translation",
                     "The most tokens (pieces of words) in the translation. When not set, the "
                     "model's own limit applies.",
                 ),
@@ -318,14 +323,14 @@ PIPELINES: Mapping[str, PipelineArgs] = MappingProxyType(
             (
                 _token_count(
                     "min_length",
-                    "Minimum length",
+                    "Shortest summary",
                     "The fewest tokens (pieces of words) the summary may have. When not set, "
                     "the model's own setting applies.",
                     minimum=0,
                 ),
                 _token_count(
                     "max_length",
-                    "Maximum length",
+                    "Longest summary",
                     "The most tokens (pieces of words) the summary may have. When not set, the "
                     "model's own setting applies. The pipeline warns when your text is shorter.",
                 ),

@@ -120,3 +120,16 @@ def test_publish_request_is_answered_honestly_until_publishing_is_wired(
     page.form.editors["text"].set_value("Nice")
     page.publish_button.click()
     assert "not connected yet" in main_window.banner.message()
+
+
+def test_the_summary_counts_every_field_in_red(qtbot: QtBot) -> None:
+    page = _page(qtbot, "text-classification")
+    page.form.editors["text"].set_value("Fine text")
+    page.form.editors["top_k"].set_value("three")
+    page.form.check()
+    assert page.summary.text().startswith("1 thing to fix before publishing.")
+    page.source_picker.payment_edit.setText("1,5")  # a second field in red
+    assert page.source_picker.payment_error.text() != ""
+    assert page.summary.text().startswith("2 things to fix before publishing.")
+    page.source_picker.payment_edit.setText("0.002")
+    assert page.summary.text().startswith("1 thing to fix before publishing.")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.domain.catalogue import CATALOGUE, FieldKind, FieldRole
@@ -76,12 +76,13 @@ def test_form_has_an_editor_per_field_with_the_help_as_tooltip(qtbot: QtBot, key
     assert list(form.editors) == [field.name for field in spec.fields]
     for field in spec.fields:
         editor = form.editors[field.name]
-        assert editor.toolTip() == field.help
-        assert editor.control.toolTip() == field.help
+        assert editor.toolTip() == field.tooltip
+        assert editor.control.toolTip() == field.tooltip
+        assert field.help in field.tooltip
         assert editor.control.objectName() == f"field_{field.name}"
         label = form.findChild(QLabel, f"fieldLabel_{field.name}")
         if label is not None:
-            assert label.toolTip() == field.help
+            assert label.toolTip() == field.tooltip
 
 
 @pytest.mark.parametrize("key", list(CATALOGUE))
@@ -204,3 +205,41 @@ def test_labels_are_plain_text(qtbot: QtBot) -> None:
         for label in form.findChildren(QLabel)
         if label.objectName().startswith(("fieldLabel_", "fieldMessage_"))
     )
+
+
+def test_plain_labels_keep_the_technical_name_in_the_tooltip(qtbot: QtBot) -> None:
+    form = _form(qtbot, "text-generation")
+    label = form.findChild(QLabel, "fieldLabel_max_new_tokens")
+    assert label is not None
+    assert label.text() == "Length of the answer"
+    assert label.toolTip().startswith("Length of the answer (max_new_tokens): ")
+    # The rare knobs wait under Advanced; the common ones stay in sight.
+    advanced = {f.name for f in CATALOGUE["text-generation"].advanced_fields}
+    assert {"top_p", "top_k", "do_sample", "max_length"} <= advanced
+    assert {"max_new_tokens", "temperature", "num_return_sequences"}.isdisjoint(advanced)
+    jargon = ("Top-p", "Top-k", "Sampling", "do_sample", "num_return_sequences", "pipeline")
+    shown = [w.text() for w in form.findChildren(QLabel) if w.text()]
+    shown += [form.editors["do_sample"].control.itemText(0)]
+    assert [t for t in shown if any(j in t for j in jargon)] == []
+
+
+def test_the_form_holds_still_while_messages_come_and_go(qtbot: QtBot) -> None:
+    form = _form(qtbot, "text-generation")
+    form.show()
+    form.show_advanced(True)
+    qtbot.waitExposed(form)
+    below = form.editors["temperature"]
+    prompt = form.editors["prompt"].control
+    before = (below.mapTo(form, below.rect().topLeft()), prompt.height())
+    form.editors["prompt"].set_value("Once upon a time\n" * 30)  # longer than the box
+    _type_into(qtbot, form, "prompt", " there was")
+    _type_into(qtbot, form, "max_new_tokens", "many")  # a message under the field above
+    qtbot.waitUntil(lambda: form.field_message("max_new_tokens") != "")
+    long_message = "⚠ " + "a very long explanation " * 20
+    form.cells["max_new_tokens"].show_message(long_message)
+    QApplication.processEvents()
+    assert (below.mapTo(form, below.rect().topLeft()), prompt.height()) == before
+    cell = form.cells["max_new_tokens"]
+    assert cell.full_message() == long_message
+    assert cell.message.text().endswith("…")
+    assert cell.message.toolTip() == cell.full_message()

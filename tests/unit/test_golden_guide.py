@@ -25,8 +25,9 @@ NOW = 1_790_000_000
 SOURCE_MAX_EXPIRY_S = 3600
 
 MAX_LENGTH_NOTICE = (
-    "max_length counts the prompt's tokens too, so a long prompt leaves little room for new "
-    "text; max_new_tokens counts only the new text."
+    "Length of prompt and answer together (max_length) counts the prompt's tokens too, so a "
+    "long prompt leaves little room for new text; Length of the answer (max_new_tokens) counts "
+    "only the new text."
 )
 LANGUAGE_NOTICE = (
     "Language codes depend on the model (NLLB: eng_Latn, mBART: en_XX, M2M100: en), and models "
@@ -106,7 +107,7 @@ def test_input_example_text_generation_is_corrected() -> None:
     }
     assert messages(built) == [
         MAX_LENGTH_NOTICE,
-        "Sampling was turned on (do_sample: true) because temperature needs it.",
+        "Varied wording (do_sample) was turned on because Creativity needs it.",
     ]
     assert [n.severity for n in built.notices] == [Severity.INFO, Severity.INFO]
 
@@ -313,8 +314,8 @@ def test_complete_text_generation_with_custom_args_is_corrected() -> None:
     }
     assert messages(built) == [
         MAX_LENGTH_NOTICE,
-        "Sampling was turned on (do_sample: true) because temperature, top_p and "
-        "num_return_sequences > 1 need it.",
+        "Varied wording (do_sample) was turned on because Creativity, Likely words only "
+        "(share) and several versions need it.",
     ]
     assert expiry_time(600, now=NOW, max_expiry_s=SOURCE_MAX_EXPIRY_S) == NOW + 600
     assert parse_amount("0.004") == 4_000_000_000_000_000
@@ -332,8 +333,8 @@ def test_the_same_example_with_sampling_explicitly_off_is_an_error() -> None:
     assert [(e.field, e.message) for e in errors] == [
         (
             "num_return_sequences",
-            "More than one text needs sampling, and the pipeline fails without it: turn Sampling "
-            "on or set Number of texts to 1.",
+            "More than one version needs varied wording, and the pipeline fails without it: "
+            "turn Varied wording on or set Number of versions to 1.",
         )
     ]
 

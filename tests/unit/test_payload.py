@@ -211,8 +211,8 @@ def test_do_sample_is_turned_on_for_top_k_and_several_sequences() -> None:
         "do_sample": True,
     }
     assert [n.message for n in built.notices] == [
-        "Sampling was turned on (do_sample: true) because top_k and num_return_sequences > 1 "
-        "need it."
+        "Varied wording (do_sample) was turned on because Likely words only (count) and several "
+        "versions need it."
     ]
 
 
@@ -222,8 +222,8 @@ def test_do_sample_explicitly_off_with_several_sequences_is_an_error() -> None:
     ) == [
         (
             "num_return_sequences",
-            "More than one text needs sampling, and the pipeline fails without it: turn "
-            "Sampling on or set Number of texts to 1.",
+            "More than one version needs varied wording, and the pipeline fails without it: "
+            "turn Varied wording on or set Number of versions to 1.",
         )
     ]
 
@@ -240,7 +240,8 @@ def test_do_sample_explicitly_off_with_temperature_is_a_warning_and_kept_off() -
     (notice,) = built.notices
     assert notice.severity is Severity.WARNING
     assert (
-        notice.message == "temperature and top_p have no effect while sampling (do_sample) is off."
+        notice.message == "Creativity and Likely words only (share) have no effect while "
+        "Varied wording (do_sample) is off."
     )
 
 
@@ -255,8 +256,8 @@ def test_max_length_and_max_new_tokens_together() -> None:
         "text-generation", {"prompt": "p", "max_new_tokens": 50, "max_length": 80}
     )
     assert built.notices[0].message == (
-        "max_length counts the prompt too; max_new_tokens is also set and takes precedence, so "
-        "max_length has no effect."
+        "Length of prompt and answer together (max_length) counts the prompt too; Length of the "
+        "answer (max_new_tokens) is also set and wins, so the first has no effect."
     )
 
 

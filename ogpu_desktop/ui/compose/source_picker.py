@@ -385,9 +385,14 @@ class SourcePicker(QGroupBox):
         except ValidationError as exc:
             self.payment_error.setText(exc.message)
             self.payment_error.setVisible(True)
-            return
-        self.payment_error.clear()
-        self.payment_error.setVisible(False)
+        else:
+            self.payment_error.clear()
+            self.payment_error.setVisible(False)
+        self.readiness_changed.emit()
+
+    def problem_count(self) -> int:
+        """How many of the picker's own fields show a problem (the payment, today)."""
+        return 1 if self.payment_error.text() else 0
 
     def _payment_wei(self) -> int:
         symbol = self.symbol_label.text()

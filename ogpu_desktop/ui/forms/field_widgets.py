@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, Q
 
 from ogpu_desktop.domain.catalogue import FieldKind, FieldRole, FieldSpec
 
-NOT_SET_TEXT = "Not set (pipeline default)"
+NOT_SET_TEXT = "The model's default"
 
 
 class FieldEditor(QWidget):
@@ -31,12 +31,12 @@ class FieldEditor(QWidget):
         super().__init__(parent)
         self.spec = spec
         self.setObjectName(f"fieldEditor_{spec.name}")
-        self.setToolTip(spec.help)
+        self.setToolTip(spec.tooltip)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.control = self.create_control()
         self.control.setObjectName(f"field_{spec.name}")
-        self.control.setToolTip(spec.help)
+        self.control.setToolTip(spec.tooltip)
         self.control.setAccessibleName(spec.label)
         self.control.setAccessibleDescription(spec.help)
         layout.addWidget(self.control)
@@ -141,7 +141,10 @@ class MultilineEditor(FieldEditor):
             self.box.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
             self.box.setMaximumHeight(self.box.fontMetrics().lineSpacing() * 6)
         else:
-            self.box.setMinimumHeight(self.box.fontMetrics().lineSpacing() * 5)
+            # A fixed height: a long text scrolls inside the box instead of pushing the
+            # fields below it down while the user types.
+            margins = 2 * (self.box.frameWidth() + self.box.document().documentMargin())
+            self.box.setFixedHeight(int(self.box.fontMetrics().lineSpacing() * 5 + margins))
         self.box.textChanged.connect(self.value_changed)
         return self.box
 

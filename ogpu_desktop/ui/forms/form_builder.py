@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -51,25 +53,55 @@ class FormCheck:
 
 
 class FieldCell(QWidget):
-    """A field's editor with its message line underneath (errors and notices, plain text)."""
+    """A field's editor with its message line underneath (errors and notices, plain text).
+
+    The message line keeps its room while empty and holds one line, so nothing below moves
+    while the user types; a longer message is shortened with "…" and read whole in its tooltip
+    (and by screen readers, as the line's description).
+    """
 
     def __init__(self, editor: FieldEditor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.editor = editor
+        self._full = ""
         self.message = QLabel(self)
         self.message.setObjectName(f"fieldMessage_{editor.spec.name}")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.message.setWordWrap(True)
+        self.message.setFixedHeight(self.message.fontMetrics().height())
+        self.message.setMinimumWidth(1)  # the text is shortened to the width, never the reverse
+        policy = self.message.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+        policy.setRetainSizeWhenHidden(True)
+        self.message.setSizePolicy(policy)
         self.message.hide()
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
         column.addWidget(editor)
         column.addWidget(self.message)
 
     def show_message(self, text: str) -> None:
-        """Show ``text`` under the editor (hidden when empty)."""
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
+        """Show ``text`` under the editor (hidden when empty); several lines read as one."""
+        self._full = "  ".join(line for line in text.splitlines() if line)
+        self.message.setAccessibleDescription(self._full)
+        self._fit()
+        self.message.setVisible(bool(self._full))
+
+    def full_message(self) -> str:
+        """The whole message, however much of it fits."""
+        return self._full
+
+    def _fit(self) -> None:
+        metrics = self.message.fontMetrics()
+        shown = metrics.elidedText(self._full, Qt.TextElideMode.ElideRight,
+                                   max(self.message.width(), 1))
+        self.message.setText(shown)
+        self.message.setToolTip(self._full if shown != self._full else "")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        """Shorten the message again for the new width."""
+        super().resizeEvent(event)
+        self._fit()
 
 
 class TaskForm(QWidget):
@@ -130,7 +162,7 @@ class TaskForm(QWidget):
         label = QLabel(field.label + (" *" if field.required else ""), self)
         label.setObjectName(f"fieldLabel_{field.name}")
         label.setTextFormat(Qt.TextFormat.PlainText)
-        label.setToolTip(field.help)
+        label.setToolTip(field.tooltip)
         label.setBuddy(cell.editor.control)
         if self.spec.allows_batch and field.role is FieldRole.INPUT:
             label_box = QWidget(self)
@@ -275,8 +307,8 @@ class TaskForm(QWidget):
         self.form_message.setVisible(bool(general))
 
     def field_message(self, name: str) -> str:
-        """Return the message shown beside field ``name`` (empty when none)."""
-        return self.cells[name].message.text()
+        """Return the message shown beside field ``name``, whole (empty when none)."""
+        return self.cells[name].full_message()
 
 
 TASK_FORMS: dict[str, type[TaskForm]] = {}

@@ -189,14 +189,17 @@ class ComposePage(QWidget):
         # Publish stays off until the source shown is read for this type and fits its form.
         self.publish_button.setEnabled(wait is None)
         self.publish_button.setToolTip(PUBLISH_TIP if wait is None else wait)
-        if result.payloads is None:
-            count = len(result.errors)
+        # Every field shown in red counts: the form's and the payment's.
+        form_count = len(result.errors) or (1 if result.payloads is None else 0)
+        count = form_count + self.source_picker.problem_count()
+        if count:
             text = f"{count} thing{'s' if count != 1 else ''} to fix before publishing."
             self.summary.setText(text if wait is None else f"{text}\n{wait}")
             return
         if wait is not None:
             self.summary.setText(f"Not ready to publish: {wait}")
             return
+        assert result.payloads is not None  # no problem counted means the form built them
         tasks = result.payloads.count
         self.summary.setText(
             "Ready: 1 task." if tasks == 1 else f"Ready: {tasks} tasks, each paid separately."
