@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QVBoxLayout,
     QWidget,
 )
@@ -62,9 +63,20 @@ class BalancesPanel(QGroupBox):
         self.status_label = plain_label("wallet.balances_status_label", "", self)
 
         figures = QFormLayout()
-        figures.addRow("Wallet:", self.wallet_balance_label)
-        figures.addRow("Vault, available:", self.vault_available_label)
-        figures.addRow("Vault, held for tasks:", self.escrowed_label)
+        for title, label, tip in (
+            ("In the wallet:", self.wallet_balance_label,
+             "Your account's own balance; network fees are paid from it."),
+            ("Ready to pay tasks:", self.vault_available_label,
+             "Set aside in your vault: each new task's payment is taken from here. Withdraw "
+             "it back to the wallet any time."),
+            ("Held by running tasks:", self.escrowed_label,
+             "Payments of tasks still running, held by the network (in escrow) until the task "
+             "ends; what no provider earns comes back."),
+        ):
+            row_label = QLabel(title, self)
+            row_label.setToolTip(tip)
+            row_label.setBuddy(label)
+            figures.addRow(row_label, label)
         top = QHBoxLayout()
         top.addWidget(self.network_label, 1)
         top.addWidget(self.faucet_button)
@@ -85,7 +97,8 @@ class BalancesPanel(QGroupBox):
         )
         self.amount_error = FieldError("wallet.amount_error", self)
         self.deposit_button = push_button("Deposit", "wallet.deposit_button", self, self.deposit)
-        self.deposit_button.setToolTip("Move the amount from the wallet into the vault")
+        self.deposit_button.setToolTip(
+            "Move the amount from the wallet into the vault, where tasks are paid from")
         self.withdraw_button = push_button(
             "Withdraw", "wallet.withdraw_button", self, self.withdraw
         )
