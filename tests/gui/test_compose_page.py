@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionComboBox
 from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.config import AppPaths
 from ogpu_desktop.domain.catalogue import CATALOGUE
 from ogpu_desktop.launch_options import LaunchOptions
 from ogpu_desktop.ui.app_settings import AppSettings
+from ogpu_desktop.ui.compose.task_type_picker import DESCRIPTION_ROLE
 from ogpu_desktop.ui.main_window import MainWindow
 from ogpu_desktop.ui.pages.compose_page import INVALID_PREVIEW, ComposePage
 
@@ -133,3 +135,25 @@ def test_the_summary_counts_every_field_in_red(qtbot: QtBot) -> None:
     assert page.summary.text().startswith("2 things to fix before publishing.")
     page.source_picker.payment_edit.setText("0.002")
     assert page.summary.text().startswith("1 thing to fix before publishing.")
+
+
+# The offscreen platform cannot raise a window or grab the keyboard for the open list.
+@pytest.mark.qt_log_ignore("^This plugin does not support (raise|grabbing the keyboard)")
+def test_the_type_picker_shows_icons_and_a_line_each_and_drops_down_below(qtbot: QtBot) -> None:
+    page = _page(qtbot, "translation")
+    picker = page.picker
+    for index, spec in enumerate(CATALOGUE.values()):
+        assert not picker.itemIcon(index).isNull()
+        assert picker.itemData(index, DESCRIPTION_ROLE) == spec.description
+        assert picker.itemData(index, Qt.ItemDataRole.ToolTipRole) == spec.description
+    option = QStyleOptionComboBox()
+    picker.initStyleOption(option)
+    # 0: the list opens below the box like a menu, not over it with an entry under the pointer.
+    assert picker.style().styleHint(QStyle.StyleHint.SH_ComboBox_Popup, option, picker) == 0
+    # Each entry is two lines tall: the name and its description.
+    hint = picker.view().sizeHintForRow(0)
+    assert hint >= 2 * picker.fontMetrics().height()
+    picker.showPopup()
+    popup = picker.view().window()
+    assert popup.geometry().top() >= picker.mapToGlobal(picker.rect().bottomLeft()).y() - 1
+    picker.hidePopup()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFontDatabase, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -24,6 +23,7 @@ from ogpu_desktop.domain.task_draft import TaskDraft
 from ogpu_desktop.errors import ValidationError
 from ogpu_desktop.ui.batch.batch_inputs_panel import BatchInputsPanel
 from ogpu_desktop.ui.compose.source_picker import SourcePicker
+from ogpu_desktop.ui.compose.task_type_picker import TaskTypePicker
 from ogpu_desktop.ui.forms import bespoke_forms
 from ogpu_desktop.ui.forms.form_builder import FormCheck, TaskForm, create_task_form
 
@@ -64,11 +64,7 @@ class ComposePage(QWidget):
         super().__init__(parent)
         self.setObjectName("composePage")
         self.forms: dict[str, TaskForm] = {}
-        self.picker = QComboBox(self)
-        self.picker.setObjectName("taskTypePicker")
-        self.picker.setAccessibleName("Task type")
-        for spec in CATALOGUE.values():
-            self.picker.addItem(spec.title, spec.key)
+        self.picker = TaskTypePicker(self)
         self.description = _plain_label("taskTypeDescription", "", self)
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("formStack")
@@ -92,7 +88,9 @@ class ComposePage(QWidget):
         self._add_shortcuts()
 
         header = QHBoxLayout()
-        header.addWidget(QLabel("Task type:", self))
+        type_label = QLabel("&Task type:", self)
+        type_label.setBuddy(self.picker)
+        header.addWidget(type_label)
         header.addWidget(self.picker, 1)
         footer = QHBoxLayout()
         footer.addWidget(self.summary, 1)
