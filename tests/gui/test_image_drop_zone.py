@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDropEvent, QImage
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.ui.forms.image_drop_zone import ImageDropZone
 
@@ -26,7 +27,7 @@ def _file_mime(path: Path) -> QMimeData:
     return mime
 
 
-def _send(zone: ImageDropZone, event_type: type[QDropEvent], mime: QMimeData) -> bool:
+def _send(zone: QWidget, event_type: type[QDropEvent], mime: QMimeData) -> bool:
     """Send a copy drag/drop event of ``event_type`` carrying ``mime``; whether it was accepted."""
     event = event_type(
         QPointF(10, 10),
@@ -89,6 +90,7 @@ async def test_a_large_image_is_scaled_down_and_says_so(tmp_path: Path) -> None:
     assert value is not None
     assert _decoded_size(value) == (1024, 512)
     assert "Scaled down from 2400 \N{MULTIPLICATION SIGN} 1200 px." in zone.details.text()
+    assert "Resized from" not in zone.details.text()  # the size note is said once
 
 
 @pytest.mark.asyncio
@@ -191,3 +193,47 @@ def test_clear_forgets_the_image() -> None:
     zone.clear()
     assert zone.value() is None
     assert not zone.clear_button.isEnabled()
+
+
+@pytest.mark.asyncio
+async def test_a_file_dropped_on_the_link_box_is_taken_as_an_image(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    zone = ImageDropZone()
+    qtbot.addWidget(zone)
+    zone.show()
+    assert zone.prompt.isVisible()
+    path = _png(tmp_path / "boat.png", (1200, 800), "green")
+    mime = _file_mime(path)
+    # File managers offer the file's address as text too, which a line edit would take.
+    mime.setText(QUrl.fromLocalFile(str(path)).toString())
+    assert _send(zone.link_input, QDragEnterEvent, mime)
+    assert zone.is_drag_hovering()  # highlighted while the file hovers
+    assert _send(zone.link_input, QDropEvent, mime)
+    assert not zone.is_drag_hovering()
+    await _settle(zone)
+    assert zone.link_input.text() == ""  # not "file:///…" typed into the box
+    assert zone.error_message() == ""
+    value = zone.value()
+    assert value is not None
+    assert value.startswith("data:image/jpeg;base64,")
+    assert not zone.prompt.isVisible()  # "Drag an image here" goes once there is one
+    details = zone.details.text()
+    assert details.count("1200") == 1  # the size note, said once
+    zone.clear()
+    assert zone.prompt.isVisible()
+
+
+def test_the_zone_lights_up_only_while_a_usable_drag_hovers(qtbot: QtBot) -> None:
+    zone = ImageDropZone()
+    qtbot.addWidget(zone)
+    text = QMimeData()
+    text.setText("just some words")
+    assert not _send(zone, QDragEnterEvent, text)
+    assert not zone.is_drag_hovering()
+    link = QMimeData()
+    link.setText("https://example.com/cat.png")
+    assert _send(zone, QDragEnterEvent, link)
+    assert zone.is_drag_hovering()
+    QApplication.sendEvent(zone, QDragLeaveEvent())
+    assert not zone.is_drag_hovering()

@@ -29,6 +29,7 @@ from ogpu_desktop.domain.payload import (
 )
 from ogpu_desktop.errors import UserFacingError, ValidationError
 from ogpu_desktop.services.text_import import read_texts_file
+from ogpu_desktop.ui.file_folders import remember, start_folder
 from ogpu_desktop.ui.forms import image_field_editor
 from ogpu_desktop.ui.forms.field_widgets import FieldEditor, create_field_editor
 
@@ -245,10 +246,11 @@ class TaskForm(QWidget):
 
     def _ask_import(self, field_name: str) -> None:
         name, _ = QFileDialog.getOpenFileName(
-            self, "Import texts", "", "Texts (*.txt *.csv);;All files (*)"
+            self, "Import texts", start_folder("texts"), "Texts (*.txt *.csv);;All files (*)"
         )
         if not name:
             return
+        remember("texts", Path(name))
         try:
             self.import_texts(field_name, Path(name))
         except UserFacingError as exc:

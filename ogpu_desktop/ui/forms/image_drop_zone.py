@@ -6,9 +6,11 @@ import asyncio
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
     QDropEvent,
     QGuiApplication,
     QKeyEvent,
@@ -32,6 +34,7 @@ from ogpu_desktop.domain.images import DEFAULT_OPTIONS, EncodeOptions
 from ogpu_desktop.domain.sizes import human_size
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.ui.asyncutils import user_message
+from ogpu_desktop.ui.file_folders import remember, start_folder
 from ogpu_desktop.ui.forms.dropped_image import (
     DroppedImage,
     LoadedImage,
@@ -71,6 +74,8 @@ class ImageDropZone(QFrame):
         # By type, not by name: a form renames its zone after the field (``field_image``).
         self.setStyleSheet(
             "ImageDropZone { border: 2px dashed palette(mid); border-radius: 6px; }"
+            "ImageDropZone[dragHover=\"true\"] { border: 2px solid palette(highlight);"
+            " background: palette(alternate-base); }"
         )
         self.setAccessibleName("Image drop zone")
         self.options = options
@@ -94,6 +99,8 @@ class ImageDropZone(QFrame):
         self.link_input.setPlaceholderText("…or type an image link (https://…) and press Enter")
         self.link_input.setAccessibleName("Image link")
         self.link_input.returnPressed.connect(self._take_typed_link)
+        # A file dragged onto the link box is an image for the zone, not text to type.
+        self.link_input.installEventFilter(self)
         self.browse_button = QPushButton("Browse…", self)
         self.browse_button.setObjectName("imageBrowseButton")
         self.browse_button.clicked.connect(self.browse)
@@ -155,20 +162,59 @@ class ImageDropZone(QFrame):
     # Input paths ------------------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
-        """Accept drags that carry a file, a link or a picture."""
+        """Accept drags that carry a file, a link or a picture, and light up while they hover."""
         if read_mime(event.mimeData()) is not None:
             event.acceptProposedAction()
+            self._set_hover(True)
         else:
             event.ignore()
 
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:  # noqa: N802 - Qt override
+        """The drag went elsewhere: back to the resting look."""
+        self._set_hover(False)
+        super().dragLeaveEvent(event)
+
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
         """Load the dropped image."""
+        self._set_hover(False)
         dropped = read_mime(event.mimeData())
         if dropped is None:
             event.ignore()
             return
         event.acceptProposedAction()
         self.load(dropped)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        """Drags over the link box are the zone's: a dropped file must not become its text."""
+        if watched is self.link_input:
+            kind = event.type()
+            if kind == QEvent.Type.DragEnter and isinstance(event, QDragEnterEvent):
+                self.dragEnterEvent(event)
+                return True
+            if kind == QEvent.Type.DragMove and isinstance(event, QDragMoveEvent):
+                if read_mime(event.mimeData()) is not None:
+                    event.acceptProposedAction()
+                return True
+            if kind == QEvent.Type.DragLeave and isinstance(event, QDragLeaveEvent):
+                self._set_hover(False)
+                return True
+            if kind == QEvent.Type.Drop and isinstance(event, QDropEvent):
+                self.dropEvent(event)
+                return True
+        return super().eventFilter(watched, event)
+
+    def is_drag_hovering(self) -> bool:
+        """Whether a usable drag is over the zone now (it is highlighted)."""
+        return bool(self.property("dragHover"))
+
+    def _set_hover(self, hover: bool) -> None:
+        if self.is_drag_hovering() == hover:
+            return
+        self.setProperty("dragHover", hover)
+        # A dynamic property changes the style sheet's match only once the style is reapplied.
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.update()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         """A click on the zone opens the file browser."""
@@ -199,8 +245,10 @@ class ImageDropZone(QFrame):
 
     def browse(self) -> None:
         """Let the user pick an image file."""
-        name, _ = QFileDialog.getOpenFileName(self, "Choose an image", "", BROWSE_FILTER)
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Choose an image", start_folder("images"), BROWSE_FILTER)
         if name:
+            remember("images", Path(name))
             self.load(DroppedImage(path=Path(name)))
 
     def _take_typed_link(self) -> None:
@@ -292,6 +340,7 @@ class ImageDropZone(QFrame):
                 "To embed this picture, save it and drop the file, or drag the picture itself."
             )
         self.clear_button.setEnabled(loaded is not None)
+        self.prompt.setVisible(loaded is None)  # the picture itself shows where it goes
         if loaded is None:
             self.preview.clear()
             self.preview.setText("No image")
@@ -305,11 +354,15 @@ class ImageDropZone(QFrame):
                 f"{image.width} {TIMES} {image.height} px, {human_size(image.encoded_bytes)}"
             )
             lines.append(f"Adds {human_size(image.payload_chars)} to the public task config.")
-            if (image.width, image.height) != (image.original_width, image.original_height):
+            resized = (image.width, image.height) != (image.original_width, image.original_height)
+            if resized:
                 lines.append(
                     f"Scaled down from {image.original_width} {TIMES} {image.original_height} px."
                 )
-            lines.extend(image.notices)
+            # The encoder says the same about the size in its own words: said once is enough.
+            same = (f"Resized from {image.original_width}\u00d7{image.original_height} to "
+                    f"{image.width}\u00d7{image.height}.")
+            lines.extend(n for n in image.notices if not (resized and n == same))
         elif loaded.link is not None:
             lines.append(f"Link: {loaded.link.url}")
             lines.extend(loaded.link.notices)
