@@ -9,16 +9,13 @@ from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
+from ogpu_desktop.ui.message_colours import is_dark
+
 ICON_DIR = Path(__file__).resolve().parent.parent / "resources" / "icons"
 """One SVG per icon, drawn in ``#000000`` (lines) and ``#129C88`` (accent) on a 24 px grid."""
 LINE, ACCENT = b"#000000", b"#129C88"
 #: Pixel sizes rendered: 16-48 px icons at 100 % to 200 % (and a little beyond) stay sharp.
 SIZES = (16, 20, 24, 32, 40, 48, 64, 96)
-
-
-def is_dark(palette: QPalette) -> bool:
-    """Whether ``palette`` draws light text on a dark window."""
-    return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 
 def themed_icon(name: str, palette: QPalette | None = None) -> QIcon:

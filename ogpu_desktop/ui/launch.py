@@ -50,12 +50,14 @@ def build_window(options: LaunchOptions) -> MainWindow:
 def apply_saved_theme(settings: AppSettings) -> None:
     """Colour the application as saved before anything paints (no light flash on a dark choice)."""
     saved = settings.saved_theme()
-    if saved in ("light", "dark"):
-        # Only then: the Settings page applies the same choice again when it is built.
-        from ogpu_desktop.ui.settings.preferences import Theme  # noqa: PLC0415
-        from ogpu_desktop.ui.settings.theme import apply_theme  # noqa: PLC0415
+    # Every choice, "follow the system" (the default) too: the app's own light or dark palette
+    # from the first paint. The Settings page applies the same choice again when it is built.
+    from ogpu_desktop.ui import palettes  # noqa: PLC0415
 
-        apply_theme(Theme(saved))
+    if saved in ("light", "dark"):
+        palettes.use_scheme(dark=saved == "dark")
+    else:
+        palettes.follow_system()
 
 
 def paint_first(app: QApplication, window: MainWindow) -> bool:

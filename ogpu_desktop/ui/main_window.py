@@ -8,7 +8,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QListWidget,
     QMainWindow,
     QVBoxLayout,
     QWidget,
@@ -20,6 +19,7 @@ from ogpu_desktop.launch_options import LaunchOptions
 from ogpu_desktop.ui.app_settings import AppSettings
 from ogpu_desktop.ui.connection_status_bar import ConnectionStatusBar
 from ogpu_desktop.ui.help_menu import HelpMenu
+from ogpu_desktop.ui.navigation_list import NavigationList
 from ogpu_desktop.ui.notice_banner import NoticeBanner
 from ogpu_desktop.ui.pages.lazy_page_stack import LazyPageStack
 
@@ -74,10 +74,8 @@ class MainWindow(QMainWindow):
         self._task_model: TaskTableModel | None = None
 
         self.banner = NoticeBanner(self)
-        self.navigation = QListWidget(self)
-        self.navigation.setObjectName("navigationList")
-        self.navigation.setAccessibleName("Sections")
-        self.navigation.setMaximumWidth(160)
+        self.navigation = NavigationList(self)
+        self.navigation.setMaximumWidth(170)
         self.pages = LazyPageStack(self)
         self.pages.setObjectName("pageStack")
         self._add_pages()
@@ -165,6 +163,7 @@ class MainWindow(QMainWindow):
             return
         for action, keys in self._shortcuts:
             action.setShortcut(QKeySequence(keys))
+        self.navigation.show_icons(["compose", "tasks", "wallet", "settings"])
         self.pages.open()
         if self._task_model is not None:
             self._task_model.start_countdown()

@@ -27,7 +27,9 @@ SKELETON_MODULES = {
     "ogpu_desktop.ui.app_settings", "ogpu_desktop.ui.connection_status_bar",
     "ogpu_desktop.ui.first_paint", "ogpu_desktop.ui.help_menu", "ogpu_desktop.ui.launch",
     "ogpu_desktop.launch_options", "ogpu_desktop.ui.main_window",
-    "ogpu_desktop.ui.notice_banner", "ogpu_desktop.ui.pages",
+    # The app's palettes and message colours: the first paint is already in the theme chosen.
+    "ogpu_desktop.ui.message_colours", "ogpu_desktop.ui.navigation_list",
+    "ogpu_desktop.ui.notice_banner", "ogpu_desktop.ui.pages", "ogpu_desktop.ui.palettes",
     "ogpu_desktop.ui.pages.lazy_page_stack", "ogpu_desktop.ui.qt_thread_gc",
 }
 SKELETON_PACKAGES = {"PySide6", "shiboken6", "shibokensupport", "signature_bootstrap"}

@@ -28,6 +28,7 @@ from ogpu_desktop.domain.source_terms import check_terms, describe_terms
 from ogpu_desktop.errors import ValidationError
 from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.compose.expiry_combo import ExpiryCombo
+from ogpu_desktop.ui.message_colours import set_message_role
 
 if TYPE_CHECKING:
     from ogpu_desktop.services.app_services import AppServices
@@ -99,7 +100,7 @@ class SourcePicker(QGroupBox):
         self.save_button.clicked.connect(self.save_source)
         self.terms_label = _label("sourcePicker.terms", self)
         self.warning_label = _label("sourcePicker.warning", self)
-        self.warning_label.setStyleSheet("color: #b35c00;")
+        set_message_role(self.warning_label, "warning")
         self.payment_edit = QLineEdit(self)
         self.payment_edit.setObjectName("sourcePicker.payment")
         self.payment_edit.setAccessibleName("Payment per task")
@@ -107,7 +108,7 @@ class SourcePicker(QGroupBox):
         self.payment_edit.textChanged.connect(self._check_payment)
         self.symbol_label = QLabel("OGPU", self)
         self.payment_error = _label("sourcePicker.payment_error", self)
-        self.payment_error.setStyleSheet("color: #b00020;")
+        set_message_role(self.payment_error, "error")
         self.expiry_combo = ExpiryCombo(self)
 
         self._layout()

@@ -39,6 +39,7 @@ from ogpu_desktop.services.publish_models import PublishPreview
 from ogpu_desktop.ui.amount_label import exact_tip
 from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.dialogs.top_up_row import TopUpRow
+from ogpu_desktop.ui.message_colours import set_message_role
 
 if TYPE_CHECKING:  # the chain libraries behind a plan load after the first paint
     from ogpu_desktop.services.tx_plans import TxPlan
@@ -150,7 +151,7 @@ class ConfirmPublishDialog(QDialog):
         self.deposit_button.clicked.connect(self.deposit_missing)
         self.top_up.row.addWidget(self.deposit_button)
         self.problems = _label("confirm.problems", self)
-        self.problems.setStyleSheet("color: #b00020;")
+        set_message_role(self.problems, "error")
         self.notices = _label("confirm.notices", self)
         self.ipfs_notice = _label("confirm.ipfs_notice", self, IPFS_NOTICE)
         self.json_toggle, self.json_view = self._json_pane()

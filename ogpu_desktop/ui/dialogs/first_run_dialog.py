@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ogpu_desktop.ui.message_colours import set_message_role
+
 CHOICES: tuple[tuple[str, str, str], ...] = (
     (
         "sandbox",
@@ -74,7 +76,7 @@ class FirstRunDialog(QDialog):
             note.setTextFormat(Qt.TextFormat.PlainText)
             note.setIndent(24)
             if key == "mainnet":
-                note.setStyleSheet("color: #b00020;")
+                set_message_role(note, "error")
             self.group.addButton(button)
             self.buttons[key] = button
             layout.addWidget(button)

@@ -21,11 +21,11 @@ from ogpu_desktop.domain.input_checks import (
     check_http_url,
 )
 from ogpu_desktop.errors import ValidationError
+from ogpu_desktop.ui.message_colours import set_message_role
 from ogpu_desktop.ui.settings.preferences import CustomNetwork
-from ogpu_desktop.ui.wallet.field_error import ERROR_COLOUR, FieldError
+from ogpu_desktop.ui.wallet.field_error import FieldError
 
 CONTRACT_NAMES = ("nexus", "controller", "terminal", "vault")
-_OK_COLOUR = "#2e7d32"
 
 
 class _Field(QWidget):
@@ -130,8 +130,7 @@ class CustomNetworkForm(QGroupBox):
 
     def show_check_result(self, message: str, *, ok: bool | None) -> None:
         """Show the outcome of a check beside the Check button (``ok=None``: still running)."""
-        colour = "palette(window-text)" if ok is None else _OK_COLOUR if ok else ERROR_COLOUR
-        self.check_result.setStyleSheet(f"color: {colour};")
+        set_message_role(self.check_result, None if ok is None else "ok" if ok else "error")
         marker = "" if ok is None else "✓ " if ok else "⚠ "
         self.check_result.setText(marker + message)
         self.check_result.setAccessibleDescription(message)

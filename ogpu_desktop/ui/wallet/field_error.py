@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
-ERROR_COLOUR = "#c62828"
+from ogpu_desktop.ui.message_colours import set_message_role
 
 
 class FieldError(QLabel):
@@ -21,7 +21,7 @@ class FieldError(QLabel):
         self.setObjectName(object_name)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setWordWrap(True)
-        self.setStyleSheet(f"color: {ERROR_COLOUR};")
+        set_message_role(self, "error")
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setVisible(False)
 

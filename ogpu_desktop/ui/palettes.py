@@ -1,0 +1,89 @@
+"""The app's light and dark palettes, and following the system's colour scheme.
+
+The app draws with its own palettes (text at least 4.5:1 on its background, WCAG AA) so it
+looks the same on every desktop. Light enough to load before the first paint: only Qt.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+
+#: Colours by role: ``(light, dark)``.
+_COLOURS: dict[QPalette.ColorRole, tuple[str, str]] = {
+    QPalette.ColorRole.Window: ("#f3f3f3", "#2b2d30"),
+    QPalette.ColorRole.WindowText: ("#1a1a1a", "#e6e6e6"),
+    QPalette.ColorRole.Base: ("#ffffff", "#1e1f22"),
+    QPalette.ColorRole.AlternateBase: ("#f5f6f7", "#26282b"),
+    QPalette.ColorRole.ToolTipBase: ("#ffffdc", "#3c3f41"),
+    QPalette.ColorRole.ToolTipText: ("#1a1a1a", "#e6e6e6"),
+    QPalette.ColorRole.PlaceholderText: ("#6b6b6b", "#9a9a9a"),
+    QPalette.ColorRole.Text: ("#1a1a1a", "#e6e6e6"),
+    QPalette.ColorRole.Button: ("#e8e8e8", "#3c3f41"),
+    QPalette.ColorRole.ButtonText: ("#1a1a1a", "#e6e6e6"),
+    QPalette.ColorRole.BrightText: ("#ffffff", "#ffffff"),
+    QPalette.ColorRole.Highlight: ("#1f6fb2", "#2f6fb3"),
+    QPalette.ColorRole.HighlightedText: ("#ffffff", "#ffffff"),
+    QPalette.ColorRole.Link: ("#1a5fb4", "#6aa9ff"),
+    QPalette.ColorRole.LinkVisited: ("#6a3fa0", "#c59cff"),
+}
+_DISABLED_TEXT = ("#8c8c8c", "#7a7a7a")
+_state = {"following_system": False, "listening": False}
+
+
+def palette_for(*, dark: bool) -> QPalette:
+    """The app's light or dark palette."""
+    pick = 1 if dark else 0
+    # Built from button and window colours, so Qt derives the 3-D shades (light, mid, dark,
+    # shadow) that frames and separators use; the rest is set role by role.
+    palette = QPalette(QColor(_COLOURS[QPalette.ColorRole.Button][pick]),
+                       QColor(_COLOURS[QPalette.ColorRole.Window][pick]))
+    for role, colours in _COLOURS.items():
+        palette.setColor(role, QColor(colours[pick]))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText,
+                 QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(_DISABLED_TEXT[pick]))
+    return palette
+
+
+def system_is_dark() -> bool:
+    """Whether the platform asks for a dark colour scheme."""
+    return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+
+
+def follow_system() -> None:
+    """Use the light or dark palette as the platform's colour scheme says, now and on changes."""
+    if QGuiApplication.instance() is None:
+        return
+    QGuiApplication.styleHints().unsetColorScheme()
+    _state["following_system"] = True
+    if not _state["listening"]:
+        QGuiApplication.styleHints().colorSchemeChanged.connect(follow_scheme)
+        _state["listening"] = True
+    set_palette(dark=system_is_dark())
+
+
+def use_scheme(*, dark: bool) -> None:
+    """Use the light or dark palette whatever the system says (an explicit choice)."""
+    if QGuiApplication.instance() is None:
+        return
+    _state["following_system"] = False
+    QGuiApplication.styleHints().setColorScheme(
+        Qt.ColorScheme.Dark if dark else Qt.ColorScheme.Light)
+    set_palette(dark=dark)
+
+
+def follow_scheme(scheme: Qt.ColorScheme) -> None:
+    """The platform's colour scheme changed: follow it when the user chose to."""
+    if _state["following_system"]:
+        set_palette(dark=scheme == Qt.ColorScheme.Dark)
+
+
+def set_palette(*, dark: bool) -> None:
+    """Apply the light or dark palette, and the message colours that go with it."""
+    QGuiApplication.setPalette(palette_for(dark=dark))
+    # Imported here: message colours belong to widgets, and before the first paint there are
+    # none to recolour.
+    from ogpu_desktop.ui.message_colours import recolour_all  # noqa: PLC0415
+
+    recolour_all()
