@@ -16,6 +16,8 @@ A table of the counts per page and screen goes to standard error. ``--write-know
 writes the findings as the list of known defects that ``tests/gui/test_layout.py`` marks as
 expected failures (refresh it only to record defects that are understood and filed).
 
+``OGPU_TOUR_THEME=dark`` in the environment tours (and ``--grab`` pictures) the dark theme.
+
 Run: ``python scripts/layout_report.py [--screen 1280x800@1 …] [--sandbox-url URL]``
 (needs the test dependencies; the default screens are 1280x800, 1920x1080 and 1280x800@2).
 """

@@ -49,6 +49,9 @@ async def test_the_sandbox_demo_source_is_preselected_with_its_terms(
         assert picker.info is not None
         assert picker.info.address == wanted
         assert picker.combo.currentData() == wanted
+        editor = picker.combo.lineEdit()
+        assert editor is not None
+        assert editor.cursorPosition() == 0  # the entry reads from its first letter
         terms = picker.terms_label.text()
         assert "Sandbox · Image classification · active" in terms
         assert "Minimum payment 0.001 OGPU · longest lifetime 1 day · first response is final" in (

@@ -243,3 +243,16 @@ def test_the_form_holds_still_while_messages_come_and_go(qtbot: QtBot) -> None:
     assert cell.full_message() == long_message
     assert cell.message.text().endswith("…")
     assert cell.message.toolTip() == cell.full_message()
+
+
+def test_a_notice_about_a_folded_field_shows_under_the_form_until_it_is_opened(
+    qtbot: QtBot,
+) -> None:
+    form = _form(qtbot, "text-generation")
+    form.set_values({"prompt": "Once upon a time", "num_return_sequences": 3})
+    form.check()
+    assert form.field_message("do_sample") == ""
+    assert "Varied wording (do_sample) was turned on" in form.form_message.text()
+    form.show_advanced(True)
+    assert "Varied wording (do_sample) was turned on" in form.field_message("do_sample")
+    assert form.form_message.text() == ""

@@ -77,6 +77,10 @@ class Screen:
 SCREENS = (Screen(1280, 800), Screen(1920, 1080), Screen(1280, 800, 2))
 
 
+THEME_ENV = "OGPU_TOUR_THEME"
+"""``dark`` or ``light``: tour the window in that theme (offscreen follows no system scheme)."""
+
+
 @dataclass
 class StopResult:
     """What one stop of the tour showed: its findings (as dicts) and notes."""
@@ -175,6 +179,10 @@ def _child(screen_key: str, rpc_url: str, grab: str | None = None) -> int:
         driver = await AppDriver.open(
             LaunchOptions(data_dir=folder / "profile", sandbox_url=rpc_url))
         try:
+            if os.environ.get(THEME_ENV) in ("light", "dark"):
+                from ogpu_desktop.ui.palettes import use_scheme  # noqa: PLC0415
+
+                use_scheme(dark=os.environ[THEME_ENV] == "dark")
             driver.window.resize(screen.width, screen.height)
             await asyncio.wait_for(LayoutTour(driver, info, folder, report).run(), 400)
         finally:

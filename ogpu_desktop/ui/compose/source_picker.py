@@ -151,7 +151,15 @@ class SourcePicker(QGroupBox):
         if editor is not None:
             editor.setPlaceholderText("0x… source address")
             editor.editingFinished.connect(self._typed)
+            # A long entry set by a pick would show its end, its first letters scrolled away.
+            combo.currentIndexChanged.connect(lambda _index: self._show_start())
         return combo
+
+    def _show_start(self) -> None:
+        """Scroll the box back to the start of its text, unless the user is typing in it."""
+        editor = self.combo.lineEdit()
+        if editor is not None and not editor.hasFocus():
+            editor.setCursorPosition(0)
 
     # --- connection ----------------------------------------------------------------------
 
@@ -271,6 +279,7 @@ class SourcePicker(QGroupBox):
         """
         if address.lower() not in self.combo.currentText().lower():
             self.combo.setEditText(address)  # the box shows the source being read, always
+            self._show_start()
         self._generation += 1
         self._reading = address if self._services is not None else None
         self._read_failed = False

@@ -209,6 +209,10 @@ class TaskForm(QWidget):
             Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
         )
         self.advanced_section.setVisible(shown)
+        self._show(self.last_check)
+
+    def _advanced_open(self) -> bool:
+        return bool(self.spec.advanced_fields) and self.advanced_toggle.isChecked()
 
     # Values -----------------------------------------------------------------------------------
 
@@ -301,6 +305,8 @@ class TaskForm(QWidget):
                 by_field.setdefault(key, []).append(f"⚠ {error.message}")
         for notice in result.notices:
             key = notice.field if notice.field in self.cells else None
+            if key is not None and self.spec.field(key).advanced and not self._advanced_open():
+                key = None  # its field is folded away: say it under the form instead
             by_field.setdefault(key, []).append(f"ℹ {notice.message}")  # noqa: RUF001
         for name, cell in self.cells.items():
             cell.show_message("\n".join(by_field.get(name, [])))
