@@ -104,6 +104,8 @@ async def test_first_publish_on_the_sandbox_goes_from_compose_to_the_task_list(
         assert re.fullmatch(r"about 0\.\d+ OGPU to publish, plus about 0\.\d+ OGPU for the "
                             r"deposit \(both paid from the wallet\)", review.fields["fee"].text())
         assert review.problems.isHidden()  # the vault's shortfall is what the deposit solves
+        assert review.fields["vault"].text() == (
+            "0 OGPU now, 0.009 OGPU after the deposit and this task")
         assert "payment goes to the provider" in review.fee_explanation.text()
         assert status.currentMessage() == ""  # not "Preparing the review…" over the review
         review.sign_button.click()

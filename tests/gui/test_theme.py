@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
+from ogpu_desktop.ui.forms.image_drop_zone import ImageDropZone
 from ogpu_desktop.ui.icons import themed_icon
 from ogpu_desktop.ui.main_window import MainWindow
 from ogpu_desktop.ui.message_colours import COLOURS, set_message_role
@@ -67,6 +68,9 @@ def test_the_dark_palette_follows_the_system_scheme_and_recolours_messages(
     set_message_role(error, "error")
     assert QGuiApplication.palette().color(Role.Window).lightness() > 128
     assert COLOURS["error"][0] in error.styleSheet()
+    zone = ImageDropZone()
+    qtbot.addWidget(zone)
+    light_zone = zone.styleSheet()
     nav = main_window.navigation
     light_icon = nav.item(0).icon().pixmap(22, 22).toImage()
     assert not nav.item(0).icon().isNull()
@@ -78,6 +82,7 @@ def test_the_dark_palette_follows_the_system_scheme_and_recolours_messages(
     assert palette.color(Role.Window).lightness() < 128
     assert COLOURS["error"][1] in error.styleSheet()
     qtbot.waitUntil(lambda: nav.item(0).icon().pixmap(22, 22).toImage() != light_icon)
+    qtbot.waitUntil(lambda: zone.styleSheet() != light_zone)  # its border, for dark
 
     # An explicit light choice no longer follows the system.
     apply_theme(Theme.LIGHT)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -88,7 +88,6 @@ class TaskTypePicker(QComboBox):
         super().__init__(parent)
         self.setObjectName("taskTypePicker")
         self.setAccessibleName("Task type")
-        self.setStyleSheet("QComboBox { combobox-popup: 0; }")
         self.setItemDelegate(TaskTypeDelegate(self))
         self.setIconSize(QSize(20, 20))
         for spec in CATALOGUE.values():
@@ -100,6 +99,16 @@ class TaskTypePicker(QComboBox):
                              Qt.ItemDataRole.AccessibleTextRole)
         self.setMaxVisibleItems(len(CATALOGUE))
         self.refresh_icons()
+
+    def showPopup(self) -> None:  # noqa: N802 - Qt's name
+        """Open the list below the box, like a menu (the style would open it over the box)."""
+        super().showPopup()
+        popup = self.view().window()
+        below = self.mapToGlobal(QPoint(0, self.height()))
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is not None and below.y() + popup.height() > screen.bottom():
+            below = self.mapToGlobal(QPoint(0, -popup.height()))  # no room below: above it
+        popup.move(below)
 
     def refresh_icons(self) -> None:
         """Colour the icons for the palette in use (after a switch between light and dark)."""

@@ -267,10 +267,6 @@ class ConfirmPublishDialog(QDialog):
         )
         self.fields["total"].setToolTip(exact_tip(preview.total_payment_wei, symbol))
         after = preview.vault_available_wei - preview.total_payment_wei
-        self.fields["vault"].setText(
-            f"{amount_words(preview.vault_available_wei, symbol)} now, "
-            + (f"{amount_words(after, symbol)} after" if after >= 0 else "not enough")
-        )
         self.fields["vault"].setToolTip(
             f"{exact_tip(preview.vault_available_wei, symbol)} now"
             + (f", {format_amount(after, symbol)} after" if after >= 0 else "")
@@ -387,6 +383,15 @@ class ConfirmPublishDialog(QDialog):
                    f"{fee_words(plan.likely_fee_wei, symbol)} for the deposit (both paid from "
                    "the wallet)")
         self.fields["fee"].setText(fee)
+        now = preview.vault_available_wei
+        after = now - preview.total_payment_wei
+        if with_deposit and plan is not None:
+            tasks = "this task" if preview.count == 1 else "these tasks"
+            vault = (f"{amount_words(after + plan.value_wei, symbol)} after the deposit and "
+                     f"{tasks}")
+        else:
+            vault = f"{amount_words(after, symbol)} after" if after >= 0 else "not enough"
+        self.fields["vault"].setText(f"{amount_words(now, symbol)} now, {vault}")
         self.sign_button.setText("Deposit and publish" if with_deposit else "Sign and publish")
         enabled = preview.can_publish or with_deposit
         self.sign_button.setEnabled(enabled)

@@ -108,8 +108,9 @@ class LineEditor(FieldEditor):
         return text if text.strip() else None
 
     def set_value(self, value: object) -> None:
-        """Show ``value`` as text."""
+        """Show ``value`` as text, from its start (a long one is not shown scrolled to its end)."""
         self.line.setText(_text(value))
+        self.line.setCursorPosition(0)
 
 
 @register_field_editor(FieldKind.INTEGER, FieldKind.NUMBER)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, Signal
 from PySide6.QtGui import (
+    QColor,
     QDragEnterEvent,
     QDragLeaveEvent,
     QDragMoveEvent,
@@ -16,6 +17,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QKeySequence,
     QMouseEvent,
+    QPalette,
     QPixmap,
 )
 from PySide6.QtWidgets import (
@@ -72,11 +74,7 @@ class ImageDropZone(QFrame):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         # By type, not by name: a form renames its zone after the field (``field_image``).
-        self.setStyleSheet(
-            "ImageDropZone { border: 2px dashed palette(mid); border-radius: 6px; }"
-            "ImageDropZone[dragHover=\"true\"] { border: 2px solid palette(highlight);"
-            " background: palette(alternate-base); }"
-        )
+        self._restyle()
         self.setAccessibleName("Image drop zone")
         self.options = options
         self.loaded: LoadedImage | None = None
@@ -202,6 +200,37 @@ class ImageDropZone(QFrame):
                 self.dropEvent(event)
                 return True
         return super().eventFilter(watched, event)
+
+    def _restyle(self) -> None:
+        """Border colours from the palette in use, half way between window and text.
+
+        Written out as colours (not ``palette(mid)``, too faint on a dark window) and set
+        again when the palette changes: a style sheet resolves ``palette()`` only once.
+        """
+        # The application's palette: the zone's own is the one its style sheet rewrites.
+        palette = QGuiApplication.palette()
+        window, text = palette.color(QPalette.ColorRole.Window), palette.color(
+            QPalette.ColorRole.WindowText)
+        border = QColor((window.red() + text.red()) // 2, (window.green() + text.green()) // 2,
+                        (window.blue() + text.blue()) // 2)
+        highlight = palette.color(QPalette.ColorRole.Highlight).name()
+        hover = palette.color(QPalette.ColorRole.AlternateBase).name()
+        self._styled_for = (window.name(), text.name())
+        self.setStyleSheet(
+            f"ImageDropZone {{ border: 2px dashed {border.name()}; border-radius: 6px; }}"
+            f"ImageDropZone[dragHover=\"true\"] {{ border: 2px solid {highlight};"
+            f" background: {hover}; }}"
+        )
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        """Follow a switch between light and dark."""
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            palette = QGuiApplication.palette()
+            now = (palette.color(QPalette.ColorRole.Window).name(),
+                   palette.color(QPalette.ColorRole.WindowText).name())
+            if now != getattr(self, "_styled_for", None):
+                self._restyle()
 
     def is_drag_hovering(self) -> bool:
         """Whether a usable drag is over the zone now (it is highlighted)."""
