@@ -150,6 +150,7 @@ class SourcePicker(QGroupBox):
         editor = combo.lineEdit()
         if editor is not None:
             editor.setPlaceholderText("0x… source address")
+            editor.setAccessibleName("Source address")
             editor.editingFinished.connect(self._typed)
             # A long entry set by a pick would show its end, its first letters scrolled away.
             combo.currentIndexChanged.connect(lambda _index: self._show_start())

@@ -69,6 +69,8 @@ class ComposePage(QWidget):
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("formStack")
         scroll = QScrollArea(self)
+        scroll.setObjectName("composeFormScroll")
+        scroll.setAccessibleName("Task form")
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.stack)
         self.ipfs_notice = _plain_label("ipfsNotice", IPFS_NOTICE, self)

@@ -84,6 +84,7 @@ class SettingsPage(QWidget):
         column.addWidget(self._appearance_group(content))
         column.addStretch(1)
         scroll = QScrollArea(self)
+        scroll.setAccessibleName("Settings")
         scroll.setWidgetResizable(True)
         scroll.setWidget(content)
 
