@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
@@ -26,19 +25,17 @@ from PySide6.QtWidgets import (
 from ogpu_desktop.domain.amounts import format_amount
 from ogpu_desktop.domain.catalogue import CATALOGUE
 from ogpu_desktop.domain.expiry import format_duration
-from ogpu_desktop.domain.money_words import amount_words, cannot_top_up, fee_line, fee_words
+from ogpu_desktop.domain.money_words import amount_words, fee_line, fee_words
 from ogpu_desktop.domain.source_terms import DeliveryMethod
 from ogpu_desktop.domain.top_up import (
     TopUpChoice,
-    fee_in_passing,
     preferred_choice,
     top_up_choices,
 )
-from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.publish_models import PublishPreview
 from ogpu_desktop.ui.amount_label import exact_tip
 from ogpu_desktop.ui.asyncutils import async_action
-from ogpu_desktop.ui.dialogs.top_up_row import TopUpRow
+from ogpu_desktop.ui.dialogs.top_up_row import PlanTopUp, TopUpRow
 from ogpu_desktop.ui.message_colours import set_message_role
 
 if TYPE_CHECKING:  # the chain libraries behind a plan load after the first paint
@@ -50,8 +47,6 @@ TopUp = Callable[[int, QWidget], Awaitable[PublishPreview | None]]
 The deposit's own fee and total are confirmed first in a dialog over the given widget;
 ``None`` means the user did not sign it.
 """
-PlanTopUp = Callable[[int], Awaitable["TxPlan"]]
-"""Plans a deposit of an amount (wei) into the vault, to be signed with the publish."""
 
 FEE_EXPLANATION = (
     "The payment goes to the provider that answers; the network fee pays the network for "
@@ -124,10 +119,7 @@ class ConfirmPublishDialog(QDialog):
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumWidth(620)
         self._top_up = top_up
-        self._plan_top_up = plan_top_up
         self._top_up_tasks = top_up_tasks
-        self._planning: asyncio.Future[None] | None = None
-        self.deposit_plan: TxPlan | None = None
         self.preview = preview
         self.headline = _label("confirm.headline", self)
         font = self.headline.font()
@@ -144,8 +136,9 @@ class ConfirmPublishDialog(QDialog):
             self.facts.addRow(f"{title}:", self.fields[key])
         self.fee_explanation = _label("confirm.fee_explanation", self, FEE_EXPLANATION)
         self.shortfall = _label("confirm.shortfall", self)
-        self.top_up = TopUpRow(self)
-        self.top_up.choice_changed.connect(self._plan_chosen_deposit)
+        self.top_up = TopUpRow(plan_top_up, self)
+        self.top_up.choice_changed.connect(lambda: self.top_up.plan_chosen(self.preview))
+        self.top_up.plan_changed.connect(self._update_sign)
         self.deposit_button = QPushButton("Deposit only", self)
         self.deposit_button.setObjectName("confirm.deposit_button")
         self.deposit_button.clicked.connect(self.deposit_missing)
@@ -303,7 +296,7 @@ class ConfirmPublishDialog(QDialog):
         missing = self.missing_wei()
         symbol = preview.symbol
         choices: list[TopUpChoice] = []
-        if missing and (self._plan_top_up is not None or self._top_up is not None):
+        if missing and (self.top_up.can_plan() or self._top_up is not None):
             choices = top_up_choices(payment_wei=preview.payment_wei, count=preview.count,
                                      vault_wei=preview.vault_available_wei)
         self.top_up.set_choices(choices, symbol, preferred_choice(
@@ -311,8 +304,8 @@ class ConfirmPublishDialog(QDialog):
         self.shortfall.setVisible(missing > 0)
         self.top_up.setVisible(bool(choices))
         self.deposit_button.setVisible(missing > 0 and self._top_up is not None)
-        self.deposit_plan = None
         if missing == 0:
+            self.top_up.plan_chosen(preview)  # nothing to plan: forgets an earlier plan
             return
         self.shortfall.setText(
             f"Not enough in the vault: these tasks need "
@@ -321,56 +314,18 @@ class ConfirmPublishDialog(QDialog):
         )
         self.deposit_button.setToolTip(
             "Make only the deposit now, with its own review, and come back here")
-        self._plan_chosen_deposit()
+        self.top_up.plan_chosen(preview)
 
-    def _plan_chosen_deposit(self) -> None:
-        """Plan the deposit chosen (its fee comes from the chain); the newest choice wins."""
-        self.deposit_plan = None
-        if self._planning is not None:
-            self._planning.cancel()
-            self._planning = None
-        chosen = self.top_up.chosen()
-        preview = self.preview
-        can_pay = chosen is not None and preview.wallet_balance_wei > chosen.amount_wei
-        self.deposit_button.setEnabled(can_pay)
-        if chosen is None:
-            self._update_sign()
-            return
-        if not can_pay:
-            self.top_up.note.setText(cannot_top_up(
-                wallet_wei=preview.wallet_balance_wei, missing_wei=chosen.amount_wei,
-                symbol=preview.symbol))
-        elif self._plan_top_up is None:
-            self.top_up.note.setText("")
-        else:
-            self.top_up.note.setText("Working out the deposit's network fee…")
-            self._planning = asyncio.ensure_future(self._plan(chosen))
-        self._update_sign()
-
-    async def _plan(self, chosen: TopUpChoice) -> None:
-        assert self._plan_top_up is not None
-        preview, symbol = self.preview, self.preview.symbol
-        try:
-            plan = await self._plan_top_up(chosen.amount_wei)
-        except UserFacingError as error:
-            self.top_up.note.setText(error.message)
-            return
-        if plan.value_wei + plan.max_fee_wei + preview.max_fee_wei > preview.wallet_balance_wei:
-            self.top_up.note.setText(
-                "The wallet cannot pay this deposit and the publish's fees together; choose a "
-                "smaller deposit or add funds to the wallet.")
-            return
-        self.deposit_plan = plan
-        self.top_up.note.setText(
-            f"Network fee about {fee_in_passing(plan.likely_fee_wei, symbol)} for the deposit. "
-            "Signing makes the deposit, then publishes: one review for both."
-        )
-        self._update_sign()
+    @property
+    def deposit_plan(self) -> TxPlan | None:
+        """The deposit to sign with the publish, once planned and payable (else ``None``)."""
+        return self.top_up.plan
 
     def _update_sign(self) -> None:
         """"Sign and publish", or "Deposit and publish" when a planned deposit solves the
         vault's shortfall and nothing else stands in the way."""
         preview, plan = self.preview, self.deposit_plan
+        self.deposit_button.setEnabled(self.top_up.can_pay(preview))
         with_deposit = (plan is not None and bool(preview.vault_problem)
                         and not preview.problems_besides_vault)
         problems = preview.problems_besides_vault if with_deposit else preview.problems
