@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Iterator
@@ -177,3 +178,53 @@ async def test_a_mismatched_source_is_listed_and_a_too_low_payment_blocks_signin
         assert not dialog.sign_button.isEnabled()
         assert "This source asks at least 0.001 OGPU per task" in dialog.problems.text()
         assert dialog.deposit_button.isHidden()  # the vault holds enough
+
+
+@pytest.mark.asyncio
+async def test_one_review_offers_a_deposit_for_ten_tasks_and_deposit_only_keeps_signing_off(
+    host: QWidget, sandbox_info: dict[str, Any], tmp_path: Path
+) -> None:
+    async with sandbox_connection(sandbox_info, tmp_path) as connection:
+        services = connection.services
+        sender = services.active_signer().address
+        preview = await _preview(connection, sandbox_info, ["Lovely"], "text-classification")
+
+        async def top_up(amount: int, over: QWidget) -> PublishPreview | None:
+            plan = await services.actions.plan_deposit(sender, amount)
+            if not await review_transaction(plan, over):
+                return None
+            await services.actions.execute(plan, services.active_signer())
+            return await _preview(connection, sandbox_info, ["Lovely"], "text-classification")
+
+        async def plan_top_up(amount: int) -> Any:
+            return await services.actions.plan_deposit(sender, amount)
+
+        dialog = ConfirmPublishDialog(preview, top_up, host, plan_top_up=plan_top_up,
+                                      top_up_tasks=5)
+        dialog.show()
+        # The count chosen last time is suggested again.
+        assert dialog.top_up.choice.currentText() == (
+            "Deposit 0.005 OGPU — enough for 5 tasks like this")
+        await wait_for(dialog.sign_button.isEnabled, "the deposit's fee")
+        assert dialog.sign_button.text() == "Deposit and publish"
+        assert dialog.deposit_plan is not None
+        assert dialog.deposit_plan.value_wei == 5 * PAYMENT
+        assert dialog.fields["fee"].text().endswith("for the deposit (both paid from the wallet)")
+        # Another choice plans again.
+        dialog.top_up.choice.setCurrentIndex(dialog.top_up.choice.findData(10))
+        assert dialog.deposit_plan is None
+        await wait_for(lambda: dialog.deposit_plan is not None, "the new deposit's fee")
+        assert dialog.deposit_plan is not None
+        assert dialog.deposit_plan.value_wei == 10 * PAYMENT
+        # "Deposit only": its own review; signing the publish stays off until it is done.
+        dialog.deposit_button.click()
+        await asyncio.sleep(0.05)
+        assert not dialog.sign_button.isEnabled()
+        await answer_transaction(dialog, sign=True)
+        await wait_for(dialog.sign_button.isEnabled, "the deposit and a new preview")
+        assert dialog.sign_button.text() == "Sign and publish"
+        assert dialog.preview.vault_available_wei == 10 * PAYMENT
+        assert dialog.deposit_plan is None
+        assert dialog.top_up.isHidden()
+        dialog.sign_button.click()
+        assert dialog.decision() is dialog.preview

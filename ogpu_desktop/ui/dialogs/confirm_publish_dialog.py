@@ -120,6 +120,7 @@ class ConfirmPublishDialog(QDialog):
         self.setMinimumWidth(620)
         self._top_up = top_up
         self._top_up_tasks = top_up_tasks
+        self._depositing = False
         self.preview = preview
         self.headline = _label("confirm.headline", self)
         font = self.headline.font()
@@ -348,7 +349,7 @@ class ConfirmPublishDialog(QDialog):
             vault = f"{amount_words(after, symbol)} after" if after >= 0 else "not enough"
         self.fields["vault"].setText(f"{amount_words(now, symbol)} now, {vault}")
         self.sign_button.setText("Deposit and publish" if with_deposit else "Sign and publish")
-        enabled = preview.can_publish or with_deposit
+        enabled = (preview.can_publish or with_deposit) and not self._depositing
         self.sign_button.setEnabled(enabled)
         self.sign_button.setToolTip(
             "" if enabled else "Fix the problems listed first."
@@ -359,14 +360,22 @@ class ConfirmPublishDialog(QDialog):
         """Deposit what the vault lacks (its fee confirmed first), then preview again."""
         if self._top_up is None or self.missing_wei() == 0:
             return
-        self.sign_button.setEnabled(False)
         amount = self.deposit_wei()
+        # Signing stays off until the deposit is done: a deposit planned for "Deposit and
+        # publish" that arrives meanwhile must not turn it back on.
+        self._depositing = True
+        self.top_up.plan_chosen(None)
         self.shortfall.setText("Depositing into the vault… confirm nothing else meanwhile.")
         try:
             fresh = await self._top_up(amount, self)
         except BaseException:
-            self.show_preview(self.preview)
+            self._depositing = False
+            if self.isVisible():
+                self.show_preview(self.preview)
             raise
+        self._depositing = False
+        if not self.isVisible():
+            return  # closed meanwhile: nothing left to show
         self.show_preview(fresh or self.preview)
         if fresh is None:
             self.shortfall.setText(f"{self.shortfall.text()}\nNothing was deposited.")

@@ -101,13 +101,21 @@ class TopUpRow(QWidget):
         chosen = self.chosen()
         return chosen is not None and preview.wallet_balance_wei > chosen.amount_wei
 
-    def plan_chosen(self, preview: PublishPreview) -> None:
-        """Plan the deposit chosen for ``preview`` (forgetting any earlier plan)."""
+    def plan_chosen(self, preview: PublishPreview | None) -> None:
+        """Plan the deposit chosen for ``preview`` (forgetting any earlier plan).
+
+        ``None`` only forgets: no deposit is to be signed with the publish (a deposit made on
+        its own is under way).
+        """
         self.plan = None
         if self._planning is not None:
             self._planning.cancel()
             self._planning = None
         chosen = self.chosen()
+        if preview is None:
+            self.note.setText("")
+            self.plan_changed.emit()
+            return
         if chosen is not None and not self.can_pay(preview):
             self.note.setText(cannot_top_up(
                 wallet_wei=preview.wallet_balance_wei, missing_wei=chosen.amount_wei,
