@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
 
         self.banner = NoticeBanner(self)
         self.navigation = NavigationList(self)
-        self.navigation.setMaximumWidth(170)
+        self.navigation.setMaximumWidth(160)
         self.pages = LazyPageStack(self)
         self.pages.setObjectName("pageStack")
         self._add_pages()
