@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QApplication, Q
 
 from ogpu_desktop.ui.main_window import COMPOSE_ROW, SETTINGS_ROW, WALLET_ROW, MainWindow
 from ogpu_desktop.wallet.accounts import Wallet
+from tests.gui.wallet_helpers import settle
 from tests.helpers.keychain import no_keychain
 
 __all__ = ["no_keychain"]
@@ -36,9 +37,10 @@ def unnamed_controls(page: QWidget) -> list[str]:
     ]
 
 
+@pytest.mark.asyncio
 @pytest.mark.parametrize("row", [COMPOSE_ROW, WALLET_ROW, SETTINGS_ROW],
                          ids=["compose", "wallet", "settings"])
-def test_every_reachable_control_has_a_name(
+async def test_every_reachable_control_has_a_name(
     main_window: MainWindow, tmp_path: Path, no_keychain: None, row: int
 ) -> None:
     if row == WALLET_ROW:
@@ -47,6 +49,7 @@ def test_every_reachable_control_has_a_name(
         view.use_session_only()
         wallet.create_account("Everyday", session_only=True)
         view.refresh_accounts()
+        await settle()  # the keychain check the view starts
     main_window.show_page(row)
     QApplication.processEvents()
     page = main_window.pages.currentWidget()
