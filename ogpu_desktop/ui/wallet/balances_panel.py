@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -248,6 +249,8 @@ class BalancesPanel(QGroupBox):
         if link is None or address is None:
             return
         balances = await link.balances(address)
+        if not shiboken6.isValid(self):
+            return  # the page closed while the balances were read (a background re-read)
         if (link, address) != (self._link, self._address):
             return  # the account or network changed meanwhile: this answer is stale
         self._show_figures((balances.wallet, balances.vault_available, balances.escrowed))
