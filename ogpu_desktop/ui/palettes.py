@@ -6,8 +6,13 @@ looks the same on every desktop. Light enough to load before the first paint: on
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
+
+if TYPE_CHECKING:
+    from ogpu_desktop.ui.settings.preferences import Theme
 
 #: Colours by role: ``(light, dark)``.
 _COLOURS: dict[QPalette.ColorRole, tuple[str, str]] = {
@@ -87,3 +92,20 @@ def set_palette(*, dark: bool) -> None:
     from ogpu_desktop.ui.message_colours import recolour_all  # noqa: PLC0415
 
     recolour_all()
+
+
+def apply_theme(theme: Theme) -> None:
+    """Colour the application as ``theme`` says.
+
+    The colour scheme is set through the style hints, which native styles follow on platforms
+    that support it; the app's palette makes light and dark hold on the others too. "Follow
+    the system" reads the platform's scheme (``QStyleHints.colorScheme``) now and again
+    whenever it changes.
+    """
+    # Settings are read after the first paint; the palette itself is part of the skeleton.
+    from ogpu_desktop.ui.settings.preferences import Theme  # noqa: PLC0415
+
+    if theme is Theme.SYSTEM:
+        follow_system()
+    else:
+        use_scheme(dark=theme is Theme.DARK)

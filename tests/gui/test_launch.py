@@ -16,8 +16,8 @@ from ogpu_desktop.launch_options import LaunchOptions
 from ogpu_desktop.ui.application import APP_ICON
 from ogpu_desktop.ui.first_paint import EXIT_AFTER_FIRST_PAINT_ENV
 from ogpu_desktop.ui.launch import build_window, create_application
+from ogpu_desktop.ui.palettes import apply_theme
 from ogpu_desktop.ui.settings.preferences import Theme
-from ogpu_desktop.ui.settings.theme import apply_theme
 
 # Everything the window's skeleton needs before its first paint; the pages, the services and
 # the network libraries load after it. A module added here must be one the skeleton paints with.

@@ -12,9 +12,9 @@ from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.chain.errors import WrongNetworkError
 from ogpu_desktop.ui.app_settings import AppSettings
+from ogpu_desktop.ui.palettes import apply_theme
 from ogpu_desktop.ui.settings.preferences import CustomNetwork, Preferences, Theme
 from ogpu_desktop.ui.settings.settings_page import FIX_FIELDS_MESSAGE, SettingsPage
-from ogpu_desktop.ui.settings.theme import apply_theme
 from tests.gui.wallet_helpers import settle, wait_for
 from tests.gui.wallet_http import serve_json
 

@@ -14,9 +14,8 @@ from ogpu_desktop.ui.forms.image_drop_zone import ImageDropZone
 from ogpu_desktop.ui.icons import themed_icon
 from ogpu_desktop.ui.main_window import MainWindow
 from ogpu_desktop.ui.message_colours import COLOURS, set_message_role
-from ogpu_desktop.ui.palettes import palette_for
+from ogpu_desktop.ui.palettes import apply_theme, palette_for
 from ogpu_desktop.ui.settings.preferences import Theme
-from ogpu_desktop.ui.settings.theme import apply_theme
 
 Role = QPalette.ColorRole
 

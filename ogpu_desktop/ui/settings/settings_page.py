@@ -26,6 +26,7 @@ from ogpu_desktop.domain.input_checks import check_http_url
 from ogpu_desktop.errors import ValidationError
 from ogpu_desktop.services.network_check import NetworkChecker, check_custom_network
 from ogpu_desktop.ui.app_settings import AppSettings
+from ogpu_desktop.ui.palettes import apply_theme
 from ogpu_desktop.ui.settings.custom_network_form import CustomNetworkForm
 from ogpu_desktop.ui.settings.preferences import (
     IMAGE_MAX_SIDE_RANGE,
@@ -35,7 +36,6 @@ from ogpu_desktop.ui.settings.preferences import (
     PreferencesStore,
     Theme,
 )
-from ogpu_desktop.ui.settings.theme import apply_theme
 from ogpu_desktop.ui.wallet.field_error import FieldError
 
 if TYPE_CHECKING:
