@@ -321,7 +321,7 @@ async def flow(driver: AppDriver, info: dict[str, Any], pictures: dict[str, Path
     cards = card_texts(detail)
     assert len(cards) == 2
     assert all(c.startswith(f"Once upon a time {SANDBOX_MARK}") for c in cards), cards
-    assert any(label.text() == "Sequence 2 of 2"
+    assert any(label.text() == "Answer 2 of 2"
                for label in rendered(detail).findChildren(QLabel))
     check_raw_json_toggle(detail, "generated_text")
 

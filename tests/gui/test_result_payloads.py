@@ -24,7 +24,7 @@ CASES: list[tuple[str, object, str | None, int | None, ViewKind, str]] = [
         None,
         None,
         ViewKind.LABEL_SCORES,
-        "1.000",
+        "99.9%",
     ),
     (
         "hf-sentiment",
@@ -32,7 +32,7 @@ CASES: list[tuple[str, object, str | None, int | None, ViewKind, str]] = [
         "text-classification",
         None,
         ViewKind.LABEL_SCORES,
-        "0.250",
+        "25.0%",
     ),
     (
         "image-classification",
@@ -48,7 +48,7 @@ CASES: list[tuple[str, object, str | None, int | None, ViewKind, str]] = [
         None,
         None,
         ViewKind.LABEL_SCORES,
-        "0.700",
+        "70.0%",
     ),
     (
         "generation",
@@ -64,7 +64,7 @@ CASES: list[tuple[str, object, str | None, int | None, ViewKind, str]] = [
         "text-generation",
         None,
         ViewKind.GENERATED_TEXTS,
-        "Sequence 2 of 2",
+        "Answer 2 of 2",
     ),
     (
         "chat",
@@ -95,7 +95,7 @@ CASES: list[tuple[str, object, str | None, int | None, ViewKind, str]] = [
         "visual-question-answering",
         None,
         ViewKind.ANSWERS,
-        "0.950",
+        "95.0%",
     ),
     (
         "vqa-generative",
@@ -131,7 +131,7 @@ CASES: list[tuple[str, object, str | None, int | None, ViewKind, str]] = [
         "text-classification",
         2,
         ViewKind.BATCH,
-        "0.800",
+        "80.0%",
     ),
     (
         "batch-nested",
@@ -237,5 +237,5 @@ def test_labels_are_sorted_by_score_in_the_viewer(qtbot: QtBot) -> None:
     )
     widget = panel.rendered.widget()
     assert widget.findChild(QLabel, "scoreLabel0").text() == "Egyptian cat"
-    assert widget.findChild(QLabel, "scoreValue0").text() == "0.942"
-    assert widget.findChild(QLabel, "scoreValue1").text() == "0.088"
+    assert widget.findChild(QLabel, "scoreValue0").text() == "94.2%"
+    assert widget.findChild(QLabel, "scoreValue1").text() == "8.8%"

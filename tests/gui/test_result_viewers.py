@@ -136,21 +136,39 @@ def test_every_label_is_plain_text(qtbot: QtBot, view: ResultView) -> None:
     assert all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)
 
 
-def test_label_scores_show_bars_in_order_with_three_decimals(qtbot: QtBot) -> None:
+def test_label_scores_show_bars_in_order_as_percentages_with_the_raw_score_as_tip(
+    qtbot: QtBot,
+) -> None:
     widget = create_result_widget(LABELS)
     qtbot.addWidget(widget)
     assert widget.findChild(QLabel, "scoreLabel0").text() == "POSITIVE"
-    assert widget.findChild(QLabel, "scoreValue0").text() == "1.000"
-    assert widget.findChild(QLabel, "scoreValue1").text() == "0.000"
+    first = widget.findChild(QLabel, "scoreValue0")
+    assert first.text() == "99.9%"  # 0.99984: never "100%" unless it is
+    assert first.toolTip() == "Score as received: 0.99984"
+    second = widget.findChild(QLabel, "scoreValue1")
+    assert second.text() == "0.0%"
+    assert second.toolTip() == "Score as received: 0.00016"
     bar = widget.findChild(QProgressBar, "scoreBar0")
     assert bar.value() == 1000
+    assert bar.toolTip() == "Score as received: 0.99984"
+    assert bar.accessibleName() == "POSITIVE: 99.9%"
     assert widget.findChild(QProgressBar, "scoreBar1").value() == 0
+
+
+def test_scores_outside_zero_to_one_are_numbers_not_percentages(qtbot: QtBot) -> None:
+    logits = LabelScoresView(raw_json="[]", total=2, items=(
+        LabelScore(label="POSITIVE", score=3.21), LabelScore(label="NEGATIVE", score=-1.5)))
+    widget = create_result_widget(logits)
+    qtbot.addWidget(widget)
+    assert widget.findChild(QLabel, "scoreValue0").text() == "3.210"
+    assert widget.findChild(QLabel, "scoreValue1").text() == "-1.500"
+    assert widget.findChild(QLabel, "scoreValue1").toolTip() == "Score as received: -1.5"
 
 
 def test_answers_without_score_have_no_bar(qtbot: QtBot) -> None:
     widget = create_result_widget(ANSWERS)
     qtbot.addWidget(widget)
-    assert widget.findChild(QLabel, "scoreValue0").text() == "0.951"
+    assert widget.findChild(QLabel, "scoreValue0").text() == "95.1%"
     assert widget.findChild(QProgressBar, "scoreBar0").value() == 951
     assert widget.findChild(QLabel, "scoreLabel2").text() == "x"
     assert widget.findChild(QProgressBar, "scoreBar2") is None
@@ -160,7 +178,7 @@ def test_generated_texts_are_numbered_cards(qtbot: QtBot) -> None:
     widget = create_result_widget(GENERATED)
     qtbot.addWidget(widget)
     texts = _texts(widget)
-    assert "Sequence 1 of 2" in texts
+    assert "Answer 1 of 2" in texts
     assert widget.findChild(QPlainTextEdit, "resultText1").toPlainText() == "Once upon a dragon."
     assert widget.findChild(QPlainTextEdit, "resultText0").isReadOnly()
 
@@ -197,7 +215,7 @@ def test_batch_shows_each_input_with_its_result(qtbot: QtBot) -> None:
     assert second is not None
     labels = [label.text() for label in second.findChildren(QLabel)]
     assert "NEGATIVE" in labels
-    assert "0.800" in labels
+    assert "80.0%" in labels
 
 
 def test_empty_and_raw_views(qtbot: QtBot) -> None:

@@ -1,10 +1,15 @@
-"""Viewers of scored lists: classification labels and VQA answers, as bars sorted by score."""
+"""Viewers of scored lists: classification labels and VQA answers, as bars sorted by score.
+
+A score between 0 and 1 is a probability: it is shown as a percentage beside its bar, the number
+as received in the tooltip. Other scores (logits) are shown as numbers.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QWidget
 
+from ogpu_desktop.domain.batch_headlines import percentage
 from ogpu_desktop.domain.result_views import (
     Answer,
     AnswersView,
@@ -23,10 +28,20 @@ MARKED_SCORE_TIP = (
 )
 
 
+RAW_SCORE_TIP = "Score as received: {raw}"
+
+
+def score_words(score: float) -> str:
+    """A probability as a percentage (``"74.2%"``); a score outside 0 to 1 as a number."""
+    return percentage(score) if 0.0 <= score <= 1.0 else f"{score:.3f}"
+
+
 def _row(text: str, item: LabelScore | Answer) -> tuple[str, float | None, str, str]:
     """Label, bar value, score text and its tooltip; a marked score says how it came."""
     if item.mark is ScoreMark.NONE:
-        return text, item.score, item.score_text, ""
+        if item.score is None:
+            return text, None, item.score_text, ""
+        return text, item.score, score_words(item.score), RAW_SCORE_TIP.format(raw=item.score)
     shown = f"{item.score_text} ({item.mark.note})"
     return text, item.score, shown, MARKED_SCORE_TIP.format(note=item.mark.note)
 
@@ -46,6 +61,7 @@ def _score_grid(parent: QWidget, rows: list[tuple[str, float | None, str, str]])
             bar = score_bar(score, grid_host)
             bar.setObjectName(f"scoreBar{row}")
             bar.setAccessibleName(f"{text}: {score_text}")
+            bar.setToolTip(tip)
             grid.addWidget(bar, row, 1)
         value = plain_label(score_text, grid_host, wrap=False)
         value.setObjectName(f"scoreValue{row}")
@@ -57,7 +73,7 @@ def _score_grid(parent: QWidget, rows: list[tuple[str, float | None, str, str]])
 
 @register_result_widget(ViewKind.LABEL_SCORES)
 class LabelScoresWidget(ResultWidget):
-    """Labels with a bar each, highest score first, scores to 3 decimals."""
+    """Labels with a bar each, highest score first, scores as percentages."""
 
     def build(self) -> None:
         """Add one bar per label (the view is already sorted by score)."""

@@ -41,7 +41,7 @@ class _TextCardsWidget(ResultWidget):
 class GeneratedTextsWidget(_TextCardsWidget):
     """One card per generated sequence; a chat shows the whole conversation under the reply."""
 
-    noun = "Sequence"
+    noun = "Answer"
 
     def build(self) -> None:
         """Add the cards."""
