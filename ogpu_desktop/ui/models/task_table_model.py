@@ -46,9 +46,11 @@ class Column(IntEnum):
     EXPIRES = 5
     RESPONSES = 6
     PAYMENT = 7
+    RESULT = 8
 
 
-HEADERS = ("Status", "Type", "Task", "Source", "Created", "Expires in", "Responses", "Payment")
+HEADERS = ("Status", "Type", "Task", "Source", "Created", "Expires in", "Responses", "Payment",
+           "Result")
 
 
 def short_address(address: str) -> str:
@@ -83,6 +85,14 @@ _STATIC_TEXT: dict[Column, Callable[[TaskRow], str]] = {
 }
 
 
+_TOOLTIPS: dict[Column, Callable[[TaskRow], str]] = {
+    Column.TASK: lambda row: row.address,
+    Column.SOURCE: lambda row: row.source,
+    Column.EXPIRES: lambda row: row.expiry.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+    Column.PAYMENT: lambda row: format_amount(row.payment_wei),
+}
+
+
 class TaskTableModel(QAbstractTableModel):
     """Rows of :class:`TaskRow`, keyed by :attr:`TaskRow.key`, sorted here rather than in a proxy.
 
@@ -105,6 +115,9 @@ class TaskTableModel(QAbstractTableModel):
         self._clock = clock or (lambda: datetime.now(UTC))
         self._rows: list[TaskRow] = []
         self._index: dict[str, int] = {}
+        # Kept beside the rows, by row key: a row is replaced whole whenever the task changes,
+        # while its result's summary is read later, once, from the result itself.
+        self._summaries: dict[str, str] = {}
         self._now = self._clock()
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.tick)
@@ -180,6 +193,8 @@ class TaskTableModel(QAbstractTableModel):
             return f"{short_address(row.address)} ({PREVIOUS_RUN_NOTE})"
         if column is Column.STATUS:
             return row.shown_state(self._now).label
+        if column is Column.RESULT:
+            return self._summaries.get(row.key, "")
         if column is Column.EXPIRES:
             if row.state.is_final or row.previous_run:
                 return "—"
@@ -220,14 +235,14 @@ class TaskTableModel(QAbstractTableModel):
                 f"{row.address}\nFrom an earlier Sandbox run: that local chain was replaced "
                 "when the Sandbox restarted, so this task no longer changes."
             )
-        if column is Column.TASK:
-            return row.address
-        if column is Column.SOURCE:
-            return row.source
-        if column is Column.EXPIRES:
-            return row.expiry.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-        if column is Column.PAYMENT:
-            return format_amount(row.payment_wei)
+        if column is Column.STATUS:
+            shown = row.shown_state(self._now)
+            return f"{shown.label}: {shown.explanation}"
+        tip = _TOOLTIPS.get(column)
+        if tip is not None:
+            return tip(row)
+        if column is Column.RESULT:
+            return self._summaries.get(row.key) or None
         return None
 
     # Sorting ------------------------------------------------------------------------------
@@ -290,9 +305,13 @@ class TaskTableModel(QAbstractTableModel):
             self._resort()
 
     def reset_rows(self, rows: Iterable[TaskRow]) -> None:
-        """Replace every row at once: only when the list changes network, never per update."""
+        """Replace every row at once: only when the list changes network, never per update.
+
+        The result summaries are forgotten too: a new run of a chain reuses task addresses.
+        """
         self.beginResetModel()
         self._rows = list(rows)
+        self._summaries.clear()
         self._index = {r.key: i for i, r in enumerate(self._rows)}
         self._now = self._clock()
         self._sort_rows_quietly()
@@ -304,6 +323,25 @@ class TaskTableModel(QAbstractTableModel):
         if column is not None:
             self._rows.sort(key=lambda row: self._sort_key(row, column), reverse=self._descending)
             self._index = {r.key: i for i, r in enumerate(self._rows)}
+
+    def set_summary(self, key: str, text: str) -> None:
+        """Show ``text`` as the result summary of the row whose key is ``key``.
+
+        Summaries of rows not listed (yet) are kept: the row shows it once it arrives.
+        """
+        if self._summaries.get(key) == text:
+            return
+        self._summaries[key] = text
+        position = self._index.get(key)
+        if position is not None:
+            cell = self.index(position, Column.RESULT)
+            self.dataChanged.emit(cell, cell)
+            if self._sort_column is Column.RESULT:
+                self._resort()
+
+    def summary(self, key: str) -> str:
+        """The result summary shown for the row whose key is ``key`` ("" when none is known)."""
+        return self._summaries.get(key, "")
 
     def addresses(self) -> list[str]:
         """The listed task addresses, in model order."""

@@ -1,0 +1,115 @@
+"""Fills the task list's Result column: each answered task's result in a few words.
+
+A result already downloaded is read from the store (no network); a new answer of the connected
+network is downloaded once, as opening the task would (the download is kept, so opening it later
+costs nothing). Reading and summarising happen one task at a time on the event loop, the
+normalising on a worker thread, so a long history never stalls the window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from ogpu_desktop.domain.batch_headlines import result_headline
+from ogpu_desktop.errors import UserFacingError
+from ogpu_desktop.services.results import normalise_off_thread
+from ogpu_desktop.ui.models.task_row import TaskRow
+from ogpu_desktop.ui.models.task_table_model import TaskTableModel
+
+if TYPE_CHECKING:
+    from ogpu_desktop.domain.result_views import ResultView
+    from ogpu_desktop.services.app_services import AppServices
+    from ogpu_desktop.store import Store
+
+log = logging.getLogger(__name__)
+
+#: Tasks summarised from the history when the list is loaded, newest first.
+HISTORY_LIMIT = 200
+
+
+def summary_of(view: ResultView) -> str:
+    """The Result cell of a task: top label and percentage, the answer, or the first line."""
+    return result_headline(view).text
+
+
+class ResultSummaries:
+    """Works through the answered tasks whose Result cell is still empty, one at a time.
+
+    Args:
+        model: The task list model whose Result column is filled.
+    """
+
+    def __init__(self, model: TaskTableModel) -> None:
+        self.model = model
+        self.services: AppServices | None = None
+        self.store: Store | None = None
+        self._queue: deque[tuple[TaskRow, int]] = deque()
+        self._queued: set[str] = set()
+        self._worker: asyncio.Task[None] | None = None
+
+    def attach(self, services: AppServices | None, store: Store | None) -> None:
+        """Read from ``store``, download through ``services`` (``None``: stored results only)."""
+        self.stop()
+        self.services, self.store = services, store
+
+    def stop(self) -> None:
+        """Forget the waiting tasks and stop the one being read."""
+        self._queue.clear()
+        self._queued.clear()
+        if self._worker is not None:
+            self._worker.cancel()
+            self._worker = None
+
+    def want(self, rows: Iterable[tuple[TaskRow, int]]) -> None:
+        """Summarise each ``(row, store key)`` that has responses and no summary yet."""
+        for row, key in rows:
+            if row.responses and not self.model.summary(row.key) and row.key not in self._queued:
+                self._queued.add(row.key)
+                self._queue.append((row, key))
+        if self._queue and (self._worker is None or self._worker.done()):
+            try:
+                self._worker = asyncio.ensure_future(self._work())
+            except RuntimeError:  # no event loop (stored data shown in a test): nothing to do
+                self.stop()
+
+    async def wait_idle(self) -> None:
+        """Wait until every wanted task was summarised (or could not be)."""
+        while self._worker is not None and not self._worker.done():
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.shield(self._worker)
+
+    async def _work(self) -> None:
+        while self._queue:
+            row, key = self._queue.popleft()
+            try:
+                view = await self._view_of(row, key)
+            except UserFacingError as exc:
+                log.info("no summary for %s: %s", row.address, exc.message)
+                view = None
+            finally:
+                self._queued.discard(row.key)
+            if view is not None and not self.model.summary(row.key):
+                self.model.set_summary(row.key, summary_of(view))
+
+    async def _view_of(self, row: TaskRow, key: int) -> ResultView | None:
+        store = self.store
+        if store is None:
+            return None
+        responses = store.tasks.responses_of(key, row.address)
+        if not responses:
+            return None
+        chosen = next((r for r in responses if r.status == 1), responses[0])
+        record = store.tasks.get_task(key, row.address)
+        pipeline = record.pipeline if record is not None else None
+        kept = store.misc.get_result(key, chosen.address)
+        if kept is not None:
+            return await normalise_off_thread(kept.raw, pipeline)
+        services = self.services
+        if services is None or row.previous_run or services.session.chain_id != key:
+            return None
+        return (await services.results.fetch(chosen.address)).view
