@@ -41,6 +41,25 @@ def input_texts(config: Mapping[str, Any]) -> tuple[str, ...]:
     return ()
 
 
+def input_words(config: Mapping[str, Any]) -> str:
+    """The text a single task was asked about, shown beside its result ("" when none).
+
+    The question of a picture, a prompt, the text to translate, summarise or classify, or a chat
+    as ``role: content`` lines. A batch's texts are shown by its result, each beside its answer.
+    """
+    value = _input_of(config)
+    if isinstance(value, Mapping):
+        value = value.get("question", value.get("text"))
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, str):
+        return "" if value.startswith(DATA_URL_PREFIX) else value
+    if isinstance(value, list) and value and all(isinstance(m, Mapping) for m in value):
+        lines = [f"{m.get('role', '')}: {m.get('content', '')}" for m in value]
+        return "\n".join(lines)
+    return ""
+
+
 def input_image(config: Mapping[str, Any]) -> InputImage | None:
     """The input image of an image-classification or VQA task, if there is one."""
     value = _input_of(config)

@@ -19,6 +19,9 @@ from ogpu_desktop.services.task_timeline import TimelineEntry
 from ogpu_desktop.ui.models.task_table_model import short_address
 
 RESPONSE_STATES = {0: "Submitted", 1: "Confirmed"}
+#: Rows the responses table shows before it scrolls: most tasks get one answer, and the room
+#: below belongs to the result.
+RESPONSE_ROWS_SHOWN = 3
 ADDRESS_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -85,6 +88,9 @@ class ResponsesTable(QTableWidget):
         super().__init__(0, len(self.HEADERS), parent)
         _set_up(self, "taskResponses", "Responses", self.HEADERS)
         self.responses: list[ResponseRecord] = []
+        rows = self.verticalHeader().defaultSectionSize() * RESPONSE_ROWS_SHOWN
+        self.setMaximumHeight(self.horizontalHeader().sizeHint().height() + rows
+                              + 2 * self.frameWidth())
 
     def show_responses(
         self, responses: Sequence[ResponseRecord], block_times: Mapping[int, int]

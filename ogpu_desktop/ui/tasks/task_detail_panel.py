@@ -19,7 +19,12 @@ from PySide6.QtWidgets import (
 
 from ogpu_desktop.domain.catalogue import CATALOGUE
 from ogpu_desktop.domain.records import ResponseRecord, TaskRecord
-from ogpu_desktop.domain.task_inputs import config_display_text, input_image, input_texts
+from ogpu_desktop.domain.task_inputs import (
+    config_display_text,
+    input_image,
+    input_texts,
+    input_words,
+)
 from ogpu_desktop.domain.task_rows import task_config, task_type_of
 from ogpu_desktop.domain.task_status import RESPONDED, TaskState, state_at, state_note
 from ogpu_desktop.errors import UserFacingError
@@ -32,7 +37,7 @@ from ogpu_desktop.ui.models.task_table_model import short_address
 from ogpu_desktop.ui.results.plain_widgets import plain_label, plain_text_box
 from ogpu_desktop.ui.results.result_panel import ResultPanel
 from ogpu_desktop.ui.tasks.detail_tables import ResponsesTable, TimelineTable
-from ogpu_desktop.ui.tasks.input_image_box import InputImageBox
+from ogpu_desktop.ui.tasks.task_input_view import TaskInputView
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +49,7 @@ PREVIOUS_RUN_NOTE = (
 )
 CONFIRM_TIP = "Accept this response: the task is finalized and the provider is paid."
 DISCONNECTED = "Not connected: connect to the task's network to read its results."
+FULL_SIZE_TIP = "Give the task's result the whole page (press again to show the list)"
 
 
 class TaskDetailPanel(QWidget):
@@ -58,6 +64,8 @@ class TaskDetailPanel(QWidget):
     """A response of the task was confirmed (task address)."""
     responses_recovered = Signal(str)
     """Responses the history lacked were found in the task's events (task address)."""
+    result_shown = Signal(str, object)
+    """A result of the task is shown (task address, its :class:`ResultView`)."""
 
     def __init__(
         self, parent: QWidget | None = None, clock: Callable[[], float] = time.time
@@ -84,10 +92,15 @@ class TaskDetailPanel(QWidget):
         self.confirm_button.setToolTip(CONFIRM_TIP)
         self.confirm_button.setEnabled(False)
         self.confirm_button.clicked.connect(self.confirm_selected)
+        self.full_size_button = QPushButton("Full size", self)
+        self.full_size_button.setObjectName("taskDetailFullSizeButton")
+        self.full_size_button.setToolTip(FULL_SIZE_TIP)
+        self.full_size_button.setCheckable(True)
 
         self.tabs = self._build_tabs()
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
+        header.addWidget(self.full_size_button)
         header.addWidget(self.confirm_button)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -103,11 +116,13 @@ class TaskDetailPanel(QWidget):
         self.result_panel = ResultPanel(self)
         self.result_error = plain_label("", self)
         self.result_error.setObjectName("taskResultError")
-        self.image_box = InputImageBox(self)
+        # The input beside the output: what was asked (text and picture), then its answer.
+        self.input_view = TaskInputView(self)
+        self.image_box = self.input_view.image_box
         self.image_label, self.image_url = self.image_box.image_label, self.image_box.image_url
 
         result_row = QHBoxLayout()
-        result_row.addWidget(self.image_box)
+        result_row.addWidget(self.input_view)
         result_row.addWidget(self.result_panel, 1)
         result_tab = QWidget(self)
         result_layout = QVBoxLayout(result_tab)
@@ -149,7 +164,7 @@ class TaskDetailPanel(QWidget):
         for label in (self.status_label, self.note, self.result_error):
             label.setText("")
             label.setVisible(False)
-        self.image_box.clear()
+        self.input_view.clear()
         self.responses.show_responses([], {})
         self.timeline.show_entries([])
         self.config_box.setPlainText("")
@@ -217,8 +232,11 @@ class TaskDetailPanel(QWidget):
         self.note.setVisible(bool(note))
 
     def _show_input(self, record: TaskRecord) -> None:
-        image = input_image(task_config(record))
-        if self.image_box.show_without_picture(image):
+        config = task_config(record)
+        image = input_image(config)
+        shown_now = self.image_box.show_without_picture(image)
+        self.input_view.show_words(task_type_of(record), input_words(config))
+        if shown_now:
             return
         try:
             asyncio.get_running_loop()
@@ -319,6 +337,7 @@ class TaskDetailPanel(QWidget):
         if self.record is None or self.record.address != task.address:
             return
         self.result_panel.show_result(view, input_texts(task_config(task)), kept)
+        self.result_shown.emit(task.address, view)
 
     def _retry_result(self) -> None:
         chosen = self.responses.selected_response()
@@ -342,6 +361,7 @@ class TaskDetailPanel(QWidget):
             return
         self.result_error.setVisible(False)
         self.result_panel.show_result(fetched.view, input_texts(task_config(task)), fetched.raw)
+        self.result_shown.emit(task.address, fetched.view)
         if self.history is not None and self.chain_id is not None:
             # The fetch recorded the provider: show it.
             self.responses.show_responses(
