@@ -37,6 +37,15 @@ class AppSettings:
         """Remember the main window's geometry."""
         self._qsettings.setValue("window/geometry", geometry)
 
+    def splitter_state(self, name: str) -> QByteArray | None:
+        """Return the saved state of the splitter ``name`` (its pane sizes), or ``None``."""
+        value = self._qsettings.value(f"splitters/{name}")
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    def set_splitter_state(self, name: str, state: QByteArray) -> None:
+        """Remember the state of the splitter ``name``."""
+        self._qsettings.setValue(f"splitters/{name}", state)
+
     def saved_theme(self) -> str:
         """Return the saved theme choice as written (``system``, ``light``, ``dark``), or ``""``."""
         value = self._qsettings.value(THEME_KEY)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QMainWindow,
@@ -22,6 +22,7 @@ from ogpu_desktop.ui.help_menu import HelpMenu
 from ogpu_desktop.ui.navigation_list import NavigationList
 from ogpu_desktop.ui.notice_banner import NoticeBanner
 from ogpu_desktop.ui.pages.lazy_page_stack import LazyPageStack
+from ogpu_desktop.ui.window_size import default_window_rect
 
 # The pages are imported when they are built (first shown or first used), never before the
 # window's first paint: their modules and widgets are most of the window's start-up cost.
@@ -140,7 +141,9 @@ class MainWindow(QMainWindow):
     def _restore_state(self) -> None:
         geometry = self.settings.window_geometry()
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1080, 720)
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            if screen is not None:
+                self.setGeometry(default_window_rect(screen.availableGeometry()))
         self.show_page(self.settings.last_page())
 
     def show_page(self, index: int) -> None:
@@ -213,6 +216,7 @@ class MainWindow(QMainWindow):
 
         page = TasksPage(self.task_model, self)
         page.clone_requested.connect(self.compose_again)
+        page.use_settings(self.settings)
         return page
 
     def _build_wallet_page(self) -> WalletPage:

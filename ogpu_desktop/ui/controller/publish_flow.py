@@ -184,4 +184,7 @@ class PublishFlow(QObject):
             await connection.poll_now()
         if outcome.published:
             window.show_page(TASKS_ROW)
+            first = outcome.published[0].task
+            if first is not None:
+                window.tasks_page.show_new_task(first)
         _log.info("published %d of %d tasks", len(outcome.published), preview.count)

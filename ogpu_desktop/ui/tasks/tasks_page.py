@@ -1,4 +1,10 @@
-"""The Tasks page: the live task list with filters, actions and the detail side panel."""
+"""The Tasks page: the live task list with filters and actions, the chosen task's result below.
+
+The page is split top to bottom: the list (every column in view), the chosen task's detail with
+its result across the whole width, and the pending transactions. The detail takes most of the
+height, and every pixel the window gains; "Details" (or the detail's Full size button) gives it
+the whole page. The split is remembered.
+"""
 
 from __future__ import annotations
 
@@ -30,8 +36,11 @@ from ogpu_desktop.ui.tasks.task_toolbar import TaskToolbar
 from ogpu_desktop.warm_imports import warm_imports
 
 if TYPE_CHECKING:
+    from ogpu_desktop.domain.result_views import ResultView
     from ogpu_desktop.services.app_services import AppServices
+    from ogpu_desktop.ui.app_settings import AppSettings
     from ogpu_desktop.ui.tasks.pending_list import PendingList
+    from ogpu_desktop.ui.tasks.result_summaries import ResultSummaries
     from ogpu_desktop.ui.tasks.task_detail_panel import TaskDetailPanel
     from ogpu_desktop.ui.tasks.task_list_bridge import TaskListBridge
     from ogpu_desktop.ui.tasks.task_page_actions import TaskPageActions
@@ -43,6 +52,9 @@ NO_TASKS_TEXT = (
 NO_MATCH_TEXT = "No task matches the filters."
 CHOOSE_TEXT = "Choose a task in the list to see its details and results."
 EXPORT_FILTERS = {"json": "JSON (*.json)", "csv": "CSV (*.csv)"}
+SPLITTER_NAME = "tasks"
+#: The first split of the page's height: list, detail (the result), pending transactions.
+START_SPLIT = (30, 55, 15)
 #: Imported on a worker thread once connected: the detail panel with its result viewers, the
 #: cancel and export actions, and the HTTP transport httpx loads on the first download.
 AHEAD_OF_USE = (
@@ -75,6 +87,9 @@ class TasksPage(QWidget):
         self._detail: TaskDetailPanel | None = None
         self._actions: TaskPageActions | None = None
         self._pending: PendingList | None = None
+        self._summaries: ResultSummaries | None = None
+        self._settings: AppSettings | None = None
+        self._split_before_full: list[int] | None = None
         self.proxy = TaskFilterProxy(self)
         self.proxy.setSourceModel(model)
         self.banner = NoticeBanner(self)
@@ -110,24 +125,30 @@ class TasksPage(QWidget):
         column.addWidget(self.empty)
         column.addWidget(self.table, 1)
         # The pending list needs the async helpers: it is built on connecting, after the paint.
-        self.pending_slot = QVBoxLayout()
+        pending_side = QWidget(self)
+        pending_side.setObjectName("pendingPane")
+        self.pending_slot = QVBoxLayout(pending_side)
         self.pending_slot.setContentsMargins(0, 0, 0, 0)
-        column.addLayout(self.pending_slot)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setObjectName("tasksSplitter")
         self.splitter.addWidget(list_side)
-        # In a scroll area, so the panel's tool rows never force a wide window.
+        # Across the page's width, under the list: the result gets the room, not a column.
         self.detail_scroll = QScrollArea(self)
         self.detail_scroll.setObjectName("taskDetailScroll")
         self.detail_scroll.setWidgetResizable(True)
+        self.detail_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.detail_placeholder = QLabel(CHOOSE_TEXT, self)
         self.detail_placeholder.setObjectName("taskDetailPlaceholder")
         self.detail_placeholder.setWordWrap(True)
         self.detail_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.detail_scroll.setWidget(self.detail_placeholder)
         self.splitter.addWidget(self.detail_scroll)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.addWidget(pending_side)
+        for pane, stretch in enumerate((1, 3, 0)):
+            self.splitter.setStretchFactor(pane, stretch)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setSizes(list(START_SPLIT))
+        self.splitter.splitterMoved.connect(self._split_moved)
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(self.toolbar)
@@ -155,6 +176,7 @@ class TasksPage(QWidget):
             bridge.task_finished.connect(self.notifier.task_finished)
             bridge.responses_arrived.connect(self.notifier.result_arrived)
             bridge.task_changed.connect(self._task_changed)
+            bridge.responses_arrived.connect(lambda address, _count: self._summarise(address))
             bridge.tracker_health_changed.connect(self._health_changed)
             self._bridge = bridge
         return self._bridge
@@ -169,10 +191,38 @@ class TasksPage(QWidget):
             detail.attach(self.services)
             detail.confirmed.connect(self.bridge.refresh_task)
             detail.responses_recovered.connect(self.bridge.refresh_task)
+            detail.result_shown.connect(self._result_shown)
+            detail.full_size_button.setChecked(self.detail_full_size)
+            detail.full_size_button.toggled.connect(self.set_detail_full_size)
             self.detail_scroll.setWidget(detail)  # deletes the placeholder
             detail.show()  # a widget put into a shown scroll area stays hidden otherwise
             self._detail = detail
         return self._detail
+
+    @property
+    def summaries(self) -> ResultSummaries:
+        """Fills the list's Result column (built on first use)."""
+        if self._summaries is None:
+            from ogpu_desktop.ui.tasks.result_summaries import ResultSummaries  # noqa: PLC0415
+
+            self._summaries = ResultSummaries(self.model)
+        return self._summaries
+
+    def _summarise(self, address: str | None = None) -> None:
+        """Summarise the result of ``address`` (``None``: of the newest answered tasks)."""
+        from ogpu_desktop.ui.tasks.result_summaries import HISTORY_LIMIT  # noqa: PLC0415
+
+        if self._bridge is None:
+            return
+        if address is None:
+            rows = [self.model.row(i) for i in range(self.model.rowCount())]
+            rows.sort(key=lambda row: row.created, reverse=True)
+            rows = [row for row in rows if row.responses][:HISTORY_LIMIT]
+        else:
+            position = self.model.position_of(address)
+            rows = [self.model.row(position)] if position is not None else []
+        wanted = [(row, key) for row in rows if (key := self._bridge.key_of(row)) is not None]
+        self.summaries.want(wanted)
 
     @property
     def pending(self) -> PendingList:
@@ -196,6 +246,52 @@ class TasksPage(QWidget):
             self._actions = TaskPageActions(self, self)
         return self._actions
 
+    # Layout ------------------------------------------------------------------------------
+
+    def use_settings(self, settings: AppSettings) -> None:
+        """Remember the split of the page in ``settings`` (and restore the one saved there)."""
+        self._settings = settings
+        state = settings.splitter_state(SPLITTER_NAME)
+        if state is not None and self.splitter.restoreState(state):
+            sizes = self.splitter.sizes()
+            if len(sizes) != len(START_SPLIT) or sizes[0] == 0:
+                # An older or full-size split: start from the usual one.
+                self.splitter.setSizes(list(START_SPLIT))
+
+    def _split_moved(self, _position: int, _index: int) -> None:
+        if self.detail_full_size and self.splitter.sizes()[0] > 0:
+            # The list was dragged back into view: the detail is no longer full size.
+            self._split_before_full = None
+            if self._detail is not None:
+                self._detail.full_size_button.setChecked(False)
+        if not self.detail_full_size:
+            self.save_split()
+
+    def save_split(self) -> None:
+        """Write the current split to the settings (never the full-size one)."""
+        if self._settings is not None and not self.detail_full_size:
+            self._settings.set_splitter_state(SPLITTER_NAME, self.splitter.saveState())
+
+    @property
+    def detail_full_size(self) -> bool:
+        """Whether the detail has the whole page (the list and pending sends folded away)."""
+        return self._split_before_full is not None
+
+    def set_detail_full_size(self, full: bool) -> None:
+        """Give the detail the whole page, or bring the list back with the split it had."""
+        if full == self.detail_full_size:
+            return
+        if full:
+            sizes = self.splitter.sizes()
+            self._split_before_full = sizes
+            self.splitter.setSizes([0, sum(sizes), 0])
+        else:
+            before = self._split_before_full or list(START_SPLIT)
+            self._split_before_full = None
+            self.splitter.setSizes(before)
+        if self._detail is not None and self._detail.full_size_button.isChecked() != full:
+            self._detail.full_size_button.setChecked(full)
+
     # Connection --------------------------------------------------------------------------
 
     def attach(self, services: AppServices | None) -> None:
@@ -209,6 +305,8 @@ class TasksPage(QWidget):
             warm_imports(AHEAD_OF_USE)
         if services is not None or self._bridge is not None:
             self.bridge.attach(services)
+            self.summaries.attach(services, self.bridge.store)
+            self._summarise()
         if services is not None or self._pending is not None:
             self.pending.attach(services)
         if self._detail is not None:
@@ -277,6 +375,17 @@ class TasksPage(QWidget):
         self.table.scrollTo(index)
         return True
 
+    def show_new_task(self, address: str) -> bool:
+        """Select a task just published (listing it now, and clearing filters that hide it)."""
+        if self._bridge is not None:
+            self._bridge.check_new_tasks()
+        if self.select_task(address):
+            return True
+        self.status_filter.setCurrentIndex(0)
+        self.type_filter.setCurrentIndex(0)
+        self.search.clear()
+        return self.select_task(address)
+
     def describe(self, address: str) -> str:
         """A task named for messages: "Translation task 0x12…abcd"."""
         position = self.model.position_of(address)
@@ -302,6 +411,7 @@ class TasksPage(QWidget):
         self.detail.show_task(row.address, previous_run=row.previous_run)
 
     def _task_changed(self, address: str) -> None:
+        self._summarise(address)
         detail = self._detail
         if detail is not None and detail.record is not None and detail.record.address == address:
             detail.refresh()
@@ -336,15 +446,14 @@ class TasksPage(QWidget):
     # Actions -----------------------------------------------------------------------------
 
     def show_details(self) -> None:
-        """Show the chosen task in the side panel (reopening the panel if it was collapsed)."""
+        """Open the chosen task's detail full size, on its result (Full size goes back)."""
         row = self.current_row()
         if row is None:
             return
-        sizes = self.splitter.sizes()
-        if len(sizes) == 2 and sizes[1] == 0:
-            self.splitter.setSizes([sizes[0] * 3 // 5, sizes[0] * 2 // 5])
         self._show_detail(row)
         self.detail.tabs.setCurrentIndex(0)
+        self.set_detail_full_size(True)
+        self.detail.setFocus()
 
     def copy_address(self) -> None:
         """Copy the chosen tasks' addresses, one per line."""
@@ -411,6 +520,13 @@ class TasksPage(QWidget):
     def export_selected(self, path: Path, fmt: str) -> asyncio.Task[None]:
         """Write the chosen tasks and their results to ``path`` as ``json`` or ``csv``."""
         return self.task_actions.export_selected(path, fmt)
+
+    def _result_shown(self, address: str, view: ResultView) -> None:
+        from ogpu_desktop.domain.batch_headlines import result_headline  # noqa: PLC0415
+
+        row = self.current_row()
+        if row is not None and row.address.lower() == address.lower():
+            self.model.set_summary(row.key, result_headline(view).text)
 
     def show_error(self, message: str) -> None:
         """Show an error of a task action above the list."""
