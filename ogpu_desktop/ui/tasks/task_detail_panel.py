@@ -49,6 +49,7 @@ PREVIOUS_RUN_NOTE = (
 )
 CONFIRM_TIP = "Accept this response: the task is finalized and the provider is paid."
 DISCONNECTED = "Not connected: connect to the task's network to read its results."
+FULL_SIZE, SHOW_LIST = "Full size", "Show the list"
 FULL_SIZE_TIP = "Give the task's result the whole page (press again to show the list)"
 
 
@@ -92,10 +93,12 @@ class TaskDetailPanel(QWidget):
         self.confirm_button.setToolTip(CONFIRM_TIP)
         self.confirm_button.setEnabled(False)
         self.confirm_button.clicked.connect(self.confirm_selected)
-        self.full_size_button = QPushButton("Full size", self)
+        self.full_size_button = QPushButton(FULL_SIZE, self)
         self.full_size_button.setObjectName("taskDetailFullSizeButton")
         self.full_size_button.setToolTip(FULL_SIZE_TIP)
         self.full_size_button.setCheckable(True)
+        self.full_size_button.toggled.connect(
+            lambda full: self.full_size_button.setText(SHOW_LIST if full else FULL_SIZE))
 
         self.tabs = self._build_tabs()
         header = QHBoxLayout()

@@ -71,7 +71,7 @@ class TaskInputView(QWidget):
         metrics = self.text.fontMetrics()
         per_line = max(10, (INPUT_WIDTH - 24) // max(1, metrics.averageCharWidth()))
         lines = sum(max(1, -(-len(part) // per_line)) for part in words.splitlines() or [""])
-        shown = max(2, min(MAX_LINES, lines + 1))
+        shown = max(2, min(MAX_LINES, lines))
         margins = self.text.contentsMargins()
         return (metrics.lineSpacing() * shown + 2 * self.text.frameWidth()
                 + margins.top() + margins.bottom() + 8)

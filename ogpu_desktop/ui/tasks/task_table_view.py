@@ -27,7 +27,7 @@ SAMPLES = {
 }
 #: Cell padding on both sides and the sort arrow of a header.
 CELL_MARGIN = 14
-HEADER_MARGIN = 30
+HEADER_MARGIN = 40
 #: The Result column is never narrower than this many average characters.
 RESULT_MIN_CHARS = 16
 

@@ -118,14 +118,14 @@ class TasksPage(QWidget):
         self._connect()
 
     def _build_layout(self) -> None:
-        list_side = QWidget(self)
+        list_side = self.list_side = QWidget(self)
         column = QVBoxLayout(list_side)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.filters)
         column.addWidget(self.empty)
         column.addWidget(self.table, 1)
         # The pending list needs the async helpers: it is built on connecting, after the paint.
-        pending_side = QWidget(self)
+        pending_side = self.pending_side = QWidget(self)
         pending_side.setObjectName("pendingPane")
         self.pending_slot = QVBoxLayout(pending_side)
         self.pending_slot.setContentsMargins(0, 0, 0, 0)
@@ -259,13 +259,7 @@ class TasksPage(QWidget):
                 self.splitter.setSizes(list(START_SPLIT))
 
     def _split_moved(self, _position: int, _index: int) -> None:
-        if self.detail_full_size and self.splitter.sizes()[0] > 0:
-            # The list was dragged back into view: the detail is no longer full size.
-            self._split_before_full = None
-            if self._detail is not None:
-                self._detail.full_size_button.setChecked(False)
-        if not self.detail_full_size:
-            self.save_split()
+        self.save_split()
 
     def save_split(self) -> None:
         """Write the current split to the settings (never the full-size one)."""
@@ -281,13 +275,17 @@ class TasksPage(QWidget):
         """Give the detail the whole page, or bring the list back with the split it had."""
         if full == self.detail_full_size:
             return
+        # The other panes are hidden, not squeezed to nothing: hidden, they keep no place at all.
+        others = [self.list_side, self.pending_side]
         if full:
-            sizes = self.splitter.sizes()
-            self._split_before_full = sizes
-            self.splitter.setSizes([0, sum(sizes), 0])
+            self._split_before_full = self.splitter.sizes()
+            for pane in others:
+                pane.setVisible(False)
         else:
             before = self._split_before_full or list(START_SPLIT)
             self._split_before_full = None
+            for pane in others:
+                pane.setVisible(True)
             self.splitter.setSizes(before)
         if self._detail is not None and self._detail.full_size_button.isChecked() != full:
             self._detail.full_size_button.setChecked(full)
