@@ -123,6 +123,11 @@ async def test_first_publish_on_the_sandbox_goes_from_compose_to_the_task_list(
         await wait_for(lambda: model.position_of(task) is not None, "the task in the list")
         # The Tasks page is shown once the publish's own poll is done (the list may be first).
         await wait_for(lambda: window.navigation.currentRow() == 1, "the Tasks page")
+        # ... with the task just published chosen, its detail below the list.
+        tasks_page = window.tasks_page
+        assert [row.address for row in tasks_page.selected_rows()] == [task]
+        assert tasks_page.detail.record is not None
+        assert tasks_page.detail.record.address == task
         assert window.settings.top_up_tasks() == 10  # suggested again next time
         # No Refresh pressed: the Wallet page follows the deposit and the publish.
         balances = view.balances

@@ -17,10 +17,12 @@ from ogpu_desktop.domain.task_draft import TaskDraft
 from ogpu_desktop.domain.task_row import TaskState
 from ogpu_desktop.store.chain_runs import ChainIdentity
 from ogpu_desktop.ui.models.task_table_model import Column
-from ogpu_desktop.ui.tasks.task_detail_panel import PREVIOUS_RUN_NOTE
+from ogpu_desktop.ui.tasks.task_detail_panel import PREVIOUS_RUN_NOTE, TaskDetailPanel
+from ogpu_desktop.ui.tasks.task_input_view import INPUT_TITLES
 from ogpu_desktop.ui.tasks.tasks_page import TasksPage
 from tests.gui.publish_helpers import answer_transaction
 from tests.gui.task_helpers import (
+    FORMS,
     TaskEnv,
     env,
     shown_tasks_page,
@@ -40,6 +42,29 @@ EXPECTED_KINDS = {
     "summarization": ViewKind.SUMMARY,
 }
 WITH_IMAGE = {"image-classification", "visual-question-answering"}
+#: What each task was asked, as the detail shows it beside the result.
+ASKED = {
+    "text-classification": FORMS["text-classification"]["text"],
+    "image-classification": "",
+    "text-generation": FORMS["text-generation"]["prompt"],
+    "visual-question-answering": "What colour is the corner?",
+    "translation": FORMS["translation"]["text"],
+    "summarization": FORMS["summarization"]["text"],
+}
+
+
+def _input_beside_result(detail: TaskDetailPanel, kind: str) -> None:
+    """The input is shown left of the result, in the same row, with its heading and text."""
+    shown = detail.input_view
+    assert not shown.isHidden(), kind
+    assert shown.title.text() == INPUT_TITLES[kind]
+    assert shown.text.toPlainText() == ASKED[kind]
+    assert shown.text.isHidden() is (not ASKED[kind])
+    asked, answer = shown.geometry(), detail.result_panel.geometry()
+    assert shown.parent() is detail.result_panel.parent()
+    assert asked.right() < answer.left(), (kind, asked, answer)
+    assert asked.top() < answer.bottom(), (kind, asked, answer)
+    assert answer.top() < asked.bottom(), (kind, asked, answer)
 
 
 @pytest.fixture
@@ -93,6 +118,14 @@ async def test_each_result_kind_is_shown_with_its_input_timeline_and_config(
         assert detail.record.address == task
         assert detail.image_box.isHidden() is (kind not in WITH_IMAGE), (
             kind, detail.record.pipeline, detail.record.config_json[:120])
+        _input_beside_result(detail, kind)
+        # The list sums the result up in its Result column.
+        position = page.model.position_of(task)
+        assert position is not None
+        summary = page.model.data(page.model.index(position, Column.RESULT))
+        assert summary, kind
+        if view.kind in (ViewKind.LABEL_SCORES, ViewKind.ANSWERS):
+            assert re.fullmatch(r".+ \d{1,3}\.\d%", summary), summary
         if kind in WITH_IMAGE:
             pixmap = detail.image_label.pixmap()
             assert not pixmap.isNull()

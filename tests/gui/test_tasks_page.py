@@ -13,6 +13,8 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from ogpu_desktop.domain.batch_headlines import result_headline
+from ogpu_desktop.domain.results import normalise
 from ogpu_desktop.domain.task_draft import TaskDraft
 from ogpu_desktop.domain.task_row import TaskRow, TaskState
 from ogpu_desktop.services.task_export import CSV_HEADER
@@ -59,6 +61,11 @@ def _state(page: TasksPage, address: str) -> TaskState | None:
     return None if position is None else page.model.row(position).state
 
 
+def _summary(page: TasksPage, address: str) -> str:
+    position = page.model.position_of(address)
+    return "" if position is None else page.model.data(page.model.index(position, Column.RESULT))
+
+
 async def _answer(page: TasksPage, yes: bool) -> dict[str, str]:
     return await answer_transaction(page, sign=yes)
 
@@ -102,6 +109,37 @@ def test_a_task_of_an_earlier_sandbox_run_is_marked(page: TasksPage) -> None:
     assert not page.cancel_action.isEnabled()
 
 
+def test_a_task_just_published_is_chosen_even_behind_the_filters(page: TasksPage) -> None:
+    page.model.upsert_many([_row(1), _row(2, task_type="summarization")])
+    page.type_filter.setCurrentIndex(page.type_filter.findData("summarization"))
+    page.search.setText("0x0000")
+    assert _shown(page) == [_row(2).address]
+    assert page.show_new_task(_row(1).address)
+    assert page.type_filter.currentData() is None
+    assert page.search.text() == ""
+    assert [row.address for row in page.selected_rows()] == [_row(1).address]
+    record_less = page.detail.record  # no store here: the detail says nothing chosen
+    assert record_less is None
+    assert not page.show_new_task("0x" + "ab" * 20)  # not listed: nothing else changes
+    assert [row.address for row in page.selected_rows()] == [_row(1).address]
+
+
+def test_summaries_stay_with_their_row_and_go_with_the_network(page: TasksPage) -> None:
+    model = page.model
+    model.upsert(_row(1))
+    key = _row(1).key
+    model.set_summary(key, "blue 71.5%")
+    assert _summary(page, _row(1).address) == "blue 71.5%"
+    # A row is replaced whole when its task changes: the summary stays.
+    model.upsert(_row(1, TaskState.FINALIZED))
+    assert _summary(page, _row(1).address) == "blue 71.5%"
+    # A new network (or a new run of the same chain) may reuse addresses: summaries go.
+    model.reset_rows([_row(1)])
+    assert _summary(page, _row(1).address) == ""
+    model.set_summary(key, "")
+    assert model.data(model.index(0, Column.RESULT), Qt.ItemDataRole.ToolTipRole) is None
+
+
 def test_the_main_window_shows_this_page(main_window: MainWindow) -> None:
     assert isinstance(main_window.tasks_page, TasksPage)
     main_window.show_page(1)
@@ -125,6 +163,21 @@ async def test_tasks_follow_live_then_sort_filter_clone_and_export(
                    "every task to finish in the list")
     assert sorted(_shown(page)) == sorted(tasks)
     await wait_for(lambda: len(notes) >= 3, "a notification per task")
+    # Each answer is summed up in the list's Result column, without opening its task.
+    assert page._detail is None
+    await wait_for(lambda: all(_summary(page, t) for t in tasks), "a result summary per task")
+    for task in tasks:
+        (response,) = env.store.tasks.responses_of(env.services.session.chain_id, task)
+        kept = env.store.misc.get_result(env.services.session.chain_id, response.address)
+        assert kept is not None  # downloaded once, kept for the detail
+        record = env.store.tasks.get_task(env.services.session.chain_id, task)
+        assert record is not None
+        expected = result_headline(normalise(kept.raw, record.pipeline)).text
+        assert _summary(page, task) == expected
+        position = page.model.position_of(task)
+        assert position is not None
+        cell = page.model.index(position, Column.RESULT)
+        assert page.model.data(cell, Qt.ItemDataRole.ToolTipRole) == expected
     assert any("Translation task" in text for _, text in notes)
     assert page.banner.isVisible()  # no tray offscreen: the notice is shown in the window
 

@@ -73,9 +73,11 @@ class ResultSummaries:
                 self._queue.append((row, key))
         if self._queue and (self._worker is None or self._worker.done()):
             try:
-                self._worker = asyncio.ensure_future(self._work())
+                loop = asyncio.get_running_loop()
             except RuntimeError:  # no event loop (stored data shown in a test): nothing to do
                 self.stop()
+                return
+            self._worker = loop.create_task(self._work())
 
     async def wait_idle(self) -> None:
         """Wait until every wanted task was summarised (or could not be)."""

@@ -23,13 +23,13 @@ SAMPLES = {
     Column.CREATED: "2026-12-02 11:08",
     Column.EXPIRES: "59 min 59 s",
     Column.RESPONSES: "10",
-    Column.PAYMENT: "0.000001",
+    Column.PAYMENT: "0.001 OGPU",
 }
 #: Cell padding on both sides and the sort arrow of a header.
-CELL_MARGIN = 14
-HEADER_MARGIN = 40
+CELL_MARGIN = 8
+HEADER_MARGIN = 32
 #: The Result column is never narrower than this many average characters.
-RESULT_MIN_CHARS = 16
+RESULT_MIN_CHARS = 6
 
 
 def start_widths(table: QTableView) -> dict[Column, int]:
@@ -38,7 +38,7 @@ def start_widths(table: QTableView) -> dict[Column, int]:
     header = table.horizontalHeader().fontMetrics()
     # The rare long state ("Expired — payment not yet returned") is cut; its tooltip has it.
     badge = max(cells.horizontalAdvance(state.label) for state in TaskState
-                if state is not TaskState.EXPIRED_UNSETTLED) + 2 * PADDING + 12
+                if state is not TaskState.EXPIRED_UNSETTLED) + 2 * PADDING + 10
     widths = {Column.STATUS: badge}
     for column, sample in SAMPLES.items():
         widths[column] = cells.horizontalAdvance(sample) + CELL_MARGIN
@@ -78,5 +78,5 @@ def make_task_table(proxy: TaskFilterProxy, parent: QWidget | None = None) -> QT
 
 
 def columns_width(table: QTableView) -> int:
-    """The width every column needs at its starting width (the table's frame included)."""
-    return sum(start_widths(table).values()) + 2 * table.frameWidth()
+    """The width every column needs at its starting width (what the table's viewport needs)."""
+    return sum(start_widths(table).values())

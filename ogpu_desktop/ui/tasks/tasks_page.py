@@ -12,7 +12,17 @@ import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QUrl, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPoint,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -147,7 +157,9 @@ class TasksPage(QWidget):
         for pane, stretch in enumerate((1, 3, 0)):
             self.splitter.setStretchFactor(pane, stretch)
         self.splitter.setCollapsible(1, False)
-        self.splitter.setSizes(list(START_SPLIT))
+        # Shared out once the page has its height (unless a remembered split is restored).
+        self._split_unset = True
+        self.splitter.installEventFilter(self)
         self.splitter.splitterMoved.connect(self._split_moved)
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
@@ -254,9 +266,22 @@ class TasksPage(QWidget):
         state = settings.splitter_state(SPLITTER_NAME)
         if state is not None and self.splitter.restoreState(state):
             sizes = self.splitter.sizes()
-            if len(sizes) != len(START_SPLIT) or sizes[0] == 0:
-                # An older or full-size split: start from the usual one.
-                self.splitter.setSizes(list(START_SPLIT))
+            # An older split (of two panes) or one without a list: the usual one instead.
+            self._split_unset = len(sizes) != len(START_SPLIT) or sizes[0] == 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        """Share the splitter's height out as :data:`START_SPLIT` says, once it has one."""
+        if (watched is self.splitter and event.type() == QEvent.Type.Resize
+                and self._split_unset and self.splitter.height() > 0):
+            self._split_unset = False
+            # After the splitter's own handling of this resize, which would share it its way.
+            QTimer.singleShot(0, self._start_split)
+        return super().eventFilter(watched, event)
+
+    def _start_split(self) -> None:
+        if not self.detail_full_size:
+            height = self.splitter.height()
+            self.splitter.setSizes([height * share // 100 for share in START_SPLIT])
 
     def _split_moved(self, _position: int, _index: int) -> None:
         self.save_split()
@@ -278,11 +303,12 @@ class TasksPage(QWidget):
         # The other panes are hidden, not squeezed to nothing: hidden, they keep no place at all.
         others = [self.list_side, self.pending_side]
         if full:
-            self._split_before_full = self.splitter.sizes()
+            sizes = self._split_before_full = self.splitter.sizes()
             for pane in others:
                 pane.setVisible(False)
+            self.splitter.setSizes([0, sum(sizes), 0])
         else:
-            before = self._split_before_full or list(START_SPLIT)
+            before = self._split_before_full or [100 * share for share in START_SPLIT]
             self._split_before_full = None
             for pane in others:
                 pane.setVisible(True)
