@@ -147,7 +147,8 @@ def test_every_column_is_in_view_and_the_spare_width_goes_to_the_result(
 @pytest.mark.parametrize(
     ("screen", "expected"),
     [
-        (QRect(0, 0, 1280, 800), QRect(40, 20, 1200, 760)),
+        (QRect(0, 0, 1280, 800), QRect(0, 20, 1280, 760)),
+        (QRect(0, 0, 1366, 768), QRect(43, 4, 1280, 760)),
         (QRect(0, 0, 1920, 1080), QRect(96, 54, 1728, 972)),
         (QRect(0, 28, 1024, 600), QRect(0, 28, 1024, 600)),  # small: all of it, never more
         (QRect(1920, 0, 2560, 1400), QRect(2048, 70, 2304, 1260)),  # a second screen

@@ -18,16 +18,17 @@ from ogpu_desktop.ui.models.task_table_model import HEADERS, Column
 #: A typical value of each column, measured for its starting width (the title counts too).
 SAMPLES = {
     Column.TYPE: "Visual question answering",
-    Column.TASK: "0x4643…d6aC",
-    Column.SOURCE: "0x4643…d6aC",
+    # Checksummed addresses: capitals are the widest digits.
+    Column.TASK: "0xDDDD…DDDD",
+    Column.SOURCE: "0xDDDD…DDDD",
     Column.CREATED: "2026-12-02 11:08",
     Column.EXPIRES: "59 min 59 s",
     Column.RESPONSES: "10",
     Column.PAYMENT: "0.001 OGPU",
 }
 #: Cell padding on both sides and the sort arrow of a header.
-CELL_MARGIN = 8
-HEADER_MARGIN = 32
+CELL_MARGIN = 10
+HEADER_MARGIN = 34
 #: The Result column is never narrower than this many average characters.
 RESULT_MIN_CHARS = 6
 

@@ -64,7 +64,7 @@ CHOOSE_TEXT = "Choose a task in the list to see its details and results."
 EXPORT_FILTERS = {"json": "JSON (*.json)", "csv": "CSV (*.csv)"}
 SPLITTER_NAME = "tasks"
 #: The first split of the page's height: list, detail (the result), pending transactions.
-START_SPLIT = (30, 55, 15)
+START_SPLIT = (35, 50, 15)
 #: Imported on a worker thread once connected: the detail panel with its result viewers, the
 #: cancel and export actions, and the HTTP transport httpx loads on the first download.
 AHEAD_OF_USE = (
@@ -156,7 +156,9 @@ class TasksPage(QWidget):
         self.splitter.addWidget(pending_side)
         for pane, stretch in enumerate((1, 3, 0)):
             self.splitter.setStretchFactor(pane, stretch)
-        self.splitter.setCollapsible(1, False)
+        # No pane folds to nothing when dragged (or when the page starts small): Full size
+        # hides the list and the pending sends instead.
+        self.splitter.setChildrenCollapsible(False)
         # Shared out once the page has its height (unless a remembered split is restored).
         self._split_unset = True
         self.splitter.installEventFilter(self)
@@ -271,15 +273,16 @@ class TasksPage(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         """Share the splitter's height out as :data:`START_SPLIT` says, once it has one."""
-        if (watched is self.splitter and event.type() == QEvent.Type.Resize
-                and self._split_unset and self.splitter.height() > 0):
-            self._split_unset = False
-            # After the splitter's own handling of this resize, which would share it its way.
+        if (watched is self.splitter and self._split_unset
+                and event.type() in (QEvent.Type.Resize, QEvent.Type.Show)):
+            # After the splitter's own handling of the event, which would share it its way.
             QTimer.singleShot(0, self._start_split)
         return super().eventFilter(watched, event)
 
     def _start_split(self) -> None:
-        if not self.detail_full_size:
+        # Only once the page is on screen: a page built hidden has a small made-up size.
+        if self._split_unset and self.splitter.isVisible() and not self.detail_full_size:
+            self._split_unset = False
             height = self.splitter.height()
             self.splitter.setSizes([height * share // 100 for share in START_SPLIT])
 
