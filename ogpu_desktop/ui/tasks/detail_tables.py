@@ -88,9 +88,14 @@ class ResponsesTable(QTableWidget):
         super().__init__(0, len(self.HEADERS), parent)
         _set_up(self, "taskResponses", "Responses", self.HEADERS)
         self.responses: list[ResponseRecord] = []
-        rows = self.verticalHeader().defaultSectionSize() * RESPONSE_ROWS_SHOWN
-        self.setMaximumHeight(self.horizontalHeader().sizeHint().height() + rows
-                              + 2 * self.frameWidth())
+        self._fit_rows(0)
+
+    def _fit_rows(self, count: int) -> None:
+        """As tall as ``count`` rows (one at least, :data:`RESPONSE_ROWS_SHOWN` at most)."""
+        shown = max(1, min(RESPONSE_ROWS_SHOWN, count))
+        rows = self.verticalHeader().defaultSectionSize() * shown
+        self.setFixedHeight(self.horizontalHeader().sizeHint().height() + rows
+                            + 2 * self.frameWidth())
 
     def show_responses(
         self, responses: Sequence[ResponseRecord], block_times: Mapping[int, int]
@@ -98,6 +103,7 @@ class ResponsesTable(QTableWidget):
         """Replace the rows, keeping the selected response selected."""
         selected = self.selected_response()
         self.responses = list(responses)
+        self._fit_rows(len(self.responses))
         self.blockSignals(True)
         self.setRowCount(len(responses))
         for row, response in enumerate(responses):
