@@ -82,9 +82,9 @@ def make_pictures(folder: Path) -> dict[str, Path]:
 
 
 async def show_result(driver: AppDriver, task: str, out: Path, name: str) -> None:
-    """Open ``task``'s detail beside the list, wide enough to read, and save the window."""
+    """Open ``task``'s detail full size (as Details does) and save the window."""
     detail = await driver.open_detail(task)
-    driver.window.tasks_page.splitter.setSizes([0, 1100])  # the detail alone, full width
+    assert driver.window.tasks_page.detail_full_size
     detail.tabs.setCurrentIndex(0)
     await asyncio.sleep(0.2)
     save_png(driver.window, out / name)
@@ -193,7 +193,7 @@ async def flow(info: dict[str, Any], profile: Path, pictures: dict[str, Path], o
         driver.show_page(TASKS)
         await wait_until(lambda: all(driver.task_state(t) is not None for t in tasks["batch"]),
                          "the batch in the list")
-        driver.window.tasks_page.splitter.setSizes([1100, 0])  # the list alone, every column
+        driver.window.tasks_page.set_detail_full_size(False)  # the list, the detail below
         await asyncio.sleep(0.2)
         save_png(driver.window, out / "tasks.png")
 

@@ -240,3 +240,21 @@ async def test_tasks_of_an_earlier_sandbox_run_are_listed_marked_with_their_kept
     page.clone_requested.connect(clones.append)
     page.clone_action.trigger()
     assert [draft.task_type for draft in clones] == ["text-classification"]
+
+
+@pytest.mark.asyncio
+async def test_a_task_chosen_as_published_shows_its_result_when_it_arrives(
+    page: TasksPage, env: TaskEnv
+) -> None:
+    page.attach(env.services)
+    (task,) = await env.publish("visual-question-answering")
+    await wait_for(lambda: page.model.position_of(task) is not None, "the task in the list")
+    assert page.show_new_task(task)  # as the publish flow does
+    detail = page.detail
+    assert detail.record is not None
+    assert detail.record.address == task
+    assert detail.input_view.text.toPlainText() == ASKED["visual-question-answering"]
+    await wait_for(lambda: detail.result_panel.view is not None, "the result to be shown")
+    assert detail.result_panel.view.kind is ViewKind.ANSWERS
+    await wait_for(lambda: bool(page.model.summary(task.lower())), "the list's summary")
+    await detail.wait_loaded()
