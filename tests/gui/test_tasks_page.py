@@ -17,6 +17,7 @@ from ogpu_desktop.domain.batch_headlines import result_headline
 from ogpu_desktop.domain.results import normalise
 from ogpu_desktop.domain.task_draft import TaskDraft
 from ogpu_desktop.domain.task_row import TaskRow, TaskState
+from ogpu_desktop.domain.task_status import FINALIZED
 from ogpu_desktop.services.task_export import CSV_HEADER
 from ogpu_desktop.ui.main_window import MainWindow
 from ogpu_desktop.ui.models.task_table_model import ROW_ROLE, Column
@@ -287,3 +288,31 @@ async def test_notifications_follow_the_preference(page: TasksPage, env: TaskEnv
                    "the response to be counted")
     assert notes == []
     assert not page.banner.isVisible()
+
+
+@pytest.mark.asyncio
+async def test_the_history_is_summed_up_from_kept_results_only(
+    page: TasksPage, env: TaskEnv
+) -> None:
+    chain = env.services.session.chain_id
+    kept = (await env.publish("text-classification"))[0]
+    never = (await env.publish("translation"))[0]
+
+    def answered(task: str) -> bool:
+        record = env.store.tasks.get_task(chain, task)
+        return (record is not None and record.status == FINALIZED
+                and len(env.store.tasks.responses_of(chain, task)) == 1)
+
+    await wait_for(lambda: answered(kept) and answered(never), "both answers to be recorded")
+    env.stop.set()  # nothing new happens to the history from here on
+    (response,) = env.store.tasks.responses_of(chain, kept)
+    fetched = await env.services.results.fetch(response.address)
+    (unread,) = env.store.tasks.responses_of(chain, never)
+
+    page.attach(env.services)
+    await page.summaries.wait_idle()
+    assert _summary(page, kept) == result_headline(fetched.view).text
+    assert _summary(page, kept).startswith("POSITIVE ")
+    # An answer never downloaded stays so: the list does not download the history.
+    assert _summary(page, never) == ""
+    assert env.store.misc.get_result(chain, unread.address) is None

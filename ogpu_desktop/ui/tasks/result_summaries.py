@@ -2,8 +2,10 @@
 
 A result already downloaded is read from the store (no network); a new answer of the connected
 network is downloaded once, as opening the task would (the download is kept, so opening it later
-costs nothing). Reading and summarising happen one task at a time on the event loop, the
-normalising on a worker thread, so a long history never stalls the window.
+costs nothing). The history's older answers are never downloaded for the list: a long history
+would mean hundreds of downloads at every start. Reading and summarising happen one task at a
+time on the event loop, the normalising on a worker thread, so a long history never stalls the
+window.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ class ResultSummaries:
         self.model = model
         self.services: AppServices | None = None
         self.store: Store | None = None
-        self._queue: deque[tuple[TaskRow, int]] = deque()
+        self._queue: deque[tuple[TaskRow, int, bool]] = deque()
         self._queued: set[str] = set()
         self._worker: asyncio.Task[None] | None = None
 
@@ -65,12 +67,17 @@ class ResultSummaries:
             self._worker.cancel()
             self._worker = None
 
-    def want(self, rows: Iterable[tuple[TaskRow, int]]) -> None:
-        """Summarise each ``(row, store key)`` that has responses and no summary yet."""
+    def want(self, rows: Iterable[tuple[TaskRow, int]], *, download: bool = True) -> None:
+        """Summarise each ``(row, store key)`` that has responses and no summary yet.
+
+        Args:
+            rows: The rows and the store keys their tasks are kept under.
+            download: Download a result not downloaded yet (else only stored ones are read).
+        """
         for row, key in rows:
             if row.responses and not self.model.summary(row.key) and row.key not in self._queued:
                 self._queued.add(row.key)
-                self._queue.append((row, key))
+                self._queue.append((row, key, download))
         if self._queue and (self._worker is None or self._worker.done()):
             try:
                 loop = asyncio.get_running_loop()
@@ -87,9 +94,9 @@ class ResultSummaries:
 
     async def _work(self) -> None:
         while self._queue:
-            row, key = self._queue.popleft()
+            row, key, download = self._queue.popleft()
             try:
-                view = await self._view_of(row, key)
+                view = await self._view_of(row, key, download=download)
             except UserFacingError as exc:
                 log.info("no summary for %s: %s", row.address, exc.message)
                 view = None
@@ -98,7 +105,7 @@ class ResultSummaries:
             if view is not None and not self.model.summary(row.key):
                 self.model.set_summary(row.key, summary_of(view))
 
-    async def _view_of(self, row: TaskRow, key: int) -> ResultView | None:
+    async def _view_of(self, row: TaskRow, key: int, *, download: bool) -> ResultView | None:
         store = self.store
         if store is None:
             return None
@@ -112,6 +119,7 @@ class ResultSummaries:
         if kept is not None:
             return await normalise_off_thread(kept.raw, pipeline)
         services = self.services
-        if services is None or row.previous_run or services.session.chain_id != key:
+        if (not download or services is None or row.previous_run
+                or services.session.chain_id != key):
             return None
         return (await services.results.fetch(chosen.address)).view

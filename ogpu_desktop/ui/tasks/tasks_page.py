@@ -236,7 +236,8 @@ class TasksPage(QWidget):
             position = self.model.position_of(address)
             rows = [self.model.row(position)] if position is not None else []
         wanted = [(row, key) for row in rows if (key := self._bridge.key_of(row)) is not None]
-        self.summaries.want(wanted)
+        # New answers are downloaded for the list; the history's only read where kept.
+        self.summaries.want(wanted, download=address is not None)
 
     @property
     def pending(self) -> PendingList:
