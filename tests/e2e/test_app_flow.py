@@ -34,6 +34,7 @@ from ogpu_desktop.wallet.keyring_store import ITEM_USERNAME, SERVICE_NAME
 from tests.helpers.app_driver import (
     AppDriver,
     Published,
+    child,
     collect_on_this_thread,
     labels_in,
     run_on_qt_loop,
@@ -45,7 +46,8 @@ from tests.helpers.sandbox import shared_sandbox, source_address
 
 FLOW_LIMIT_S = 120.0
 MIN_PAYMENT_WEI = 10**15
-SCORE = re.compile(r"\d\.\d{3}")
+SCORE = re.compile(r"\d{1,3}\.\d%")
+RAW_SCORE = re.compile(r"Score as received: (\S+)")
 EXPIRY = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d \(in .+\)")
 FEE = re.compile(r"about .+ OGPU, at most .+ OGPU \(paid from the wallet\)")
 KEY = re.compile(r"0x[0-9a-f]{64}")
@@ -146,7 +148,14 @@ def score_rows(detail: TaskDetailPanel) -> list[tuple[str, float]]:
     assert names, "no score rows"
     assert len(values) == len(names)
     assert all(SCORE.fullmatch(v) for v in values), values
-    scores = [float(v) for v in values]
+    # The percentage is rounded; the score as received is in each value's tooltip.
+    tips = [child(viewer, QLabel, f"scoreValue{i}").toolTip() for i in range(len(values))]
+    raw = [RAW_SCORE.fullmatch(tip) for tip in tips]
+    scores = [float(found.group(1)) for found in raw if found is not None]
+    assert len(scores) == len(values), tips
+    # One decimal, and 99.9% for a score just below 1: within a tenth of a percent.
+    assert all(abs(float(v[:-1]) - s * 100) <= 0.1
+               for v, s in zip(values, scores, strict=True)), (values, scores)
     assert scores == sorted(scores, reverse=True), scores
     return list(zip(names, scores, strict=True))
 
