@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.config import AppPaths
@@ -113,6 +114,13 @@ def test_details_opens_the_result_full_size_and_show_the_list_comes_back(
     assert not page.list_side.isHidden()
     assert not page.pending_side.isHidden()
     assert page.splitter.sizes() == before
+    # Escape leaves the full size too.
+    page.details_action.trigger()
+    assert page.detail_full_size
+    QTest.keyClick(page.detail, Qt.Key.Key_Escape)
+    assert not page.detail_full_size
+    assert not button.isChecked()
+    assert not page.list_side.isHidden()
 
 
 def test_every_column_is_in_view_and_the_spare_width_goes_to_the_result(

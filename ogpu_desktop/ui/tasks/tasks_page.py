@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -163,6 +163,10 @@ class TasksPage(QWidget):
         self._split_unset = True
         self.splitter.installEventFilter(self)
         self.splitter.splitterMoved.connect(self._split_moved)
+        # Escape leaves the full-size detail, as the button reading "Show the list" does.
+        back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self,
+                         lambda: self.set_detail_full_size(False))
+        back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(self.toolbar)
