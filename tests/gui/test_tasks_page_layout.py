@@ -13,10 +13,10 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.config import AppPaths
+from ogpu_desktop.domain.task_row import TaskRow, TaskState
+from ogpu_desktop.launch_options import LaunchOptions
 from ogpu_desktop.ui.app_settings import AppSettings
-from ogpu_desktop.ui.launch_options import LaunchOptions
 from ogpu_desktop.ui.main_window import MainWindow
-from ogpu_desktop.ui.models.task_row import TaskRow, TaskState
 from ogpu_desktop.ui.models.task_table_model import HEADERS, Column, TaskTableModel
 from ogpu_desktop.ui.tasks.task_table_view import columns_width
 from ogpu_desktop.ui.tasks.tasks_page import TasksPage

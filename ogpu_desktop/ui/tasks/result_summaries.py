@@ -18,15 +18,15 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ogpu_desktop.domain.batch_headlines import result_headline
+from ogpu_desktop.domain.task_row import TaskRow
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.results import normalise_off_thread
-from ogpu_desktop.ui.models.task_row import TaskRow
 from ogpu_desktop.ui.models.task_table_model import TaskTableModel
 
 if TYPE_CHECKING:
     from ogpu_desktop.domain.result_views import ResultView
     from ogpu_desktop.services.app_services import AppServices
-    from ogpu_desktop.store import Store
+    from ogpu_desktop.services.task_history import TaskHistory
 
 log = logging.getLogger(__name__)
 
@@ -49,15 +49,15 @@ class ResultSummaries:
     def __init__(self, model: TaskTableModel) -> None:
         self.model = model
         self.services: AppServices | None = None
-        self.store: Store | None = None
+        self.history: TaskHistory | None = None
         self._queue: deque[tuple[TaskRow, int, bool]] = deque()
         self._queued: set[str] = set()
         self._worker: asyncio.Task[None] | None = None
 
-    def attach(self, services: AppServices | None, store: Store | None) -> None:
-        """Read from ``store``, download through ``services`` (``None``: stored results only)."""
+    def attach(self, services: AppServices | None, history: TaskHistory | None) -> None:
+        """Read from ``history``, download through ``services`` (``None``: kept results only)."""
         self.stop()
-        self.services, self.store = services, store
+        self.services, self.history = services, history
 
     def stop(self) -> None:
         """Forget the waiting tasks and stop the one being read."""
@@ -106,18 +106,18 @@ class ResultSummaries:
                 self.model.set_summary(row.key, summary_of(view))
 
     async def _view_of(self, row: TaskRow, key: int, *, download: bool) -> ResultView | None:
-        store = self.store
-        if store is None:
+        history = self.history
+        if history is None:
             return None
-        responses = store.tasks.responses_of(key, row.address)
+        responses = history.responses(key, row.address)
         if not responses:
             return None
         chosen = next((r for r in responses if r.status == 1), responses[0])
-        record = store.tasks.get_task(key, row.address)
+        record = history.task(key, row.address)
         pipeline = record.pipeline if record is not None else None
-        kept = store.misc.get_result(key, chosen.address)
+        kept = history.kept_result(key, chosen.address)
         if kept is not None:
-            return await normalise_off_thread(kept.raw, pipeline)
+            return await normalise_off_thread(kept, pipeline)
         services = self.services
         if (not download or services is None or row.previous_run
                 or services.session.chain_id != key):

@@ -337,7 +337,7 @@ class TasksPage(QWidget):
             warm_imports(AHEAD_OF_USE)
         if services is not None or self._bridge is not None:
             self.bridge.attach(services)
-            self.summaries.attach(services, self.bridge.store)
+            self.summaries.attach(services, self.bridge.history)
             self._summarise()
         if services is not None or self._pending is not None:
             self.pending.attach(services)
@@ -409,8 +409,9 @@ class TasksPage(QWidget):
 
     def show_new_task(self, address: str) -> bool:
         """Select a task just published (listing it now, and clearing filters that hide it)."""
-        if self._bridge is not None:
-            self._bridge.check_new_tasks()
+        if self._bridge is not None and self.model.position_of(address) is None:
+            # Its announcement may still be on its way: read it from the history now.
+            self._bridge.refresh_task(address)
         if self.select_task(address):
             return True
         self.status_filter.setCurrentIndex(0)
