@@ -1,4 +1,4 @@
-"""The task detail side panel: state, input, responses with their result, timeline and config."""
+"""The task detail under the list: state, what was asked beside its result, timeline, config."""
 
 from __future__ import annotations
 

@@ -74,7 +74,7 @@ AHEAD_OF_USE = (
 
 
 class TasksPage(QWidget):
-    """The task list of the connected network, followed live, with details beside it.
+    """The task list of the connected network, followed live, with the chosen one's detail below.
 
     The parts that need the network libraries (the tracker bridge, the detail panel, the
     cancel and export actions) are built on first use, after the window's first paint: the
@@ -201,7 +201,7 @@ class TasksPage(QWidget):
 
     @property
     def detail(self) -> TaskDetailPanel:
-        """The detail side panel (built on first use)."""
+        """The detail under the list (built on first use)."""
         if self._detail is None:
             from ogpu_desktop.ui.tasks.task_detail_panel import TaskDetailPanel  # noqa: PLC0415
 
