@@ -101,6 +101,11 @@ class BatchResults:
         return [BatchSummary(info, store.counts(info.batch_id))
                 for info in store.list_batches(self.session.chain_id)]
 
+    def task_addresses(self) -> frozenset[str]:
+        """The tasks published for this run's batches (lower case), retried ones included:
+        the task list leaves them to their batch pages."""
+        return self.session.store.batches.task_addresses(self.session.chain_id)
+
     def counts(self, batch_id: int) -> dict[BatchItemStatus, int]:
         """How many inputs have each status."""
         return self.session.store.batches.counts(batch_id)

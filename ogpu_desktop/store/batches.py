@@ -139,6 +139,22 @@ class BatchRepo:
         ).fetchall()
         return [_batch(r) for r in rows]
 
+    def task_addresses(self, chain_id: int) -> frozenset[str]:
+        """Every task published for a batch of ``chain_id``'s run, retried ones' earlier tasks
+        included, in lower case."""
+        key = run_key(self._db.conn, chain_id, write=False)
+        rows = self._db.conn.execute(
+            "SELECT i.task, i.earlier_tasks FROM batch_items AS i JOIN batches AS b"
+            " ON b.batch_id = i.batch_id WHERE b.run_key=?",
+            (key,),
+        ).fetchall()
+        found: set[str] = set()
+        for task, earlier in rows:
+            if task:
+                found.add(str(task).lower())
+            found.update(t.lower() for t in str(earlier or "").split())
+        return frozenset(found)
+
     def find_resumable(self, chain_id: int, resume_key: str) -> BatchRecord | None:
         """The newest batch of ``chain_id``'s current run started under ``resume_key``."""
         key = run_key(self._db.conn, chain_id, write=False)

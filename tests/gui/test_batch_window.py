@@ -29,6 +29,8 @@ from ogpu_desktop.launch_options import LaunchOptions
 from ogpu_desktop.sandbox.engines import IMAGE_LABELS
 from ogpu_desktop.ui.batch.batch_page import BatchPage
 from ogpu_desktop.ui.batch.batch_review_dialog import BatchReviewDialog
+from ogpu_desktop.ui.models.task_table_model import ROW_ROLE
+from ogpu_desktop.ui.tasks.tasks_page import ONLY_BATCHES_TEXT
 from tests.helpers.app_driver import (
     TASKS,
     AppDriver,
@@ -160,6 +162,19 @@ async def flow(driver: AppDriver, info: dict[str, Any], folder: Path, out: Path)
     assert row >= 0
     cells = [batches.table.item(row, c).text() for c in range(4)]  # type: ignore[union-attr]
     assert cells[:3] == [f"Batch {batch_id}", "Image classification", f"{PICTURES + 6}"], cells
+    # Its tasks are on its page, not one by one in the task list below.
+    await wait_until(lambda: page.flow.items(batch_id, BatchFilter.ALL) and all(
+        i.task for i in page.flow.items(batch_id, BatchFilter.ALL) if i.status
+        is not BatchItemStatus.REFUSED), "every accepted input's task")
+    proxy = driver.window.tasks_page.proxy
+    batch_tasks = {i.task.lower() for i in page.flow.items(batch_id, BatchFilter.ALL) if i.task}
+    assert len(batch_tasks) == PICTURES
+    await wait_until(lambda: proxy.hidden_tasks() >= batch_tasks, "the batch's tasks left out")
+    listed = {proxy.index(r, 0).data(ROW_ROLE).address.lower() for r in range(proxy.rowCount())}
+    assert not listed & batch_tasks
+    model = driver.window.tasks_page.model
+    assert {model.row(r).address.lower() for r in range(model.rowCount())} >= batch_tasks
+    assert driver.window.tasks_page.empty.text() == ONLY_BATCHES_TEXT
     page.hide()
     batches.table.selectRow(row)
     batches.open_button.click()

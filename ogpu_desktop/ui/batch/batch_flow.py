@@ -56,6 +56,7 @@ from ogpu_desktop.ui.dialogs.dialog_await import answer_of
 if TYPE_CHECKING:
     from ogpu_desktop.ui.batch.batch_inputs_panel import BatchInputsPanel
     from ogpu_desktop.ui.main_window import MainWindow
+    from ogpu_desktop.ui.models.task_filter_proxy import TaskFilterProxy
     from ogpu_desktop.ui.tasks.tasks_page import TasksPage
 
 _log = logging.getLogger(__name__)
@@ -99,6 +100,7 @@ class BatchFlow(QObject):
         super().__init__(parent)
         self.controller = controller
         self.batch_list: BatchList | None = None
+        self._tasks_proxy: TaskFilterProxy | None = None
         self.pages: dict[int, BatchPage] = {}
         self.progress_dialog: BatchProgressDialog | None = None
         self.last_batch: int | None = None
@@ -119,6 +121,7 @@ class BatchFlow(QObject):
         if self.batch_list is not None and shiboken6.isValid(self.batch_list):
             return
         self.batch_list = BatchList(tasks_page)
+        self._tasks_proxy = tasks_page.proxy
         place_above(self.batch_list, tasks_page.filters)
         self.batch_list.open_requested.connect(self.open_page)
         self.show_batches()
@@ -155,11 +158,18 @@ class BatchFlow(QObject):
         if listing is None or not shiboken6.isValid(listing):
             return
         connection = self.controller.connection
+        proxy = self._tasks_proxy
         if connection is None:
             listing.show_batches([])
+            if proxy is not None and shiboken6.isValid(proxy):
+                proxy.set_hidden_tasks(frozenset())
             return
-        batches = self._results(connection).batches()
+        results = self._results(connection)
+        batches = results.batches()
         listing.show_batches(sorted(batches, key=lambda b: b.info.batch_id, reverse=True))
+        if proxy is not None and shiboken6.isValid(proxy):
+            # A batch is one thing in the history: its tasks are on its page, not in the list.
+            proxy.set_hidden_tasks(results.task_addresses() if batches else frozenset())
 
     # -- the review and publishing ------------------------------------------------------------
 

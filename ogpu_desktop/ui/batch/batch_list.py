@@ -44,7 +44,8 @@ class BatchList(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("batchListPanel")
-        self.title = QLabel("Batches (double-click one to see its inputs and results)", self)
+        self.title = QLabel(
+            "Batches (double-click one to see its inputs, tasks and results)", self)
         self.title.setObjectName("batchListTitle")
         self.table = QTableWidget(0, len(HEADERS), self)
         self.table.setObjectName("batchList")

@@ -38,6 +38,7 @@ class TaskFilterProxy(QSortFilterProxyModel):
         self._states: frozenset[TaskState] | None = None
         self._task_type: str | None = None
         self._text = ""
+        self._hidden: frozenset[str] = frozenset()
 
     def set_states(self, states: Iterable[TaskState] | None) -> None:
         """Show only tasks in ``states`` (``None`` shows every state)."""
@@ -57,6 +58,23 @@ class TaskFilterProxy(QSortFilterProxyModel):
         self._text = text.strip().lower()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
+    def set_hidden_tasks(self, addresses: frozenset[str]) -> None:
+        """Leave out the tasks at ``addresses`` (lower case): a batch's tasks, which its one row
+        and its batch page show instead."""
+        if addresses == self._hidden:
+            return  # asked on every batch refresh; filtering again would move the selection
+        self.beginFilterChange()
+        self._hidden = addresses
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filtering(self) -> bool:
+        """Whether a state, type or text filter is set (batch tasks left out do not count)."""
+        return self._states is not None or self._task_type is not None or bool(self._text)
+
+    def hidden_tasks(self) -> frozenset[str]:
+        """The tasks left out as parts of batches."""
+        return self._hidden
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Let a :class:`TaskTableModel` sort itself; sort here over any other model."""
         model = self.sourceModel()
@@ -69,7 +87,8 @@ class TaskFilterProxy(QSortFilterProxyModel):
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
     ) -> bool:
         """Apply the state, type and text filters."""
-        if self._states is None and self._task_type is None and not self._text:
+        if (self._states is None and self._task_type is None and not self._text
+                and not self._hidden):
             return True  # the common case, asked for every row on each countdown tick
         model = self.sourceModel()
         if isinstance(model, TaskTableModel) and not source_parent.isValid():
@@ -85,6 +104,8 @@ class TaskFilterProxy(QSortFilterProxyModel):
         )
 
     def _accepts(self, row: TaskRow, state: object, title: Callable[[], str]) -> bool:
+        if self._hidden and row.address.lower() in self._hidden:
+            return False
         if self._states is not None and state not in self._states:
             return False
         if self._task_type is not None and row.task_type != self._task_type:

@@ -60,6 +60,9 @@ NO_TASKS_TEXT = (
     "their responses."
 )
 NO_MATCH_TEXT = "No task matches the filters."
+ONLY_BATCHES_TEXT = (
+    "Every task so far belongs to a batch: open a batch above to see its inputs and results."
+)
 CHOOSE_TEXT = "Choose a task in the list to see its details and results."
 EXPORT_FILTERS = {"json": "JSON (*.json)", "csv": "CSV (*.csv)"}
 SPLITTER_NAME = "tasks"
@@ -470,7 +473,13 @@ class TasksPage(QWidget):
         )
 
     def _update_empty(self) -> None:
-        self.empty.setText(NO_TASKS_TEXT if self.model.rowCount() == 0 else NO_MATCH_TEXT)
+        if self.model.rowCount() == 0:
+            text = NO_TASKS_TEXT
+        elif self.proxy.hidden_tasks() and not self.proxy.filtering():
+            text = ONLY_BATCHES_TEXT
+        else:
+            text = NO_MATCH_TEXT
+        self.empty.setText(text)
         self.empty.setVisible(self.proxy.rowCount() == 0)
 
     def _context_menu(self, position: QPoint) -> None:
