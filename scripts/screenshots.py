@@ -9,7 +9,9 @@ The batch picture shows the batch viewer, which the app uses when a source answe
 one result per input (a source that accepts lists); the Sandbox's sources do not, so the picture
 puts the three results of the batch's tasks into that viewer.
 
-Run: ``python scripts/screenshots.py [--out docs/screenshots]`` (needs the test dependencies).
+Run: ``python scripts/screenshots.py [--out docs/screenshots] [--size 1280x800] [--theme dark]``
+(needs the test dependencies). The documentation keeps three sets: ``docs/screenshots`` (1280x800,
+light), ``docs/screenshots/1920x1080`` and ``docs/screenshots/dark`` (1280x800).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from PySide6.QtWidgets import QToolButton, QWidget  # noqa: E402
 from ogpu_desktop.domain.results import normalise  # noqa: E402
 from ogpu_desktop.domain.task_row import TaskState  # noqa: E402
 from ogpu_desktop.launch_options import LaunchOptions  # noqa: E402
+from ogpu_desktop.ui.palettes import use_scheme  # noqa: E402
 from ogpu_desktop.ui.results.result_panel import ResultPanel  # noqa: E402
 from tests.helpers.app_driver import (  # noqa: E402
     SETTINGS,
@@ -179,9 +182,13 @@ async def publish_batch(driver: AppDriver, info: dict[str, Any]) -> list[str]:
     return (await driver.publish(open_json=False)).tasks
 
 
-async def flow(info: dict[str, Any], profile: Path, pictures: dict[str, Path], out: Path) -> None:
+async def flow(info: dict[str, Any], profile: Path, pictures: dict[str, Path], out: Path, *,
+               size: tuple[int, int], dark: bool) -> None:
     """Drive the window through every state worth a picture."""
     driver = await AppDriver.open(LaunchOptions(data_dir=profile, sandbox_url=info["rpc_url"]))
+    # Offscreen, there is no system scheme to follow: the scheme is set as Settings sets it.
+    use_scheme(dark=dark)
+    driver.window.resize(*size)
     try:
         await driver.connected()
         await account(driver)
@@ -225,15 +232,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="Make the documentation screenshots.")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots",
                         help="folder for the PNG files (default: docs/screenshots)")
+    parser.add_argument("--size", default="1280x800",
+                        help="the window's size, WIDTHxHEIGHT (default: 1280x800)")
+    parser.add_argument("--theme", choices=("light", "dark"), default="light",
+                        help="the colour scheme to picture (default: light)")
     args = parser.parse_args()
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
+    width, height = (int(part) for part in args.size.lower().split("x"))
     qInstallMessageHandler(quiet_qt_messages)
     with tempfile.TemporaryDirectory(prefix="ogpu-screenshots-") as folder, running_sandbox(
         "--providers", "2", "--answer-delay", ANSWER_DELAY_S
     ) as info, collect_on_this_thread():
         pictures = make_pictures(Path(folder))
-        run_on_qt_loop(flow(info, Path(folder) / "profile", pictures, out))
+        run_on_qt_loop(flow(info, Path(folder) / "profile", pictures, out,
+                              size=(width, height), dark=args.theme == "dark"))
     return 0
 
 
