@@ -14,14 +14,19 @@ from ogpu_desktop.domain.records import JournalEntry, ResponseRecord, TaskRecord
 
 MAX_LOG_CHUNKS = 25
 """Most ``eth_getLogs`` calls one timeline read makes (chunks of the tracker's size)."""
+# The words of the task list's status column (domain/task_status.py), so one step reads the same
+# everywhere; the chain's names (Attempted, Finalized…) stay in the event definitions.
 STATUS_EVENTS = {
-    1: "Attempted",
-    2: "Responded",
-    3: "Cancelled",
+    1: "Now being worked on",
+    2: "Answered",
+    3: "Canceled",
     4: "Expired",
-    5: "Finalized",
+    5: "Done",
 }
-RESPONSE_STATUS_EVENTS = {1: "Response confirmed"}
+PROVIDER_TOOK_IT = "A provider took the task"
+ANSWER_SENT = "Answer sent"
+ANSWER_RECEIVED = "Answer received"
+RESPONSE_STATUS_EVENTS = {1: "Answer accepted"}
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,7 @@ def store_timeline(
     ]
     for response in responses:
         who = f"by {response.provider}" if response.provider else response.address
-        entries.append(TimelineEntry(None, "Responded", who, None, response.block_number))
+        entries.append(TimelineEntry(None, ANSWER_RECEIVED, who, None, response.block_number))
     ours = {record.address.lower()} | {r.address.lower() for r in responses}
     for entry in journal:
         target = str(entry.meta.get("task") or entry.meta.get("response") or "").lower()
@@ -89,10 +94,10 @@ def _event_entry(
         name = STATUS_EVENTS.get(int(values[1]))
         return TimelineEntry(None, name, "", tx_hash, block) if name else None
     if kind is NexusEvent.ATTEMPTED and values[0].lower() == task:
-        return TimelineEntry(None, "Attempted", f"by {values[1]}", tx_hash, block)
+        return TimelineEntry(None, PROVIDER_TOOK_IT, f"by {values[1]}", tx_hash, block)
     if kind is NexusEvent.RESPONSE_SUBMITTED and values[1].lower() == task:
         responses[values[0].lower()] = (values[0], block, 0)
-        return TimelineEntry(None, "Response submitted", f"response {values[0]}", tx_hash, block)
+        return TimelineEntry(None, ANSWER_SENT, f"response {values[0]}", tx_hash, block)
     if kind is NexusEvent.RESPONSE_STATUS_CHANGED and values[0].lower() in responses:
         address, first_block, _ = responses[values[0].lower()]
         responses[values[0].lower()] = (address, first_block, int(values[1]))

@@ -136,7 +136,8 @@ async def test_each_result_kind_is_shown_with_its_input_timeline_and_config(
             assert config["function_name"] == "inference"
         events = detail.timeline.events()
         assert events[0] == "Published"
-        assert {"Attempted", "Response submitted", "Finalized"} <= set(events)
+        steps = {"A provider took the task", "Now being worked on", "Answer sent", "Done"}
+        assert steps <= set(events)
         assert all(e.tx_hash and e.when for e in detail.timeline.entries), detail.timeline.entries
         assert detail.confirm_button.isHidden()
 
@@ -179,7 +180,7 @@ async def test_a_manual_confirmation_response_is_confirmed_from_the_detail(
     assert list(states.values()).count("Confirmed") == 1
     assert detail.confirm_button.isHidden()
     await detail.wait_loaded()
-    assert "Finalized" in detail.timeline.events()
+    assert "Done" in detail.timeline.events()
 
 
 @pytest.mark.asyncio

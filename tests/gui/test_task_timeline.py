@@ -42,7 +42,8 @@ async def test_a_timeline_decodes_only_the_events_of_its_task(
     monkeypatch.setattr(task_timeline, "decode_event", counting)
     history = await env.services.tracking.chain_history(record)
     events = [entry.event for entry in history.entries]
-    assert {"Published", "Attempted", "Response submitted", "Finalized"} <= set(events)
+    assert {"Published", "A provider took the task", "Now being worked on", "Answer sent",
+            "Done"} <= set(events)
     responses = {address.lower() for address, _block, _status in history.responses}
     assert responses
     own = {record.address.lower()} | responses
