@@ -39,7 +39,7 @@ from tests.helpers.app_driver import (
     visible_child,
     wait_until,
 )
-from tests.helpers.batch_files import image_folder, lines_txt, refusal_files
+from tests.helpers.batch_files import image_folder, lines_txt, refusal_files, reviews_csv
 from tests.helpers.sandbox import shared_sandbox, source_address
 
 FLOW_LIMIT_S = 240.0
@@ -414,6 +414,49 @@ def test_a_failed_input_is_retried_after_a_new_review(
             await asyncio.wait_for(
                 retry_flow(driver, sandbox_info, tmp_path / "photos", tmp_path / "img2.png"),
                 FLOW_LIMIT_S)
+        finally:
+            await driver.close()
+
+    run_on_qt_loop(main())
+
+
+@pytest.mark.e2e
+def test_a_csv_of_1000_texts_is_listed_and_reviewed_as_one_batch_in_the_window(
+    qtbot: QtBot, sandbox_info: dict[str, Any], tmp_path: Path, no_gc_in_threads: None
+) -> None:
+    """A spreadsheet export dropped on Compose: one review for its 1,000 rows, nothing signed.
+
+    Publishing a thousand goes through the same services as the command's test of 1,000 texts
+    (tests/e2e/test_batch_command.py), which also kills and resumes it.
+    """
+    reviews = reviews_csv(tmp_path / "reviews.csv", 1000)
+    options = LaunchOptions(data_dir=tmp_path / "profile", sandbox_url=sandbox_info["rpc_url"])
+
+    async def main() -> None:
+        driver = await AppDriver.open(options)
+        try:
+            await driver.connected()
+            driver.pick_type("text-classification")
+            await driver.source_shown(source_address(sandbox_info, "text-classification"))
+            panel = driver.compose.batch_panel
+            assert drop_paths(driver.compose, [reviews])  # anywhere on the page
+            await wait_until(lambda: panel.listing is not None and panel.review_button.isEnabled(),
+                             lambda: f"the listing ({panel.summary.text()!r})")
+            assert panel.listing is not None
+            assert len(panel.listing.accepted) == 1000
+            assert panel.chosen_column() == "review"
+            assert panel.model.rows[0].cells[0] == (
+                "reviews.csv:2 — Great product, works as described. #1")
+            review = await open_review(driver)
+            facts = {key: label.text() for key, label in review.fields.items()}
+            assert facts["tasks"].startswith("1,000 tasks ("), facts["tasks"]
+            assert "for 1,000 tasks" in facts["total"], facts["total"]
+            assert review.publish_button.text() == "Sign and publish 1,000 tasks"
+            review.cancel_button.click()
+            await wait_until(lambda: not review.isVisible(), "the review closed")
+            kept = panel.listing  # going back keeps the listing for another review
+            assert kept is not None
+            assert len(kept.accepted) == 1000
         finally:
             await driver.close()
 
