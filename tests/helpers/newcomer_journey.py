@@ -274,6 +274,11 @@ class Journey:
             kind = str(index.siblingAtColumn(1).data())
             read[kind] = shown
             await self.snap(f"result-{row + 1}", f"{kind}: {shown}")
+            # The double-click opened the result full size: back to the list as a user would.
+            page = self.window.tasks_page
+            if page.detail_full_size:
+                await self.click(page.detail.full_size_button)
+                await wait_until(table.isVisible, "the task list again")
         return read
 
 
