@@ -31,6 +31,8 @@ SKELETON_MODULES = {
     "ogpu_desktop.ui.message_colours", "ogpu_desktop.ui.navigation_list",
     "ogpu_desktop.ui.notice_banner", "ogpu_desktop.ui.pages", "ogpu_desktop.ui.palettes",
     "ogpu_desktop.ui.pages.lazy_page_stack", "ogpu_desktop.ui.qt_thread_gc",
+    # The first window's size, taken from the screen before it is shown.
+    "ogpu_desktop.ui.window_size",
 }
 SKELETON_PACKAGES = {"PySide6", "shiboken6", "shibokensupport", "signature_bootstrap"}
 # Standard modules that only the services, the store or the network code use.
