@@ -180,8 +180,11 @@ class TasksPage(QWidget):
                                      self)
         self._notifications_pref: Any = None
         self.filters.changed.connect(self._update_empty)
+        # The model's own signals too: a row a filter leaves out changes no row of the proxy,
+        # and the empty list's words depend on whether there are tasks at all.
         for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.layoutChanged,
-                       self.proxy.modelReset):
+                       self.proxy.modelReset, self.model.rowsInserted, self.model.rowsRemoved,
+                       self.model.modelReset):
             signal.connect(self._update_empty)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self._update_empty()
