@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-import time
 from collections.abc import Iterable
 
+from ogpu_desktop.chain.chain_clock import chain_now
 from ogpu_desktop.chain.errors import TransactionRevertedError
 from ogpu_desktop.chain.fees import quote_fees
 from ogpu_desktop.chain.transactions import dry_run, estimate_gas
@@ -115,9 +115,10 @@ async def review_batch(
     fees = await quote_fees(session.client)
     gas = FALLBACK_GAS
     if not problems and balances.vault_available >= settings.payment_wei:
+        expiry = await chain_now(session.client) + settings.duration_s
         call = session.contracts.publish_task(
-            source=info.address, config_url=PLACEHOLDER_CONFIG_URL,
-            expiry_time=int(time.time()) + settings.duration_s, payment=settings.payment_wei,
+            source=info.address, config_url=PLACEHOLDER_CONFIG_URL, expiry_time=expiry,
+            payment=settings.payment_wei,
         )
         try:
             await dry_run(session.client, call, sender)

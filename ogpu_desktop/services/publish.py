@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from ogpu_desktop.chain.chain_clock import chain_now
 from ogpu_desktop.chain.errors import (
     ChainError,
     ReceiptTimeoutError,
@@ -152,7 +153,7 @@ class PublishService:
                 "vault first."
             )
             problems.append(vault_problem)
-        expiry = int(time.time()) + duration_s
+        expiry = await chain_now(self.session.client) + duration_s
         call = self.session.contracts.publish_task(
             source=info.address, config_url=PLACEHOLDER_CONFIG_URL, expiry_time=expiry,
             payment=payment_wei,
@@ -234,7 +235,7 @@ class PublishService:
             preview=preview,
             signer=signer,
             emit=on_progress or (lambda _event: None),
-            expiry=int(time.time()) + preview.duration_s,
+            expiry=await chain_now(self.session.client) + preview.duration_s,
             receipt_timeout=receipt_timeout,
             before_journal=before_journal,
         )
