@@ -48,9 +48,9 @@ from ogpu_desktop.warm_imports import warm_imports
 if TYPE_CHECKING:
     from ogpu_desktop.domain.result_views import ResultView
     from ogpu_desktop.services.app_services import AppServices
+    from ogpu_desktop.services.result_summaries import ResultSummaries
     from ogpu_desktop.ui.app_settings import AppSettings
     from ogpu_desktop.ui.tasks.pending_list import PendingList
-    from ogpu_desktop.ui.tasks.result_summaries import ResultSummaries
     from ogpu_desktop.ui.tasks.task_detail_panel import TaskDetailPanel
     from ogpu_desktop.ui.tasks.task_list_bridge import TaskListBridge
     from ogpu_desktop.ui.tasks.task_page_actions import TaskPageActions
@@ -227,14 +227,14 @@ class TasksPage(QWidget):
     def summaries(self) -> ResultSummaries:
         """Fills the list's Result column (built on first use)."""
         if self._summaries is None:
-            from ogpu_desktop.ui.tasks.result_summaries import ResultSummaries  # noqa: PLC0415
+            from ogpu_desktop.services.result_summaries import ResultSummaries  # noqa: PLC0415
 
-            self._summaries = ResultSummaries(self.model)
+            self._summaries = ResultSummaries(self.model.summary, self.model.set_summary)
         return self._summaries
 
     def _summarise(self, address: str | None = None) -> None:
         """Summarise the result of ``address`` (``None``: of the newest answered tasks)."""
-        from ogpu_desktop.ui.tasks.result_summaries import HISTORY_LIMIT  # noqa: PLC0415
+        from ogpu_desktop.services.result_summaries import HISTORY_LIMIT  # noqa: PLC0415
 
         if self._bridge is None:
             return

@@ -14,14 +14,13 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from ogpu_desktop.domain.batch_headlines import result_headline
 from ogpu_desktop.domain.task_row import TaskRow
 from ogpu_desktop.errors import UserFacingError
 from ogpu_desktop.services.results import normalise_off_thread
-from ogpu_desktop.ui.models.task_table_model import TaskTableModel
 
 if TYPE_CHECKING:
     from ogpu_desktop.domain.result_views import ResultView
@@ -43,11 +42,15 @@ class ResultSummaries:
     """Works through the answered tasks whose Result cell is still empty, one at a time.
 
     Args:
-        model: The task list model whose Result column is filled.
+        summary: The summary the list shows for a row key ("" when none yet).
+        set_summary: Shows a row key's summary in the list.
     """
 
-    def __init__(self, model: TaskTableModel) -> None:
-        self.model = model
+    def __init__(
+        self, summary: Callable[[str], str], set_summary: Callable[[str, str], None]
+    ) -> None:
+        self._summary = summary
+        self._set_summary = set_summary
         self.services: AppServices | None = None
         self.history: TaskHistory | None = None
         self._queue: deque[tuple[TaskRow, int, bool]] = deque()
@@ -75,7 +78,7 @@ class ResultSummaries:
             download: Download a result not downloaded yet (else only stored ones are read).
         """
         for row, key in rows:
-            if row.responses and not self.model.summary(row.key) and row.key not in self._queued:
+            if row.responses and not self._summary(row.key) and row.key not in self._queued:
                 self._queued.add(row.key)
                 self._queue.append((row, key, download))
         if self._queue and (self._worker is None or self._worker.done()):
@@ -102,8 +105,8 @@ class ResultSummaries:
                 view = None
             finally:
                 self._queued.discard(row.key)
-            if view is not None and not self.model.summary(row.key):
-                self.model.set_summary(row.key, summary_of(view))
+            if view is not None and not self._summary(row.key):
+                self._set_summary(row.key, summary_of(view))
 
     async def _view_of(self, row: TaskRow, key: int, *, download: bool) -> ResultView | None:
         history = self.history
