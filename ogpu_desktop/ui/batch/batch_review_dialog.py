@@ -15,12 +15,10 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +29,7 @@ from ogpu_desktop.domain.expiry import format_duration
 from ogpu_desktop.domain.money_words import amount_words, cannot_top_up
 from ogpu_desktop.services.batch_models import BatchReview
 from ogpu_desktop.ui.asyncutils import async_action
+from ogpu_desktop.ui.dialogs.facts_scroll import facts_scroll_area, fit_height
 
 TopUp = Callable[[int, QWidget], Awaitable[BatchReview | None]]
 """Deposits an amount (wei) into the vault and returns the review made again (``None``: the
@@ -129,12 +128,7 @@ class BatchReviewDialog(QDialog):
         column.addWidget(self.problems)
         column.addWidget(self.notices)
         column.addStretch(1)
-        self.facts_scroll = QScrollArea(self)
-        self.facts_scroll.setObjectName("batchReview.scroll")
-        self.facts_scroll.setWidgetResizable(True)
-        self.facts_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.facts_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.facts_scroll.setWidget(self.body)
+        self.facts_scroll = facts_scroll_area(self, self.body, "batchReview.scroll")
         outer = QVBoxLayout(self)
         outer.addWidget(self.facts_scroll, 1)
         outer.addLayout(buttons)
@@ -146,15 +140,7 @@ class BatchReviewDialog(QDialog):
 
     def fit_height(self) -> None:
         """Grow as tall as the facts need at the current width, within the screen."""
-        viewport = self.facts_scroll.viewport()
-        body = self.body.heightForWidth(viewport.width()) if self.body.hasHeightForWidth() else -1
-        wanted = max(body, self.body.sizeHint().height())
-        chrome = self.height() - viewport.height()
-        screen = self.screen()
-        room = screen.availableGeometry().height() - 80 if screen is not None else wanted + chrome
-        target = min(wanted + chrome, room)
-        if target > self.height():
-            self.resize(self.width(), target)
+        fit_height(self, self.facts_scroll, self.body)
 
     def show_review(self, review: BatchReview) -> None:
         """Show ``review`` (the first one, or a fresher one after a deposit)."""

@@ -11,12 +11,10 @@ from PySide6.QtGui import QFontDatabase, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -35,6 +33,7 @@ from ogpu_desktop.domain.top_up import (
 from ogpu_desktop.services.publish_models import PublishPreview
 from ogpu_desktop.ui.amount_label import exact_tip
 from ogpu_desktop.ui.asyncutils import async_action
+from ogpu_desktop.ui.dialogs.facts_scroll import facts_scroll_area, fit_height
 from ogpu_desktop.ui.dialogs.top_up_row import PlanTopUp, TopUpRow
 from ogpu_desktop.ui.message_colours import set_message_role
 
@@ -201,12 +200,7 @@ class ConfirmPublishDialog(QDialog):
         column.addWidget(self.json_toggle)
         column.addWidget(self.json_view, 1)
         column.addStretch(0)
-        self.facts_scroll = QScrollArea(self)
-        self.facts_scroll.setObjectName("confirm.scroll")
-        self.facts_scroll.setWidgetResizable(True)
-        self.facts_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.facts_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.facts_scroll.setWidget(self.body)
+        self.facts_scroll = facts_scroll_area(self, self.body, "confirm.scroll")
         outer = QVBoxLayout(self)
         outer.addWidget(self.facts_scroll, 1)
         outer.addLayout(buttons)
@@ -217,15 +211,7 @@ class ConfirmPublishDialog(QDialog):
         self._fit_height()
 
     def _fit_height(self) -> None:
-        width = self.facts_scroll.viewport().width()
-        body = self.body.heightForWidth(width) if self.body.hasHeightForWidth() else -1
-        wanted = max(body, self.body.sizeHint().height())
-        chrome = self.height() - self.facts_scroll.viewport().height()
-        screen = self.screen()
-        room = screen.availableGeometry().height() - 80 if screen is not None else wanted + chrome
-        target = min(wanted + chrome, room)
-        if target > self.height():
-            self.resize(self.width(), target)
+        fit_height(self, self.facts_scroll, self.body)
 
     def show_preview(self, preview: PublishPreview) -> None:
         """Show ``preview`` (the first one, or a fresher one after a deposit)."""
