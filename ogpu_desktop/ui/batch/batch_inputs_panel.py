@@ -9,10 +9,9 @@ reason and left out. Listing runs in a worker thread (``services.batch_review.li
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QSize, Qt, Signal
+from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QFrame,
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,13 +29,15 @@ from ogpu_desktop.domain.batch_inputs import input_kind
 from ogpu_desktop.services.batch_review import list_inputs
 from ogpu_desktop.ui.asyncutils import async_action
 from ogpu_desktop.ui.batch.input_rows import (
+    ROW_HEIGHT,
     InputRow,
     InputRowsModel,
+    input_rows_table,
     input_words,
     is_refused,
     preview_of,
 )
-from ogpu_desktop.ui.batch.thumbnail_cache import THUMB_SIDE, ThumbnailCache
+from ogpu_desktop.ui.batch.thumbnail_cache import ThumbnailCache
 
 DROP_HINT = {
     InputKind.IMAGE: "Batch: drop a folder or many pictures here (one task each), or choose them.",
@@ -99,18 +99,10 @@ class BatchInputsPanel(QFrame):
         self.column_picker.setAccessibleName("CSV column holding the texts")
         self.column_picker.activated.connect(lambda _i: self.relist())
         self.model = InputRowsModel(("Input", "Ready?"), self.thumbnails, self)
-        self.table = QTableView(self)
-        self.table.setObjectName("batchInputsTable")
-        self.table.setAccessibleName("Batch inputs")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setIconSize(QSize(THUMB_SIDE, THUMB_SIDE))
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(THUMB_SIDE + 4)
+        self.table = input_rows_table(self, self.model, "batchInputsTable", "Batch inputs")
         # Four rows at a time: the form above stays in view; the list scrolls.
         self.table.setMaximumHeight(
-            self.table.horizontalHeader().sizeHint().height() + (THUMB_SIDE + 4) * 4 + 4)
+            self.table.horizontalHeader().sizeHint().height() + ROW_HEIGHT * 4 + 4)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)

@@ -15,17 +15,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -34,8 +32,14 @@ from ogpu_desktop.domain.batch_status import BatchFilter, BatchItemStatus
 from ogpu_desktop.domain.catalogue import CATALOGUE
 from ogpu_desktop.services.batch_models import BatchInfo, BatchItem
 from ogpu_desktop.ui.asyncutils import async_action
-from ogpu_desktop.ui.batch.input_rows import InputRow, InputRowsModel, input_words, preview_of
-from ogpu_desktop.ui.batch.thumbnail_cache import THUMB_SIDE, ThumbnailCache
+from ogpu_desktop.ui.batch.input_rows import (
+    InputRow,
+    InputRowsModel,
+    input_rows_table,
+    input_words,
+    preview_of,
+)
+from ogpu_desktop.ui.batch.thumbnail_cache import ThumbnailCache
 
 HEADERS = ("Input", "Status", "Result", "Task")
 EXPORT_FILTERS = {"csv": "CSV (*.csv)", "json": "JSON (*.json)"}
@@ -117,15 +121,7 @@ class BatchPage(QWidget):
             self.filter.addItem(view.label, view.value)
         self.filter.currentIndexChanged.connect(lambda _i: self.show_items(force=True))
         self.model = InputRowsModel(HEADERS, self.thumbnails, self)
-        self.table = QTableView(self)
-        self.table.setObjectName("batchPage.table")
-        self.table.setAccessibleName("Inputs of the batch")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setIconSize(QSize(THUMB_SIDE, THUMB_SIDE))
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(THUMB_SIDE + 4)
+        self.table = input_rows_table(self, self.model, "batchPage.table", "Inputs of the batch")
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)

@@ -11,11 +11,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 from ogpu_desktop.domain.batch_entries import BatchEntry, ImageEntry, RefusedEntry, TextEntry
-from ogpu_desktop.ui.batch.thumbnail_cache import ThumbnailCache
+from ogpu_desktop.ui.batch.thumbnail_cache import THUMB_SIDE, ThumbnailCache
 
 FIRST_LINE_CHARS = 80
 REFUSED_COLOUR = QColor("#b00020")
@@ -141,3 +149,23 @@ class InputRowsModel(QAbstractTableModel):
         if row is not None:
             cell = self.index(row, 0)
             self.dataChanged.emit(cell, cell, [Qt.ItemDataRole.DecorationRole])
+
+
+ROW_HEIGHT = THUMB_SIDE + 4
+"""A row of inputs: its preview and a little room."""
+
+
+def input_rows_table(
+    parent: QWidget, model: InputRowsModel, name: str, accessible_name: str
+) -> QTableView:
+    """A read-only table of ``model``'s inputs, one preview-high row each, chosen by rows."""
+    table = QTableView(parent)
+    table.setObjectName(name)
+    table.setAccessibleName(accessible_name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setIconSize(QSize(THUMB_SIDE, THUMB_SIDE))
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+    return table
