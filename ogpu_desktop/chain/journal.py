@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -58,6 +59,10 @@ class JournalBook(Protocol):
         meta: Mapping[str, Any],
     ) -> None: ...
 
+    def journal_flush(self) -> None:
+        """Put every entry added so far on the disk; blocking, called from a worker thread."""
+        ...
+
     def journal_set_state(
         self, tx_hash: str, state: str, *, block_number: int | None = None, note: str | None = None
     ) -> None: ...
@@ -96,8 +101,15 @@ class TxJournal:
         # Hashes whose receipt a caller is waiting for right now (see settle).
         self.awaiting: set[str] = set()
 
-    def record(self, signed: SignedTransaction, kind: str, meta: Mapping[str, Any]) -> None:
-        """Write a signed transaction to the journal. Must happen before the first send."""
+    async def record(self, signed: SignedTransaction, kind: str, meta: Mapping[str, Any]) -> None:
+        """Write a signed transaction to the journal and wait until it is on disk.
+
+        Must be done before the first send. The entry is committed on the calling thread (well
+        under a millisecond) and flushed to disk on a worker thread: the flush can take
+        hundreds of milliseconds, which the window's thread does not wait for. Cancelled
+        while it flushes, the entry stays committed and unsent, as after a crash at that
+        point (the reconciliation checks it by hash).
+        """
         self.book.journal_add(
             tx_hash=signed.tx_hash,
             raw=signed.raw,
@@ -107,6 +119,7 @@ class TxJournal:
             kind=kind,
             meta=meta,
         )
+        await asyncio.get_running_loop().run_in_executor(None, self.book.journal_flush)
 
     async def broadcast(self, signed: SignedTransaction, *, claim: bool = True) -> None:
         """Send an already-journaled transaction and mark it ``sent`` (see ``send_signed``).
@@ -170,7 +183,7 @@ class TxJournal:
         timeout: float = 120.0,
     ) -> Mapping[str, Any]:
         """Record, send and wait: the whole life of one transaction."""
-        self.record(signed, kind, meta)
+        await self.record(signed, kind, meta)
         await self.broadcast(signed)
         return await self.settle(signed.tx_hash, timeout=timeout)
 
@@ -263,7 +276,7 @@ class TxJournal:
         signed = await signer.sign_transaction(tx)
         meta = dict(entry.meta)
         meta["replaces"] = tx_hash
-        self.record(signed, entry.kind, meta)
+        await self.record(signed, entry.kind, meta)
         await self.broadcast(signed, claim=False)
         return signed
 

@@ -17,7 +17,7 @@ SETTLED = frozenset({"mined", "failed"})
 class AnnouncingJournal:
     """A :class:`~ogpu_desktop.chain.journal.JournalBook` over the store that tells each write.
 
-    The write itself is unchanged (durable before the transaction is sent); the event follows
+    The write itself is unchanged (on disk before the transaction is sent); the event follows
     it, so the pending list never reads the journal on a timer.
 
     A send that settles (mined, or mined and failed: its fee is paid) also announces that its
@@ -45,6 +45,10 @@ class AnnouncingJournal:
         self._book.journal_add(tx_hash=tx_hash, raw=raw, sender=sender, nonce=nonce,
                                chain_id=chain_id, kind=kind, meta=meta)
         self._changed.emit(PendingChanged(tx_hash, "signed"))
+
+    def journal_flush(self) -> None:
+        """Put every entry added so far on the disk (blocking; from a worker thread)."""
+        self._book.journal_flush()
 
     def journal_set_state(
         self, tx_hash: str, state: str, *, block_number: int | None = None, note: str | None = None

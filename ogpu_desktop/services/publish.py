@@ -387,7 +387,7 @@ class _PublishRun:
         started = time.perf_counter()
         if self.before_journal is not None:
             self.before_journal(index, signed)
-        self.session.journal.record(signed, "publish", meta)
+        await self.session.journal.record(signed, "publish", meta)
         try:
             await self.session.journal.broadcast(signed)
         except RpcUnreachableError as exc:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ogpu_desktop.chain.journal import JournalRecord, Reconciled
-from ogpu_desktop.chain.transactions import TxState
+from ogpu_desktop.chain.transactions import TxState, mined_receipts
 from ogpu_desktop.services.session import ChainSession
 from ogpu_desktop.services.task_records import record_mined_publish
 
@@ -44,6 +44,15 @@ async def recover(session: ChainSession) -> RecoveryReport:
             recovered.append(task)
 
     outcomes: list[Reconciled] = await session.journal.reconcile(on_mined)
+    lost = session.store.journal.mined_publishes_without_task(session.chain_id)
+    if lost:
+        # A recorded task is not flushed to disk: a power cut can keep its publish's "mined"
+        # and lose the task, which is recorded again here from the journal and the receipt.
+        receipts = await mined_receipts(session.client, [entry.tx_hash for entry in lost])
+        for entry in lost:
+            receipt = receipts.get(entry.tx_hash)
+            if receipt is not None:
+                await on_mined(entry, receipt)
 
     def hashes(state: TxState) -> tuple[str, ...]:
         return tuple(o.entry.tx_hash for o in outcomes if o.check.state is state)

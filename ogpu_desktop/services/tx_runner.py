@@ -97,7 +97,7 @@ async def sign_and_record(
         chain_id=session.chain_id,
     )
     signed = await signer.sign_transaction(tx)
-    session.journal.record(signed, kind, meta)
+    await session.journal.record(signed, kind, meta)
     return signed
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -91,17 +92,22 @@ def now_s() -> int:
 class Database:
     """An open, migrated SQLite database.
 
-    Durability: WAL, with two kinds of commit. A *durable* transaction (a transaction journal
-    entry, a recorded task, a chain run, the address book: what the chain cannot tell again)
-    commits with ``synchronous=FULL``: it is on disk when the call returns, so a journal entry
-    is kept before its transaction is sent (a signed transaction sent but forgotten could lead
-    to a second task). Every other write (a journal entry's later states, tracker statuses,
-    responses, the poll cursor, caches: all read again from the chain) commits with
-    ``NORMAL``: in WAL mode that survives the app being killed and waits for no disk flush, so
-    the tracker's frequent commits never block the window's thread on the disk. Their frames
-    are flushed with the next durable commit (the WAL is written in order) or checkpoint; a
-    power cut may lose only them, and the next polls (or the journal's reconciliation at
-    start) read them again.
+    Durability: WAL, with two kinds of commit. A *durable* transaction (a chain run, the
+    address book: rare, and not told again by the chain) commits with ``synchronous=FULL``: it
+    is on disk when the call returns. Every other write commits with ``NORMAL``: in WAL mode
+    that survives the app being killed and waits for no disk flush, so frequent commits never
+    block the window's thread on the disk (a flush takes from a few to hundreds of
+    milliseconds). Their frames are flushed with the next durable commit or
+    :meth:`flush_to_disk` (the WAL is written in order, and after a power cut SQLite keeps the
+    valid prefix of it) or a checkpoint; a power cut may lose only them, and the next polls (or
+    the journal's reconciliation at start) read them again.
+
+    A journal entry must be on disk before its transaction is sent (a signed transaction sent
+    but forgotten could lead to a second task): it is committed with ``NORMAL`` on the
+    caller's thread, then :meth:`flush_to_disk` runs on a worker thread and the send waits for
+    it, so the window's thread never waits for the disk. A recorded task is not flushed: its
+    journal entry (flushed) holds everything it is made of, and the start-up reconciliation
+    records a mined publish whose task was lost again (``services/recovery.py``).
 
     Blocking: every call is one short transaction on a local file (well under a millisecond
     besides the fsync), so services call the store directly on the event-loop thread instead of
@@ -176,6 +182,32 @@ class Database:
             self.conn.execute("COMMIT")
         except sqlite3.Error as exc:
             raise StoreError(f"The history database could not save: {exc}") from exc
+
+    def flush_to_disk(self) -> None:
+        """Put every write committed so far on the disk; blocking, and safe from any thread.
+
+        It flushes the WAL file, and the database file where a checkpoint may have moved
+        commits, through file handles of its own: the connection (used from one thread only) is
+        not touched, so a worker thread can wait for the disk while the window's thread goes on.
+
+        Raises:
+            StoreError: The disk refused the flush.
+        """
+        if str(self.path) == ":memory:":
+            return
+        for name in (f"{self.path}-wal", str(self.path)):
+            try:
+                handle = os.open(name, os.O_RDWR | getattr(os, "O_BINARY", 0))
+            except FileNotFoundError:
+                continue  # no WAL file: every commit is in the database file
+            except OSError as exc:
+                raise StoreError(f"The history database could not be saved to disk: {exc}") from exc
+            try:
+                os.fsync(handle)
+            except OSError as exc:
+                raise StoreError(f"The history database could not be saved to disk: {exc}") from exc
+            finally:
+                os.close(handle)
 
     def close(self) -> None:
         """Close the connection."""

@@ -24,7 +24,11 @@ OPEN_STATES = ("signed", "sent")
 
 
 class JournalRepo:
-    """Journal reads and writes; each write is its own durable transaction.
+    """Journal reads and writes; each write is its own transaction.
+
+    A new entry is committed without waiting for the disk; the sender calls
+    :meth:`journal_flush` (from a worker thread) before the send, so the entry is on disk first
+    (see :class:`~ogpu_desktop.store.database.Database`).
 
     Entries belong to a chain run like the rest of the history: ``chain_id`` names the chain's
     current run (a negative run key an earlier one). A transaction hash names one entry per
@@ -54,7 +58,7 @@ class JournalRepo:
             HistoryCollisionError: Other bytes with this hash are recorded on this run.
         """
         now = now_s()
-        with self._db.transaction(durable=True) as conn:
+        with self._db.transaction() as conn:
             key = run_key(conn, chain_id, write=True)
             try:
                 conn.execute(
@@ -74,6 +78,14 @@ class JournalRepo:
                     f"The transaction journal already holds other bytes under {tx_hash}; "
                     "nothing was overwritten and nothing was sent."
                 ) from None
+
+    def journal_flush(self) -> None:
+        """Put every entry written so far on the disk (blocking; safe from any thread).
+
+        Raises:
+            StoreError: The disk refused the flush.
+        """
+        self._db.flush_to_disk()
 
     def journal_set_state(
         self, tx_hash: str, state: str, *, block_number: int | None = None, note: str | None = None
@@ -118,6 +130,21 @@ class JournalRepo:
             (tx_hash,),
         ).fetchone()
         return _entry(row) if row is not None else None
+
+    def mined_publishes_without_task(self, chain_id: int) -> Sequence[JournalEntry]:
+        """Publishes of ``chain_id``'s run marked mined whose task is not in the history.
+
+        A recorded task is not flushed to disk (its journal entry is): a power cut right after
+        a publish can keep the entry's ``mined`` state and lose the task, which this finds.
+        """
+        key = run_key(self._db.conn, chain_id, write=False)
+        rows = self._db.conn.execute(
+            "SELECT * FROM tx_journal AS j WHERE j.run_key=? AND j.kind='publish'"
+            " AND j.state='mined' AND NOT EXISTS (SELECT 1 FROM tasks AS t"
+            " WHERE t.tx_hash=j.tx_hash AND t.run_key=j.run_key) ORDER BY j.nonce",
+            (key,),
+        ).fetchall()
+        return [_entry(row) for row in rows]
 
     def journal_all(self, chain_id: int) -> Sequence[JournalEntry]:
         """Every entry of ``chain_id``'s run, newest first."""

@@ -41,7 +41,9 @@ class TaskRepo:
             HistoryCollisionError: Another task of this run has the address.
             RunEndedError: The run ended.
         """
-        with self._db.transaction(durable=True) as conn:
+        # Not flushed to disk: the publish's journal entry (flushed before the send) holds
+        # everything a task is made of, and the start-up reconciliation records it again.
+        with self._db.transaction() as conn:
             key = run_key(conn, task.chain_id, write=True)
             chain = _chain_of(conn, key)
             try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -89,7 +91,7 @@ async def test_submit_journals_before_sending_and_marks_mined(
 ) -> None:
     signed = await _signed_transfer(client, signer)
     journal = TxJournal(client, store.journal)
-    journal.record(signed, "transfer", {"why": "test"})
+    await journal.record(signed, "transfer", {"why": "test"})
     entry = store.journal.journal_get(signed.tx_hash)
     assert entry is not None
     assert entry.state == "signed"
@@ -144,7 +146,7 @@ async def test_killed_between_send_and_receipt_is_recovered_on_next_start(
     first = await RpcClient.connect(anvil_network(anvil))
     signed = await _signed_transfer(first, signer)
     journal = TxJournal(first, store.journal)
-    journal.record(signed, "transfer", {})
+    await journal.record(signed, "transfer", {})
     await journal.broadcast(signed)
     await first.close()  # the app dies here, before any receipt
 
@@ -172,7 +174,7 @@ async def test_journaled_but_never_sent_is_sent_with_the_same_bytes(
     client: RpcClient, signer: LocalTestSigner, store: Store
 ) -> None:
     signed = await _signed_transfer(client, signer)
-    TxJournal(client, store.journal).record(signed, "transfer", {})  # killed before the send
+    await TxJournal(client, store.journal).record(signed, "transfer", {})  # killed before the send
     outcome = await TxJournal(client, store.journal).reconcile()
     assert outcome[0].check.state is TxState.UNKNOWN
     assert outcome[0].rebroadcast
@@ -187,7 +189,7 @@ async def test_a_transaction_whose_nonce_was_taken_is_marked_dropped(
 ) -> None:
     journaled = await _signed_transfer(client, signer, value=1)
     journal = TxJournal(client, store.journal)
-    journal.record(journaled, "transfer", {})
+    await journal.record(journaled, "transfer", {})
     await journal.broadcast(journaled)
     rpc(anvil.url, "anvil_dropTransaction", [journaled.tx_hash])
     other = await _signed_transfer(client, signer, nonce=journaled.nonce, value=2)
@@ -207,7 +209,7 @@ async def test_speed_up_replaces_with_a_fee_bump_the_node_accepts(
 ) -> None:
     slow = await _signed_transfer(client, signer)
     journal = TxJournal(client, store.journal)
-    journal.record(slow, "transfer", {"n": 1})
+    await journal.record(slow, "transfer", {"n": 1})
     await journal.broadcast(slow)
     fast = await journal.speed_up(slow.tx_hash, signer)
     assert fast.nonce == slow.nonce
@@ -228,3 +230,32 @@ def test_bump_never_goes_below_the_market() -> None:
     assert bumped.max_priority_fee_per_gas == 13
     legacy = FeeQuote(gas_price=1000).bumped()
     assert legacy.gas_price == 1126
+
+
+@pytest.mark.asyncio
+async def test_record_waits_for_the_disk_flush_on_a_worker_thread_before_returning(
+    client: RpcClient, signer: LocalTestSigner, store: Store
+) -> None:
+    """The send needs the entry on disk first; the window's thread must not wait for the disk."""
+    loop_thread = threading.current_thread()
+    calls: list[tuple[str, bool]] = []
+
+    class WatchedBook:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(store.journal, name)
+
+        def journal_add(self, **fields: Any) -> None:
+            calls.append(("add", threading.current_thread() is loop_thread))
+            store.journal.journal_add(**fields)
+
+        def journal_flush(self) -> None:
+            calls.append(("flush", threading.current_thread() is loop_thread))
+            store.journal.journal_flush()
+
+    signed = await _signed_transfer(client, signer)
+    journal = TxJournal(client, WatchedBook())  # type: ignore[arg-type]
+    await journal.record(signed, "transfer", {})
+    assert calls == [("add", True), ("flush", False)]
+    entry = store.journal.journal_get(signed.tx_hash)
+    assert entry is not None
+    assert entry.state == "signed"

@@ -207,3 +207,34 @@ async def test_the_receipts_of_a_batch_are_read_together(
     states = {session.store.journal.journal_get(t.tx_hash or "").state  # type: ignore[union-attr]
               for t in outcome.tasks}
     assert states == {"mined"}
+
+
+@pytest.mark.asyncio
+async def test_a_task_lost_to_a_power_cut_after_its_publish_was_mined_is_recorded_at_start(
+    protocol: ProtocolEnv, store: Store, session: ChainSession
+) -> None:
+    """A recorded task is not flushed to disk (its journal entry is): a power cut can keep the
+    entry's "mined" and lose the task; the next start records it again from the journal."""
+    signer = await funded_signer(session, protocol, 2 * MIN_PAYMENT)
+    service = PublishService(session)
+    preview = await preview_manual(service, protocol, signer, [CONFIG])
+    (published,) = (await service.execute(preview, signer)).tasks
+    assert published.state == "published"
+    assert published.task is not None
+    entry = store.journal.journal_get(published.tx_hash or "")
+    assert entry is not None
+    assert entry.state == "mined"
+    # What the disk lost: the task row, not its journal entry.
+    store.db.conn.execute("DELETE FROM tasks WHERE tx_hash=?", (published.tx_hash,))
+    assert store.tasks.task_by_tx(published.tx_hash or "", session.chain_id) is None
+    assert [e.tx_hash for e in store.journal.mined_publishes_without_task(session.chain_id)] == [
+        published.tx_hash]
+
+    report = await recover(session)
+    assert report.recovered_tasks == (published.task,)
+    again = store.tasks.task_by_tx(published.tx_hash or "", session.chain_id)
+    assert again is not None
+    assert again.address == published.task
+    assert again.config_json == preview.config_texts[0]
+    assert store.journal.mined_publishes_without_task(session.chain_id) == []
+    assert (await recover(session)).recovered_tasks == ()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -44,13 +46,15 @@ def test_store_is_migrated_in_wal_mode_and_flushes_only_durable_commits(
         with pytest.raises(RuntimeError), store.db.transaction(durable=True):
             raise RuntimeError("rolled back")
         assert sync() == 1
-        # What the chain cannot tell again is written durably: the journal, a recorded task.
+        # A recorded task and a journal entry commit without waiting for the disk on the
+        # caller's thread (the journal entry is flushed by flush_to_disk before its send).
         seen: list[str] = []
         store.db.conn.set_trace_callback(seen.append)
         store.tasks.add_task(_task())
+        _journal_one(store)
         store.db.conn.set_trace_callback(None)
-        assert seen[0] == "PRAGMA synchronous=FULL"
-        assert seen[-2:] == ["COMMIT", "PRAGMA synchronous=NORMAL"]
+        assert "PRAGMA synchronous=FULL" not in seen
+        assert seen.count("COMMIT") == 2
     finally:
         store.close()
     reopened = Store.in_folder(tmp_path / "data")
@@ -226,5 +230,69 @@ def test_tasks_recorded_before_version_four_count_as_read_by_the_tracker(tmp_pat
         new = store.tasks.get_task(TESTNET_ID, "0x" + "ab" * 20)
         assert new is not None
         assert (new.events_read, new.final_seen_block) == (False, None)
+    finally:
+        store.close()
+
+
+def _journal_one(store: Store, tx_hash: str = "0x" + "77" * 32) -> None:
+    store.journal.journal_add(
+        tx_hash=tx_hash, raw=b"\x02signed", sender="0x" + "11" * 20, nonce=0,
+        chain_id=TESTNET_ID, kind="publish", meta={"config_json": "{}"},
+    )
+
+
+def test_flush_to_disk_syncs_the_wal_from_another_thread_without_the_connection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store.in_folder(tmp_path / "data")
+    synced: list[tuple[str, str]] = []
+    real_fsync = os.fsync
+
+    def fsync(handle: int) -> None:
+        synced.append((os.readlink(f"/proc/self/fd/{handle}"), threading.current_thread().name))
+        real_fsync(handle)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    try:
+        _journal_one(store)
+        worker = threading.Thread(target=store.journal.journal_flush, name="flusher")
+        worker.start()
+        worker.join(10)
+        path = str(store.db.path)
+        assert (path + "-wal", "flusher") in synced
+        assert (path, "flusher") in synced
+        # The entry was committed before the flush: another connection reads it.
+        other = sqlite3.connect(path)
+        try:
+            assert other.execute("SELECT state FROM tx_journal").fetchall() == [("signed",)]
+        finally:
+            other.close()
+    finally:
+        store.close()
+
+
+def test_a_refused_disk_flush_is_a_store_error_in_plain_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store.in_folder(tmp_path / "data")
+
+    def refuse(handle: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", refuse)
+    try:
+        _journal_one(store)
+        with pytest.raises(StoreError, match=r"could not be saved to disk: .*Input/output error"):
+            store.journal.journal_flush()
+    finally:
+        store.close()
+
+
+def test_an_in_memory_store_has_nothing_to_flush() -> None:
+    store = Store(":memory:")
+    try:
+        _journal_one(store)
+        store.journal.journal_flush()
+        assert store.journal.journal_get("0x" + "77" * 32) is not None
     finally:
         store.close()
