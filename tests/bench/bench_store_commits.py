@@ -1,7 +1,8 @@
 """Bench: how long one store commit holds the calling (window's) thread, durable or not.
 
-A tracker poll commits statuses, responses and its cursor without a disk flush; the journal
-and a recorded task commit durably. Prints one JSON line per kind: the median and the 95th
+A tracker poll commits statuses, responses and its cursor without a disk flush, and so do a
+journal entry and a recorded task (the entry's flush runs on a worker thread); the address
+book commits durably. Prints one JSON line per kind: the median and the 95th
 percentile of ``n`` commits, in milliseconds, on a database in the system's temporary folder.
 
 Usage: python -m tests.bench.bench_store_commits [n]
@@ -47,6 +48,11 @@ def main(n: int) -> None:
         nexus = "0x" + "11" * 20
         kinds = {
             "tracker_cursor": lambda i: store.misc.set_cursor(CHAIN_ID, nexus, i),
+            "journal_entry": lambda i: store.journal.journal_add(
+                tx_hash=f"0x{i:064x}", raw=b"\x02" + i.to_bytes(8, "big"), sender=nexus,
+                nonce=i, chain_id=CHAIN_ID, kind="publish", meta={}),
+            # What the send waits for on a worker thread, never on the window's.
+            "journal_flush_on_worker": lambda i: store.journal.journal_flush(),
             "address_book_durable": lambda i: store.misc.save_source(
                 CHAIN_ID, f"0x{i:040x}", "bench"),
         }
