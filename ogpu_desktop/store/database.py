@@ -186,28 +186,29 @@ class Database:
     def flush_to_disk(self) -> None:
         """Put every write committed so far on the disk; blocking, and safe from any thread.
 
-        It flushes the WAL file, and the database file where a checkpoint may have moved
-        commits, through file handles of its own: the connection (used from one thread only) is
-        not touched, so a worker thread can wait for the disk while the window's thread goes on.
+        It flushes the WAL file (the database file when there is none) through a file handle of
+        its own: the connection (used from one thread only) is not touched, so a worker thread
+        can wait for the disk while the window's thread goes on. Commits a checkpoint moved
+        from the WAL into the database file are on disk already: SQLite flushes the database
+        file after each checkpoint, even with ``synchronous=NORMAL``.
 
         Raises:
             StoreError: The disk refused the flush.
         """
         if str(self.path) == ":memory:":
             return
-        for name in (f"{self.path}-wal", str(self.path)):
+        flags = os.O_RDWR | getattr(os, "O_BINARY", 0)
+        try:
             try:
-                handle = os.open(name, os.O_RDWR | getattr(os, "O_BINARY", 0))
-            except FileNotFoundError:
-                continue  # no WAL file: every commit is in the database file
-            except OSError as exc:
-                raise StoreError(f"The history database could not be saved to disk: {exc}") from exc
+                handle = os.open(f"{self.path}-wal", flags)
+            except FileNotFoundError:  # no WAL (closed): every commit is in the database file
+                handle = os.open(str(self.path), flags)
             try:
                 os.fsync(handle)
-            except OSError as exc:
-                raise StoreError(f"The history database could not be saved to disk: {exc}") from exc
             finally:
                 os.close(handle)
+        except OSError as exc:
+            raise StoreError(f"The history database could not be saved to disk: {exc}") from exc
 
     def close(self) -> None:
         """Close the connection."""
