@@ -18,8 +18,16 @@ from concurrent.futures import Future
 _log = logging.getLogger(__name__)
 
 
-def warm_imports(names: Sequence[str]) -> Future[None]:
+AHEAD_OF_USE = "AHEAD_OF_USE"
+"""A module's attribute naming, as a sequence of module names, what its first use will import."""
+
+
+def warm_imports(names: Sequence[str], *, with_ahead_of_use: bool = False) -> Future[None]:
     """Import ``names`` in order on a new daemon thread.
+
+    Args:
+        with_ahead_of_use: After each module, import also the modules its ``AHEAD_OF_USE``
+            attribute names (a page's detail panel and viewers, say), in their order.
 
     Returns:
         A future done when all are imported; it holds the first import error, if any (the
@@ -30,7 +38,9 @@ def warm_imports(names: Sequence[str]) -> Future[None]:
     def run() -> None:
         try:
             for name in names:
-                importlib.import_module(name)
+                module = importlib.import_module(name)
+                for later in getattr(module, AHEAD_OF_USE, ()) if with_ahead_of_use else ():
+                    importlib.import_module(later)
         except Exception as exc:  # reported through the future
             _log.warning("importing %s ahead of time failed: %s", name, exc)
             done.set_exception(exc)

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 _log = logging.getLogger(__name__)
 #: The app's wiring: importing it loads web3, eth-account and the services (seconds).
 CONTROLLER_MODULE = "ogpu_desktop.ui.controller.app_controller"
+#: The Tasks page, imported (with what it needs ahead of use) once the wiring has started.
+TASKS_PAGE_MODULE = "ogpu_desktop.ui.tasks.tasks_page"
 __all__ = ["after_first_paint", "build_window", "create_application", "run"]
 _starting: set[asyncio.Task[None]] = set()  # held until done: the loop keeps weak references
 
@@ -134,6 +136,11 @@ async def _start_wiring(window: MainWindow, build_parts: PartsBuilder) -> None:
         window.show_error(f"The app could not open its history or wallet: {exc}")
         return
     AppController(window, parts).start()
+    # What the Tasks page needs once it follows a network (its detail panel, result viewers,
+    # HTTP transport) is imported now, while the network starts, not when the page attaches to
+    # it: a publish made right after connecting then does not share the interpreter with those
+    # imports (which doubled the loop's stalls while publishing in the loop-stall bench).
+    warm_imports([TASKS_PAGE_MODULE], with_ahead_of_use=True)
 
 
 def close_on_signals(window: MainWindow) -> None:

@@ -7,7 +7,9 @@ live until FINALIZED, and opens each task's detail (timeline and result fetched 
 A 5 ms QTimer probes the loop the whole time; a stall is how much later than its interval a
 probe tick came. A watchdog thread samples the Qt thread's stack meanwhile (``stall_trace.py``),
 so every stall longer than a frame (16 ms) is printed with where it came from. The bench's own
-preparation (encoding the test pictures) is done before the probe starts.
+preparation (encoding the test pictures) is done before the probe starts, and so are the Tasks
+page's ahead-of-use imports, as the app does them while it connects (``--imports-at-attach``
+leaves them to the page's attach, right before the first publish).
 Run: ``python tests/bench/bench_loop_stall.py [--no-trace]``. Prints one JSON object per stall
 over 16 ms (``"event": "stall"``, longest first), then one with ``max_loop_stall_ms``, the
 flow's duration, its number of tasks and the stall percentiles.
@@ -36,6 +38,7 @@ from ogpu_desktop.ui.launch import create_application
 from ogpu_desktop.ui.models.task_table_model import TaskTableModel
 from ogpu_desktop.ui.qt_thread_gc import freeze_startup_objects
 from ogpu_desktop.ui.tasks.tasks_page import TasksPage
+from ogpu_desktop.warm_imports import warm_imports
 from tests.bench.stall_trace import Stall, StallTracer
 from tests.gui.task_helpers import form_for, open_env, wait_for
 from tests.helpers.sandbox import running_sandbox
@@ -100,11 +103,18 @@ def _done(page: TasksPage, address: str) -> bool:
     return row.state is TaskState.FINALIZED and row.responses >= 1
 
 
-async def flow(info: dict[str, object], folder: Path, *, trace: bool) -> dict[str, object]:
+async def flow(
+    info: dict[str, object], folder: Path, *, trace: bool, imports_at_attach: bool = False
+) -> dict[str, object]:
     """Run the measured flow; return the figures."""
     env = await open_env(info, folder)  # type: ignore[arg-type]
     freeze_startup_objects()  # as the app does once its start-up imports are done
     forms = {kind: form_for(kind) for kind in TYPES}  # the pictures are encoded here, unmeasured
+    # As the app does while it connects (ui/launch.py): the Tasks page's ahead-of-use imports
+    # are done before the page follows a network. ``--imports-at-attach`` leaves them to the
+    # page's attach instead, to see what they cost a publish made right after connecting.
+    if not imports_at_attach:
+        await asyncio.wrap_future(warm_imports([TasksPage.__module__], with_ahead_of_use=True))
     page = TasksPage(TaskTableModel())
     page.set_notifications_source(lambda: True)
     page.resize(1280, 800)
@@ -152,6 +162,7 @@ async def flow(info: dict[str, object], folder: Path, *, trace: bool) -> dict[st
         # the thread spent working, not waiting for a processor other programs held.
         "max_qt_thread_busy_ms": round(max(probe.busiest, 0.0), 1),
         "traced": trace,
+        "ahead_of_use_imports": "at attach" if imports_at_attach else "while connecting",
     }
 
 
@@ -159,6 +170,11 @@ def main() -> None:
     """Start the Sandbox, run the flow on a qasync loop, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--no-trace", action="store_true", help="do not sample the Qt thread")
+    parser.add_argument(
+        "--imports-at-attach", action="store_true",
+        help="leave the Tasks page's ahead-of-use imports to its attach (as before they were "
+             "done while the app connects)",
+    )
     parser.add_argument(
         "--switch-interval-ms", type=float, metavar="MS",
         help="Python's thread switch interval instead of the app's (5 is Python's default), "
@@ -176,7 +192,8 @@ def main() -> None:
         tempfile.TemporaryDirectory(prefix="ogpu-bench-") as folder,
         loop,
     ):
-        figures = loop.run_until_complete(flow(info, Path(folder), trace=not args.no_trace))
+        figures = loop.run_until_complete(flow(
+            info, Path(folder), trace=not args.no_trace, imports_at_attach=args.imports_at_attach))
     figures["switch_interval_ms"] = round(sys.getswitchinterval() * 1000, 3)
     figures["load_1min"] = round(os.getloadavg()[0], 2)
     print(json.dumps(figures))

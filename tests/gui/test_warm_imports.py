@@ -31,6 +31,25 @@ def test_modules_are_imported_in_order_on_another_thread(
             sys.modules.pop(name, None)
 
 
+def test_what_a_module_needs_ahead_of_use_is_imported_after_it_when_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "warm_page.py").write_text("AHEAD_OF_USE = ('warm_panel', 'warm_viewer')\n")
+    for name in ("warm_panel", "warm_viewer"):
+        (tmp_path / f"{name}.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    names = ("warm_page", "warm_panel", "warm_viewer")
+    try:
+        warm_imports(["warm_page"]).result(timeout=30)
+        assert "warm_page" in sys.modules
+        assert "warm_panel" not in sys.modules
+        warm_imports(["warm_page"], with_ahead_of_use=True).result(timeout=30)
+        assert all(name in sys.modules for name in names)
+    finally:
+        for name in names:
+            sys.modules.pop(name, None)
+
+
 def test_a_failing_import_is_reported_through_the_future(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

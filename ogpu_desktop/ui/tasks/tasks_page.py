@@ -9,6 +9,7 @@ the whole page. The split is remembered.
 from __future__ import annotations
 
 import asyncio
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,8 +69,9 @@ EXPORT_FILTERS = {"json": "JSON (*.json)", "csv": "CSV (*.csv)"}
 SPLITTER_NAME = "tasks"
 #: The first split of the page's height: list, detail (the result), pending transactions.
 START_SPLIT = (35, 50, 15)
-#: Imported on a worker thread once connected: the detail panel with its result viewers, the
-#: cancel and export actions, and the HTTP transport httpx loads on the first download.
+#: Imported on a worker thread while the app connects (``ui/launch.py``), or when the page
+#: attaches if they are not yet: the detail panel with its result viewers, the cancel and
+#: export actions, and the HTTP transport httpx loads on the first download.
 AHEAD_OF_USE = (
     "ogpu_desktop.ui.tasks.task_detail_panel", "ogpu_desktop.ui.tasks.task_page_actions",
     "httpcore", "h11", "anyio._backends._asyncio",
@@ -339,8 +341,9 @@ class TasksPage(QWidget):
             or services.session.chain_id != self.services.session.chain_id
         )
         self.services = services
-        if services is not None and self._detail is None:
-            warm_imports(AHEAD_OF_USE)
+        missing = [name for name in AHEAD_OF_USE if name not in sys.modules]
+        if services is not None and self._detail is None and missing:
+            warm_imports(missing)
         if services is not None or self._bridge is not None:
             self.bridge.attach(services)
             self.summaries.attach(services, self.bridge.history)
