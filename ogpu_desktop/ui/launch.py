@@ -50,12 +50,23 @@ def build_window(options: LaunchOptions) -> MainWindow:
 
 
 def apply_saved_theme(settings: AppSettings) -> None:
-    """Colour the application as saved before anything paints (no light flash on a dark choice)."""
-    saved = settings.saved_theme()
-    # Every choice, "follow the system" (the default) too: the app's own light or dark palette
-    # from the first paint. The Settings page applies the same choice again when it is built.
+    """Colour the application as saved before anything paints (no light flash on a dark choice).
+
+    Every choice, "follow the system" (the default) too, gets the app's own light or dark
+    palette from the first paint; the platform's colour scheme is asked only once the window
+    is on screen (:func:`settle_saved_theme`; see ``palettes.paint_first_in`` for why).
+    """
     from ogpu_desktop.ui import palettes  # noqa: PLC0415
 
+    palettes.paint_first_in(settings.saved_theme())
+
+
+def settle_saved_theme(settings: AppSettings) -> None:
+    """Follow the saved choice for good: the platform's scheme, and its changes, when following
+    it. The Settings page applies the same choice again when it is built."""
+    from ogpu_desktop.ui import palettes  # noqa: PLC0415
+
+    saved = settings.saved_theme()
     if saved in ("light", "dark"):
         palettes.use_scheme(dark=saved == "dark")
     else:
@@ -100,6 +111,7 @@ def after_first_paint(window: MainWindow, build_parts: PartsBuilder) -> asyncio.
 
     start_logging(window.paths)
     set_default_error_sink(window)
+    settle_saved_theme(window.settings)
     window.after_first_paint()
     _log.info("Window painted; the page shown is built")
     task = asyncio.ensure_future(_start_wiring(window, build_parts))

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
+
     from ogpu_desktop.ui.settings.preferences import Theme
 
 #: Colours by role: ``(light, dark)``.
@@ -33,7 +34,7 @@ _COLOURS: dict[QPalette.ColorRole, tuple[str, str]] = {
     QPalette.ColorRole.LinkVisited: ("#6a3fa0", "#c59cff"),
 }
 _DISABLED_TEXT = ("#8c8c8c", "#7a7a7a")
-_state = {"following_system": False, "listening": False}
+_state = {"following_system": False, "listening": False, "platform_dark": False}
 
 
 def palette_for(*, dark: bool) -> QPalette:
@@ -51,9 +52,43 @@ def palette_for(*, dark: bool) -> QPalette:
     return palette
 
 
+def platform_palette_is_dark() -> bool:
+    """Whether the platform's own palette is dark (before the app sets its own).
+
+    Cheap enough for before the first paint, unlike :func:`system_is_dark`: asking for the
+    colour scheme makes PySide6 build Qt's whole ``Qt`` namespace of enums (about 20 ms). The
+    platform palette follows the colour scheme where Qt knows it (Windows, macOS, and the
+    KDE and GNOME themes), and is the only hint where it does not.
+    """
+    return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+
 def system_is_dark() -> bool:
-    """Whether the platform asks for a dark colour scheme."""
-    return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+    """Whether the platform asks for a dark colour scheme (its palette says, if it does not)."""
+    return _is_dark(QGuiApplication.styleHints().colorScheme())
+
+
+def _is_dark(scheme: Qt.ColorScheme) -> bool:
+    from PySide6.QtCore import Qt  # noqa: PLC0415 - see platform_palette_is_dark
+
+    if scheme == Qt.ColorScheme.Unknown:
+        return _state["platform_dark"]
+    return scheme == Qt.ColorScheme.Dark
+
+
+def paint_first_in(saved: str | None) -> None:
+    """Set the app's palette for the first paint, without asking the platform's colour scheme.
+
+    An explicit choice (``"light"`` or ``"dark"``) is set as it is; following the system, the
+    platform's palette decides (:func:`platform_palette_is_dark`). :func:`apply_theme` is
+    called once the window is on screen: it asks the colour scheme itself and follows it from
+    then on, so where the platform's palette and scheme disagree the window changes once,
+    right after it appears.
+    """
+    if QGuiApplication.instance() is None:
+        return
+    _state["platform_dark"] = platform_palette_is_dark()
+    set_palette(dark=saved == "dark" if saved in ("light", "dark") else _state["platform_dark"])
 
 
 def follow_system() -> None:
@@ -72,6 +107,8 @@ def use_scheme(*, dark: bool) -> None:
     """Use the light or dark palette whatever the system says (an explicit choice)."""
     if QGuiApplication.instance() is None:
         return
+    from PySide6.QtCore import Qt  # noqa: PLC0415 - see platform_palette_is_dark
+
     _state["following_system"] = False
     QGuiApplication.styleHints().setColorScheme(
         Qt.ColorScheme.Dark if dark else Qt.ColorScheme.Light)
@@ -81,7 +118,7 @@ def use_scheme(*, dark: bool) -> None:
 def follow_scheme(scheme: Qt.ColorScheme) -> None:
     """The platform's colour scheme changed: follow it when the user chose to."""
     if _state["following_system"]:
-        set_palette(dark=scheme == Qt.ColorScheme.Dark)
+        set_palette(dark=_is_dark(scheme))
 
 
 def set_palette(*, dark: bool) -> None:

@@ -16,7 +16,7 @@ from ogpu_desktop.launch_options import LaunchOptions
 from ogpu_desktop.ui.application import APP_ICON
 from ogpu_desktop.ui.first_paint import EXIT_AFTER_FIRST_PAINT_ENV
 from ogpu_desktop.ui.launch import build_window, create_application
-from ogpu_desktop.ui.palettes import apply_theme
+from ogpu_desktop.ui.palettes import apply_theme, palette_for
 from ogpu_desktop.ui.settings.preferences import Theme
 
 # Everything the window's skeleton needs before its first paint; the pages, the services and
@@ -64,6 +64,32 @@ def test_app_paints_its_window_without_loading_web3(tmp_path: Path) -> None:
     assert line["heavy_modules_loaded"] == []
     assert (tmp_path / "profile" / "logs" / "ogpu-desktop.log").is_file()
     assert (tmp_path / "profile" / "config").is_dir()
+
+
+def test_the_first_paint_leaves_the_qt_namespace_unbuilt(tmp_path: Path) -> None:
+    line = _first_paint_line(tmp_path / "profile")
+    assert line["qt_namespace_loaded"] is False
+
+
+def test_the_first_paint_follows_a_dark_platform_palette_and_an_explicit_choice(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Before the first paint the platform's palette stands for its colour scheme."""
+    system = QGuiApplication.palette()
+    profile = tmp_path / "profile"
+    try:
+        QGuiApplication.setPalette(palette_for(dark=True))  # a platform that is dark
+        window = build_window(LaunchOptions(data_dir=profile))
+        qtbot.addWidget(window)
+        assert QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 80
+        QGuiApplication.setPalette(system)
+        (profile / "config" / "settings.ini").write_text("[preferences]\ntheme=light\n")
+        light = build_window(LaunchOptions(data_dir=profile))
+        qtbot.addWidget(light)
+        assert QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() > 200
+    finally:
+        QGuiApplication.setPalette(system)
+        apply_theme(Theme.SYSTEM)
 
 
 def test_the_app_icon_is_set_and_renders_at_small_and_large_sizes() -> None:
