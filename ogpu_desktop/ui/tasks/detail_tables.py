@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -88,11 +88,22 @@ class ResponsesTable(QTableWidget):
         super().__init__(0, len(self.HEADERS), parent)
         _set_up(self, "taskResponses", "Responses", self.HEADERS)
         self.responses: list[ResponseRecord] = []
+        self._rows_fitted = 0
         self._fit_rows(0)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        """Fit the height again when the font or style changes the rows' height."""
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._rows_fitted = 0
+            self._fit_rows(len(self.responses))
+        super().changeEvent(event)
 
     def _fit_rows(self, count: int) -> None:
         """As tall as ``count`` rows (one at least, :data:`RESPONSE_ROWS_SHOWN` at most)."""
         shown = max(1, min(RESPONSE_ROWS_SHOWN, count))
+        if shown == self._rows_fitted:
+            return  # measuring the header's height lays its labels out: only when it matters
+        self._rows_fitted = shown
         rows = self.verticalHeader().defaultSectionSize() * shown
         self.setFixedHeight(self.horizontalHeader().sizeHint().height() + rows
                             + 2 * self.frameWidth())

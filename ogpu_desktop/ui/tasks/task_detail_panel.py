@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -51,6 +51,8 @@ CONFIRM_TIP = "Accept this response: the task is finalized and the provider is p
 DISCONNECTED = "Not connected: connect to the task's network to read its results."
 FULL_SIZE, SHOW_LIST = "Full size", "Show the list"
 FULL_SIZE_TIP = "Give the task's result the whole page (press again to show the list)"
+#: Widgets styled per step when the panel is built ahead of use (about 0.1 ms each).
+POLISHED_PER_STEP = 8
 
 
 class TaskDetailPanel(QWidget):
@@ -59,6 +61,8 @@ class TaskDetailPanel(QWidget):
     Args:
         parent: Parent widget.
         clock: Returns the current unix time (expiry is judged against it).
+        stepwise: Build only the header now; the rest by :meth:`build_step`, a part at a time
+            (for building it ahead of use at idle moments), or :meth:`finish_building`.
     """
 
     confirmed = Signal(str)
@@ -69,10 +73,15 @@ class TaskDetailPanel(QWidget):
     """A result of the task is shown (task address, its :class:`ResultView`)."""
 
     def __init__(
-        self, parent: QWidget | None = None, clock: Callable[[], float] = time.time
+        self,
+        parent: QWidget | None = None,
+        clock: Callable[[], float] = time.time,
+        *,
+        stepwise: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("taskDetail")
+        self._stepwise = stepwise
         self.clock = clock
         self.services: AppServices | None = None
         self.history: TaskHistory | None = None
@@ -100,7 +109,46 @@ class TaskDetailPanel(QWidget):
         self.full_size_button.toggled.connect(
             lambda full: self.full_size_button.setText(SHOW_LIST if full else FULL_SIZE))
 
-        self.tabs = self._build_tabs()
+        self._steps: Iterator[None] | None = self._build_steps()
+        if not stepwise:
+            self.finish_building()
+
+    def build_step(self) -> bool:
+        """Build the next part of a panel made ``stepwise``; return whether parts remain."""
+        if self._steps is None:
+            return False
+        if next(self._steps, True) is None:
+            return True
+        self._steps = None
+        return False
+
+    def finish_building(self) -> None:
+        """Build every part not built yet (the panel is usable from then on)."""
+        while self.build_step():
+            pass
+
+    def is_built(self) -> bool:
+        """Whether every part is built."""
+        return self._steps is None
+
+    def _build_steps(self) -> Iterator[None]:
+        """The panel's parts, one per step: none holds the window's thread for long."""
+        self.responses = ResponsesTable(self)
+        yield
+        self.result_panel = ResultPanel(self)
+        yield
+        self.result_error = plain_label("", self)
+        self.result_error.setObjectName("taskResultError")
+        # The input beside the output: what was asked (text and picture), then its answer.
+        self.input_view = TaskInputView(self)
+        self.image_box = self.input_view.image_box
+        self.image_label, self.image_url = self.image_box.image_label, self.image_box.image_url
+        yield
+        self.timeline = TimelineTable(self)
+        self.config_box = plain_text_box("", self, monospace=True, fit=False)
+        self.config_box.setObjectName("taskConfigJson")
+        yield
+        self.tabs = self._assemble_tabs()
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         header.addWidget(self.full_size_button)
@@ -112,18 +160,17 @@ class TaskDetailPanel(QWidget):
         layout.addWidget(self.tabs, 1)
         self.responses.itemSelectionChanged.connect(self._response_chosen)
         self.result_panel.retry_requested.connect(self._retry_result)
+        yield
         self.clear()
+        if self._stepwise:
+            # Styling each widget is otherwise done when the panel is first shown, all at once.
+            yield
+            for number, widget in enumerate(self.findChildren(QWidget)):
+                widget.ensurePolished()
+                if number % POLISHED_PER_STEP == POLISHED_PER_STEP - 1:
+                    yield
 
-    def _build_tabs(self) -> QTabWidget:
-        self.responses = ResponsesTable(self)
-        self.result_panel = ResultPanel(self)
-        self.result_error = plain_label("", self)
-        self.result_error.setObjectName("taskResultError")
-        # The input beside the output: what was asked (text and picture), then its answer.
-        self.input_view = TaskInputView(self)
-        self.image_box = self.input_view.image_box
-        self.image_label, self.image_url = self.image_box.image_label, self.image_box.image_url
-
+    def _assemble_tabs(self) -> QTabWidget:
         result_row = QHBoxLayout()
         result_row.addWidget(self.input_view)
         result_row.addWidget(self.result_panel, 1)
@@ -132,9 +179,6 @@ class TaskDetailPanel(QWidget):
         result_layout.addWidget(self.responses)
         result_layout.addWidget(self.result_error)
         result_layout.addLayout(result_row, 1)
-        self.timeline = TimelineTable(self)
-        self.config_box = plain_text_box("", self, monospace=True, fit=False)
-        self.config_box.setObjectName("taskConfigJson")
         tabs = QTabWidget(self)
         tabs.setObjectName("taskDetailTabs")
         tabs.addTab(result_tab, "Result")

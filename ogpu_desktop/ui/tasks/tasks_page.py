@@ -9,10 +9,13 @@ the whole page. The split is remembered.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import (
     QEvent,
     QItemSelectionModel,
@@ -69,11 +72,13 @@ EXPORT_FILTERS = {"json": "JSON (*.json)", "csv": "CSV (*.csv)"}
 SPLITTER_NAME = "tasks"
 #: The first split of the page's height: list, detail (the result), pending transactions.
 START_SPLIT = (35, 50, 15)
+#: The detail panel's module (built ahead of use once imported).
+DETAIL_MODULE = "ogpu_desktop.ui.tasks.task_detail_panel"
 #: Imported on a worker thread while the app connects (``ui/launch.py``), or when the page
 #: attaches if they are not yet: the detail panel with its result viewers, the cancel and
 #: export actions, and the HTTP transport httpx loads on the first download.
 AHEAD_OF_USE = (
-    "ogpu_desktop.ui.tasks.task_detail_panel", "ogpu_desktop.ui.tasks.task_page_actions",
+    DETAIL_MODULE, "ogpu_desktop.ui.tasks.task_page_actions",
     "httpcore", "h11", "anyio._backends._asyncio",
 )
 
@@ -100,6 +105,8 @@ class TasksPage(QWidget):
         self.services: AppServices | None = None
         self._bridge: TaskListBridge | None = None
         self._detail: TaskDetailPanel | None = None
+        self._detail_ahead: TaskDetailPanel | None = None
+        self._detail_building: asyncio.Task[None] | None = None
         self._actions: TaskPageActions | None = None
         self._pending: PendingList | None = None
         self._summaries: ResultSummaries | None = None
@@ -213,7 +220,10 @@ class TasksPage(QWidget):
         if self._detail is None:
             from ogpu_desktop.ui.tasks.task_detail_panel import TaskDetailPanel  # noqa: PLC0415
 
-            detail = TaskDetailPanel(self)
+            detail, self._detail_ahead = self._detail_ahead, None
+            if detail is None:
+                detail = TaskDetailPanel(self)
+            detail.finish_building()
             detail.attach(self.services)
             detail.confirmed.connect(self.bridge.refresh_task)
             detail.responses_recovered.connect(self.bridge.refresh_task)
@@ -341,9 +351,9 @@ class TasksPage(QWidget):
             or services.session.chain_id != self.services.session.chain_id
         )
         self.services = services
-        missing = [name for name in AHEAD_OF_USE if name not in sys.modules]
-        if services is not None and self._detail is None and missing:
-            warm_imports(missing)
+        if services is not None and self._detail is None and self._detail_ahead is None:
+            missing = [name for name in AHEAD_OF_USE if name not in sys.modules]
+            self._build_detail_ahead(warm_imports(missing) if missing else None)
         if services is not None or self._bridge is not None:
             self.bridge.attach(services)
             self.summaries.attach(services, self.bridge.history)
@@ -356,6 +366,37 @@ class TasksPage(QWidget):
                 self._detail.clear()
         self.update_actions()
         self._update_empty()
+
+    def _build_detail_ahead(self, imported: Future[None] | None) -> None:
+        """Build the detail panel at idle moments once its module is imported, a part per turn.
+
+        Built on the first choice of a task instead, the panel would hold the window's thread
+        for a few frames in one go; built ahead, that first choice only fills it in.
+        """
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # no event loop: built on first use
+            return
+        self._detail_building = asyncio.ensure_future(self._build_detail_steps(imported))
+
+    async def _build_detail_steps(self, imported: Future[None] | None) -> None:
+        with contextlib.suppress(Exception):  # an import error shows where the panel is used
+            if imported is not None:
+                await asyncio.wrap_future(imported)
+            if not _fully_imported(DETAIL_MODULE):
+                # Another thread imports it still (the app's imports while it connects): its
+                # import lock would hold the window's thread, so a worker thread waits for it.
+                await asyncio.wrap_future(warm_imports([DETAIL_MODULE]))
+        if self._detail is not None or self._detail_ahead is not None:
+            return
+        from ogpu_desktop.ui.tasks.task_detail_panel import TaskDetailPanel  # noqa: PLC0415
+
+        # Hidden until first used: a child made after its parent is shown stays hidden.
+        panel = self._detail_ahead = TaskDetailPanel(self, stepwise=True)
+        while self._detail_ahead is panel and panel.build_step():
+            await asyncio.sleep(0)  # the window paints and answers between two parts
+            if not shiboken6.isValid(panel):  # the page was closed and deleted meanwhile
+                return
 
     def run_replaced(self) -> None:
         """The chain was replaced (a restarted Sandbox): list the history again from the store.
@@ -442,9 +483,14 @@ class TasksPage(QWidget):
         if row is None:
             if self._detail is not None:
                 self._detail.clear()
-        elif (self.detail.record is None or self.detail.record.address != row.address
-              or self.detail.chain_id != self.bridge.key_of(row)):
+        elif not self._detail_shows(row):
             self._show_detail(row)
+
+    def _detail_shows(self, row: TaskRow) -> bool:
+        """Whether the detail shows ``row``'s task already (kept current by its changes)."""
+        detail = self.detail
+        return (detail.record is not None and detail.record.address == row.address
+                and detail.chain_id == self.bridge.key_of(row))
 
     def _show_detail(self, row: TaskRow) -> None:
         key = self.bridge.key_of(row)
@@ -498,7 +544,8 @@ class TasksPage(QWidget):
         row = self.current_row()
         if row is None:
             return
-        self._show_detail(row)
+        if not self._detail_shows(row):
+            self._show_detail(row)
         self.detail.tabs.setCurrentIndex(0)
         self.set_detail_full_size(True)
         self.detail.setFocus()
@@ -579,3 +626,10 @@ class TasksPage(QWidget):
     def show_error(self, message: str) -> None:
         """Show an error of a task action above the list."""
         self.banner.show_error(message)
+
+
+def _fully_imported(module: str) -> bool:
+    """Whether ``module`` is imported completely (not still being imported by another thread)."""
+    found = sys.modules.get(module)
+    spec = getattr(found, "__spec__", None)
+    return found is not None and not getattr(spec, "_initializing", False)
