@@ -39,6 +39,8 @@ NO_ANSWER_BEFORE_EXPIRY_TEXT = (
     "No answer before expiry. No provider responded before the task expired; the pipeline may "
     "have failed on this input, or no provider picked the task up."
 )
+#: Object names of the two messages shown while there is no result.
+NO_ANSWER_YET_NAME, NO_ANSWER_EXPIRED_NAME = "noAnswerYet", "noAnswerExpired"
 
 
 @register_result_widget(ViewKind.BATCH)
@@ -109,7 +111,7 @@ class RawJsonWidget(ResultWidget):
 def no_result_widget(expired: bool, parent: QWidget | None = None) -> QWidget:
     """Return the message shown while there is no response: waiting, or expired without one."""
     label = plain_label(NO_ANSWER_BEFORE_EXPIRY_TEXT if expired else NO_ANSWER_YET_TEXT, parent)
-    label.setObjectName("noAnswerExpired" if expired else "noAnswerYet")
+    label.setObjectName(NO_ANSWER_EXPIRED_NAME if expired else NO_ANSWER_YET_NAME)
     return label
 
 

@@ -27,7 +27,12 @@ from ogpu_desktop.domain.result_views import (
     ScoreMark,
 )
 from ogpu_desktop.ui.results import other_widgets, score_widgets, text_widgets
-from ogpu_desktop.ui.results.other_widgets import no_result_widget, read_failed_widget
+from ogpu_desktop.ui.results.other_widgets import (
+    NO_ANSWER_EXPIRED_NAME,
+    NO_ANSWER_YET_NAME,
+    no_result_widget,
+    read_failed_widget,
+)
 from ogpu_desktop.ui.results.plain_widgets import plain_label, plain_text_box
 from ogpu_desktop.ui.results.result_widget import RESULT_WIDGETS, create_result_widget
 
@@ -145,6 +150,11 @@ class ResultPanel(QWidget):
         self._clear(read_failed_widget(text, self.retry_requested.emit if can_retry else None))
 
     def _show_no_result(self, expired: bool) -> None:
+        shown = self.rendered.widget()
+        if self.view is None and shown is not None and shown.objectName() == (
+            NO_ANSWER_EXPIRED_NAME if expired else NO_ANSWER_YET_NAME
+        ):
+            return  # shown already: a new copy would only cost the window a relayout
         self._clear(no_result_widget(expired))
 
     def _clear(self, message: QWidget) -> None:
