@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from ogpu_desktop.domain.result_views import ViewKind
@@ -17,7 +17,11 @@ from ogpu_desktop.domain.task_draft import TaskDraft
 from ogpu_desktop.domain.task_row import TaskState
 from ogpu_desktop.store.chain_runs import ChainIdentity
 from ogpu_desktop.ui.models.task_table_model import Column
-from ogpu_desktop.ui.tasks.task_detail_panel import PREVIOUS_RUN_NOTE, TaskDetailPanel
+from ogpu_desktop.ui.tasks.task_detail_panel import (
+    NOTHING_CHOSEN,
+    PREVIOUS_RUN_NOTE,
+    TaskDetailPanel,
+)
 from ogpu_desktop.ui.tasks.task_input_view import INPUT_TITLES
 from ogpu_desktop.ui.tasks.tasks_page import TasksPage
 from tests.gui.publish_helpers import answer_transaction
@@ -71,6 +75,36 @@ def _input_beside_result(detail: TaskDetailPanel, kind: str) -> None:
 def page(qtbot: QtBot) -> Iterator[TasksPage]:
     with shown_tasks_page(notifications=False, width=1400, height=800) as shown:
         yield shown
+
+
+def _named_parts(panel: TaskDetailPanel) -> list[tuple[str, str]]:
+    return sorted((type(w).__name__, w.objectName()) for w in panel.findChildren(QWidget))
+
+
+def test_a_panel_built_a_part_at_a_time_ends_as_the_panel_built_at_once(qtbot: QtBot) -> None:
+    at_once = TaskDetailPanel()
+    stepwise = TaskDetailPanel(stepwise=True)
+    qtbot.addWidget(at_once)
+    qtbot.addWidget(stepwise)
+    assert at_once.is_built()
+    assert not stepwise.is_built()
+    steps = 0
+    while stepwise.build_step():
+        steps += 1
+    assert steps > 3  # several parts, each built on its own turn
+    assert stepwise.is_built()
+    assert not stepwise.build_step()
+    assert _named_parts(stepwise) == _named_parts(at_once)
+    assert stepwise.title.text() == NOTHING_CHOSEN
+    assert not stepwise.tabs.isEnabled()
+    assert [stepwise.tabs.tabText(i) for i in range(stepwise.tabs.count())] == [
+        "Result", "Timeline", "Task config"]
+    half = TaskDetailPanel(stepwise=True)
+    qtbot.addWidget(half)
+    half.build_step()
+    half.finish_building()  # the rest at once, when it is needed before its turn
+    assert half.is_built()
+    assert _named_parts(half) == _named_parts(at_once)
 
 
 def _row(page: TasksPage, address: str) -> Any:

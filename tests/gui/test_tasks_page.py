@@ -166,6 +166,13 @@ async def test_tasks_follow_live_then_sort_filter_clone_and_export(
     await wait_for(lambda: len(notes) >= 3, "a notification per task")
     # Each answer is summed up in the list's Result column, without opening its task.
     assert page._detail is None
+    # Meanwhile the detail was built ahead, out of sight: the page still says to choose a task.
+    await wait_for(lambda: page._detail_ahead is not None and page._detail_ahead.is_built(),
+                   "the detail built ahead of use")
+    ahead = page._detail_ahead
+    assert ahead is not None
+    assert ahead.isHidden()
+    assert page.detail_scroll.widget() is page.detail_placeholder
     await wait_for(lambda: all(_summary(page, t) for t in tasks), "a result summary per task")
     for task in tasks:
         (response,) = env.store.tasks.responses_of(env.services.session.chain_id, task)
@@ -197,6 +204,12 @@ async def test_tasks_follow_live_then_sort_filter_clone_and_export(
 
     assert page.select_task(translation)
     await _settle(page)
+    # The panel built ahead is the one shown, filled in with the chosen task.
+    assert page.detail is ahead
+    assert page.detail_scroll.widget() is ahead
+    assert not ahead.isHidden()
+    assert ahead.record is not None
+    assert ahead.record.address == translation
     assert not page.cancel_action.isEnabled()  # finalized
     assert not page.explorer_action.isEnabled()  # the Sandbox has no explorer
     assert page.explorer_url(translation) is None
