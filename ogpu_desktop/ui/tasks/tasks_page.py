@@ -218,22 +218,32 @@ class TasksPage(QWidget):
     def detail(self) -> TaskDetailPanel:
         """The detail under the list (built on first use)."""
         if self._detail is None:
-            from ogpu_desktop.ui.tasks.task_detail_panel import TaskDetailPanel  # noqa: PLC0415
+            self._detail = self._made_detail()
+            self._reveal_detail()
+        return self._detail
 
-            detail, self._detail_ahead = self._detail_ahead, None
-            if detail is None:
-                detail = TaskDetailPanel(self)
-            detail.finish_building()
-            detail.attach(self.services)
-            detail.confirmed.connect(self.bridge.refresh_task)
-            detail.responses_recovered.connect(self.bridge.refresh_task)
-            detail.result_shown.connect(self._result_shown)
-            detail.full_size_button.setChecked(self.detail_full_size)
-            detail.full_size_button.toggled.connect(self.set_detail_full_size)
+    def _made_detail(self) -> TaskDetailPanel:
+        """The detail, built ahead or now, connected to the page; not yet in its place."""
+        from ogpu_desktop.ui.tasks.task_detail_panel import TaskDetailPanel  # noqa: PLC0415
+
+        detail, self._detail_ahead = self._detail_ahead, None
+        if detail is None:
+            detail = TaskDetailPanel(self)
+        detail.finish_building()
+        detail.attach(self.services)
+        detail.confirmed.connect(self.bridge.refresh_task)
+        detail.responses_recovered.connect(self.bridge.refresh_task)
+        detail.result_shown.connect(self._result_shown)
+        detail.full_size_button.setChecked(self.detail_full_size)
+        detail.full_size_button.toggled.connect(self.set_detail_full_size)
+        return detail
+
+    def _reveal_detail(self) -> None:
+        """Put the detail in the placeholder's place, once."""
+        detail = self._detail
+        if detail is not None and self.detail_scroll.widget() is not detail:
             self.detail_scroll.setWidget(detail)  # deletes the placeholder
             detail.show()  # a widget put into a shown scroll area stays hidden otherwise
-            self._detail = detail
-        return self._detail
 
     @property
     def summaries(self) -> ResultSummaries:
@@ -488,15 +498,22 @@ class TasksPage(QWidget):
 
     def _detail_shows(self, row: TaskRow) -> bool:
         """Whether the detail shows ``row``'s task already (kept current by its changes)."""
-        detail = self.detail
-        return (detail.record is not None and detail.record.address == row.address
+        detail = self._detail
+        return (detail is not None and detail.record is not None
+                and detail.record.address == row.address
                 and detail.chain_id == self.bridge.key_of(row))
 
     def _show_detail(self, row: TaskRow) -> None:
+        if self._detail is None:
+            # The first task is filled in out of sight, then shown at once: cheaper for the
+            # window than showing each part of a panel on screen as it is filled in.
+            self._detail = self._made_detail()
+        detail = self._detail
         key = self.bridge.key_of(row)
         if self.bridge.history is not None and key is not None:
-            self.detail.use_history(self.bridge.history, key)
-        self.detail.show_task(row.address, previous_run=row.previous_run)
+            detail.use_history(self.bridge.history, key)
+        detail.show_task(row.address, previous_run=row.previous_run)
+        self._reveal_detail()
 
     def _task_changed(self, address: str) -> None:
         self._summarise(address)
