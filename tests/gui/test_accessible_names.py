@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,12 @@ async def test_every_reachable_control_has_a_name(
         view.refresh_accounts()
         await settle()  # the keychain check the view starts
     main_window.show_page(row)
+    # The page is built once its module is imported (on a worker thread when it is not yet):
+    # waited for here, so no build is left pending when the test ends.
+    for _ in range(500):
+        if not main_window.pages.is_loading(row):
+            break
+        await asyncio.sleep(0.01)
     QApplication.processEvents()
     page = main_window.pages.currentWidget()
     assert page.findChildren(QWidget)  # the real page, not its stand-in
