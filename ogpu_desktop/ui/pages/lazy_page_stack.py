@@ -104,7 +104,7 @@ class LazyPageStack(QStackedWidget):
         if self.currentIndex() >= 0:
             self._show(self.currentIndex())
         shown = self._modules[self.currentIndex()] if self.currentIndex() >= 0 else None
-        rest = [m for m in self._modules if m not in (None, shown) and not _loaded(m)]
+        rest = [m for m in self._modules if m not in (None, shown) and not fully_imported(m)]
         if rest and _running_loop():
             from ogpu_desktop.warm_imports import warm_imports  # noqa: PLC0415
 
@@ -154,7 +154,7 @@ class LazyPageStack(QStackedWidget):
         if self._built[row] is not None or row in self._loading:
             return
         module = self._modules[row]
-        if module is None or _loaded(module) or not _running_loop():
+        if module is None or fully_imported(module) or not _running_loop():
             self.page(row)
             return
         import asyncio  # noqa: PLC0415 - running already (see _running_loop)
@@ -185,11 +185,12 @@ class LazyPageStack(QStackedWidget):
                 placeholder.label.setText(f"This page could not be loaded: {exc}")
 
 
-def _loaded(module: str) -> bool:
+def fully_imported(module: str) -> bool:
     """Whether ``module`` is imported completely.
 
-    A module another thread is still importing is in ``sys.modules`` already; building its page
-    then would hold the window's thread on the import lock until that import ends.
+    A module another thread is still importing is in ``sys.modules`` already; using it then
+    (building its page, say) would hold the window's thread on the import lock until that
+    import ends.
     """
     found = sys.modules.get(module)
     if found is None:

@@ -43,6 +43,7 @@ from ogpu_desktop.ui.models.task_filter_proxy import TaskFilterProxy
 from ogpu_desktop.ui.models.task_table_model import ROW_ROLE, TaskTableModel, short_address
 from ogpu_desktop.ui.notice_banner import NoticeBanner
 from ogpu_desktop.ui.notifications import TaskNotifier
+from ogpu_desktop.ui.pages.lazy_page_stack import fully_imported
 from ogpu_desktop.ui.settings.preferences import PreferencesStore
 from ogpu_desktop.ui.tasks.task_filters import TaskFilterBar
 from ogpu_desktop.ui.tasks.task_table_view import make_task_table
@@ -393,7 +394,7 @@ class TasksPage(QWidget):
         with contextlib.suppress(Exception):  # an import error shows where the panel is used
             if imported is not None:
                 await asyncio.wrap_future(imported)
-            if not _fully_imported(DETAIL_MODULE):
+            if not fully_imported(DETAIL_MODULE):
                 # Another thread imports it still (the app's imports while it connects): its
                 # import lock would hold the window's thread, so a worker thread waits for it.
                 await asyncio.wrap_future(warm_imports([DETAIL_MODULE]))
@@ -643,10 +644,3 @@ class TasksPage(QWidget):
     def show_error(self, message: str) -> None:
         """Show an error of a task action above the list."""
         self.banner.show_error(message)
-
-
-def _fully_imported(module: str) -> bool:
-    """Whether ``module`` is imported completely (not still being imported by another thread)."""
-    found = sys.modules.get(module)
-    spec = getattr(found, "__spec__", None)
-    return found is not None and not getattr(spec, "_initializing", False)
