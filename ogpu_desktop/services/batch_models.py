@@ -186,6 +186,16 @@ class BatchStage(StrEnum):
     FAILED = "failed"
 
 
+def accepted_count(counts: Mapping[BatchItemStatus, int]) -> int:
+    """Inputs that become tasks: all but the refused."""
+    return sum(n for s, n in counts.items() if s is not BatchItemStatus.REFUSED)
+
+
+def final_count(counts: Mapping[BatchItemStatus, int]) -> int:
+    """Accepted inputs that reached a final status."""
+    return sum(n for s, n in counts.items() if s.is_final and s is not BatchItemStatus.REFUSED)
+
+
 @dataclass(frozen=True)
 class BatchProgress:
     """One progress event of a batch.
@@ -205,13 +215,12 @@ class BatchProgress:
     @property
     def accepted(self) -> int:
         """Inputs that become tasks (all but the refused)."""
-        return sum(n for s, n in self.counts.items() if s is not BatchItemStatus.REFUSED)
+        return accepted_count(self.counts)
 
     @property
     def final(self) -> int:
         """Accepted inputs that reached a final status."""
-        return sum(n for s, n in self.counts.items()
-                   if s.is_final and s is not BatchItemStatus.REFUSED)
+        return final_count(self.counts)
 
     @property
     def published(self) -> int:
@@ -296,10 +305,9 @@ class BatchSummary:
     @property
     def accepted(self) -> int:
         """Inputs that become tasks."""
-        return sum(n for s, n in self.counts.items() if s is not BatchItemStatus.REFUSED)
+        return accepted_count(self.counts)
 
     @property
     def final(self) -> int:
         """Accepted inputs that reached a final status."""
-        return sum(n for s, n in self.counts.items()
-                   if s.is_final and s is not BatchItemStatus.REFUSED)
+        return final_count(self.counts)
